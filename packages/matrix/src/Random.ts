@@ -1,0 +1,235 @@
+/**
+ * Explicit, immutable randomness. An `Rng` is plain data (the four 32-bit words of a
+ * xoroshiro128+ state): drawing from it never changes it, but returns the next generator
+ * beside the value, in the shape of fp-ts's `State<Rng, A>`. The same seed gives the same
+ * bits on every run and every platform, and a generator can be saved to JSON and restored.
+ *
+ * The arithmetic of the generator is pure-rand's (a well-kept library that fast-check is
+ * built on). Its generators change in place when drawn from, so every draw here starts
+ * from a fresh generator rebuilt from the immutable state, and ends by reading the state back.
+ *
+ * @since 0.1.0
+ */
+import type { State } from 'fp-ts/lib/State.js'
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
+import { uniformInt } from 'pure-rand/distribution/uniformInt'
+import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator'
+import { unsafeFromBuffer, type Matrix } from './Matrix.js'
+import { checkDimension, checkFinite } from './internal/check.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * An immutable random generator: the state of a xoroshiro128+ generator as four signed
+ * 32-bit integers. Encodable as JSON as it is.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Rng {
+  readonly algorithm: 'xoroshiro128plus'
+  readonly state: readonly [number, number, number, number]
+}
+
+const fromGenerator = (g: JumpableRandomGenerator): Rng => {
+  const s = g.getState()
+  return { algorithm: 'xoroshiro128plus', state: [s[0]!, s[1]!, s[2]!, s[3]!] }
+}
+
+const toGenerator = (r: Rng): JumpableRandomGenerator => xoroshiro128plusFromState(r.state)
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A generator seeded with a safe integer. The same seed always gives the same sequence.
+ *
+ * @example
+ * import { rng, uniform } from '@purenn/matrix'
+ * const [a] = uniform(1, 3, 0, 1)(rng(42))
+ * const [b] = uniform(1, 3, 0, 1)(rng(42))
+ * // a and b are equal, bit for bit
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const rng = (seed: number): Rng => {
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
+    throw new RangeError(`rng: seed must be a safe integer, got ${String(seed)}`)
+  const low = seed | 0
+  const high = Math.floor(seed / 4294967296) | 0
+  return fromGenerator(xoroshiro128plus(low ^ Math.imul(high, 0x9e3779b9)))
+}
+
+/**
+ * Checks that an unknown value is an `Rng` (as decoded from JSON), for use at a boundary.
+ *
+ * @example
+ * import { isRng, rng } from '@purenn/matrix'
+ * isRng(JSON.parse(JSON.stringify(rng(1)))) // true
+ *
+ * @category refinements
+ * @since 0.1.0
+ */
+export const isRng = (u: unknown): u is Rng => {
+  if (typeof u !== 'object' || u === null) return false
+  const r = u as { algorithm?: unknown; state?: unknown }
+  return (
+    r.algorithm === 'xoroshiro128plus' &&
+    Array.isArray(r.state) &&
+    r.state.length === 4 &&
+    r.state.every((x) => Number.isInteger(x) && (x | 0) === x) &&
+    r.state.some((x) => x !== 0)
+  )
+}
+
+// -------------------------------------------------------------------------------------
+// draws
+// -------------------------------------------------------------------------------------
+
+/**
+ * Splits a generator into two independent ones (JAX's `split`): the first continues the
+ * sequence, the second is the same stream jumped 2⁶⁴ steps ahead. Useful to give each
+ * layer, or each epoch's shuffle, a stream of its own.
+ *
+ * @example
+ * import { rng, split } from '@purenn/matrix'
+ * const [a, b] = split(rng(0)) // two generators that do not overlap
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const split = (r: Rng): readonly [Rng, Rng] => {
+  const g = toGenerator(r)
+  g.next()
+  const first = fromGenerator(g)
+  const jumped = toGenerator(r)
+  jumped.jump()
+  return [first, fromGenerator(jumped)]
+}
+
+/**
+ * One number uniform in `[0, 1)`, with 53 random bits.
+ *
+ * @example
+ * import { rng, nextDouble } from '@purenn/matrix'
+ * const [x, next] = nextDouble(rng(7)) // 0 <= x < 1; use `next` for the following draw
+ *
+ * @category draws
+ * @since 0.1.0
+ */
+export const nextDouble: State<Rng, number> = (r) => {
+  const g = toGenerator(r)
+  const x = uniformFloat64(g)
+  return [x, fromGenerator(g)]
+}
+
+/**
+ * One integer uniform in `[from, to]`, both included, without modulo bias.
+ *
+ * @example
+ * import { rng, nextInt } from '@purenn/matrix'
+ * const [die] = nextInt(1, 6)(rng(7)) // 1 <= die <= 6
+ *
+ * @category draws
+ * @since 0.1.0
+ */
+export const nextInt =
+  (from: number, to: number): State<Rng, number> =>
+  (r) => {
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from > to)
+      throw new RangeError(`nextInt: expected integers from <= to, got [${from}, ${to}]`)
+    const g = toGenerator(r)
+    const x = uniformInt(g, from, to)
+    return [x, fromGenerator(g)]
+  }
+
+/**
+ * A uniformly random permutation of `0 .. n-1`, by the Fisher–Yates shuffle: for `i` from
+ * `n-1` down to 1, swap entry `i` with an entry drawn uniformly from `0 .. i`. Unlike
+ * `sort(() => 0.5 - Math.random())` it is unbiased and seeded.
+ *
+ * @example
+ * import { rng, permutation } from '@purenn/matrix'
+ * const [order] = permutation(4)(rng(0)) // e.g. [2, 0, 3, 1]
+ *
+ * @category draws
+ * @since 0.1.0
+ */
+export const permutation =
+  (n: number): State<Rng, number[]> =>
+  (r) => {
+    checkDimension('permutation', 'n', n)
+    const out = Array.from({ length: n }, (_, i) => i)
+    const g = toGenerator(r)
+    for (let i = n - 1; i > 0; i--) {
+      const j = uniformInt(g, 0, i)
+      const t = out[i]!
+      out[i] = out[j]!
+      out[j] = t
+    }
+    return [out, fromGenerator(g)]
+  }
+
+/**
+ * A `rows x cols` matrix of numbers uniform in `[lower, upper)`: the tutorial's
+ * `randomize(lower, upper)`, seeded. With `lower === upper` every entry is that value.
+ *
+ * @example
+ * import { rng, uniform } from '@purenn/matrix'
+ * const [weights, next] = uniform(2, 3, -1, 1)(rng(0))
+ *
+ * @category draws
+ * @since 0.1.0
+ */
+export const uniform =
+  (rows: number, cols: number, lower: number, upper: number): State<Rng, Matrix> =>
+  (r) => {
+    checkDimension('uniform', 'rows', rows)
+    checkDimension('uniform', 'cols', cols)
+    checkFinite('uniform', 'lower', lower)
+    checkFinite('uniform', 'upper', upper)
+    if (lower > upper) throw new RangeError(`uniform: lower (${lower}) must not exceed upper (${upper})`)
+    const g = toGenerator(r)
+    const out = new Float64Array(rows * cols)
+    const width = upper - lower
+    for (let i = 0; i < out.length; i++) out[i] = lower + width * uniformFloat64(g)
+    return [unsafeFromBuffer(rows, cols, out), fromGenerator(g)]
+  }
+
+/**
+ * A `rows x cols` matrix of normally distributed numbers with the given mean and standard
+ * deviation, by the Box–Muller transform: from `u1, u2` uniform in `(0, 1]` and `[0, 1)`,
+ * `√(−2 ln u1)·cos(2π u2)` and `√(−2 ln u1)·sin(2π u2)` are two independent standard normals.
+ *
+ * @example
+ * import { rng, normal } from '@purenn/matrix'
+ * const [weights] = normal(128, 784, 0, Math.sqrt(2 / 784))(rng(0)) // He initialisation
+ *
+ * @category draws
+ * @since 0.1.0
+ */
+export const normal =
+  (rows: number, cols: number, mean: number, std: number): State<Rng, Matrix> =>
+  (r) => {
+    checkDimension('normal', 'rows', rows)
+    checkDimension('normal', 'cols', cols)
+    checkFinite('normal', 'mean', mean)
+    checkFinite('normal', 'std', std)
+    if (std < 0) throw new RangeError(`normal: std must not be negative, got ${std}`)
+    const g = toGenerator(r)
+    const n = rows * cols
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i += 2) {
+      const u1 = 1 - uniformFloat64(g) // in (0, 1]: ln is finite
+      const u2 = uniformFloat64(g)
+      const radius = Math.sqrt(-2 * Math.log(u1))
+      out[i] = mean + std * radius * Math.cos(2 * Math.PI * u2)
+      if (i + 1 < n) out[i + 1] = mean + std * radius * Math.sin(2 * Math.PI * u2)
+    }
+    return [unsafeFromBuffer(rows, cols, out), fromGenerator(g)]
+  }

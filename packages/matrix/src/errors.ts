@@ -1,0 +1,76 @@
+/**
+ * Errors of the matrix package: a thrown `ShapeError` for programmer errors, and tagged
+ * `MatrixError` values for data that came from outside (returned in an `Either`).
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Thrown when an operation is given matrices whose shapes do not fit together, such as
+ * `dot` on a 2x3 and a 2x3. A shape mismatch between values the library built itself is a
+ * programmer error, so it throws instead of returning an `Either`. The message names the
+ * operation and both shapes.
+ *
+ * @example
+ * import { zeros, dot, ShapeError } from '@purenn/matrix'
+ * try { dot(zeros(2, 3))(zeros(2, 3)) } catch (e) {
+ *   e instanceof ShapeError // true
+ *   // e.message === 'dot: cannot multiply 2x3 by 2x3 (inner sizes 3 and 2 differ)'
+ * }
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ShapeError extends RangeError {
+  override readonly name = 'ShapeError'
+  /** The operation that refused the shapes, e.g. `'dot'`. */
+  readonly operation: string
+  /** The shapes involved, as `[rows, cols]` pairs, in argument order. */
+  readonly shapes: ReadonlyArray<readonly [number, number]>
+  constructor(operation: string, message: string, shapes: ReadonlyArray<readonly [number, number]>) {
+    super(`${operation}: ${message}`)
+    this.operation = operation
+    this.shapes = shapes
+  }
+}
+
+/**
+ * Why `fromArrays` refused its input. Every member carries a readable `message` naming the
+ * offending row or cell, and the data of the failure.
+ *
+ * - `NotAnArray`: the input, or one of its rows, is not an array.
+ * - `RaggedRows`: a row's length differs from the first row's.
+ * - `NotANumber`: a cell is not of type number (a string, `null`, ...).
+ * - `NotFinite`: a cell is `NaN`, `Infinity` or `-Infinity`.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type MatrixError =
+  | { readonly _tag: 'NotAnArray'; readonly message: string; readonly path: string; readonly value: unknown }
+  | {
+      readonly _tag: 'RaggedRows'
+      readonly message: string
+      readonly row: number
+      readonly expected: number
+      readonly actual: number
+    }
+  | { readonly _tag: 'NotANumber'; readonly message: string; readonly row: number; readonly col: number; readonly value: unknown }
+  | { readonly _tag: 'NotFinite'; readonly message: string; readonly row: number; readonly col: number; readonly value: number }
+
+/** Describes a value for an error message: its type, and the value itself when short. */
+export const describeValue = (value: unknown): string => {
+  if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  switch (typeof value) {
+    case 'string':
+      return `string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value)}`
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${typeof value} ${String(value)}`
+    default:
+      return typeof value
+  }
+}

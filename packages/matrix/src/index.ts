@@ -1,0 +1,39 @@
+/**
+ * @purenn/matrix: pure, immutable matrices over `Float64Array`.
+ *
+ * Every operation returns a new matrix and never changes its inputs. Operations are
+ * data-last and curried, so they compose with fp-ts's `pipe`:
+ *
+ * ```ts
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const y = pipe(weights, M.dot(x), M.add(bias), M.map(Math.tanh))
+ * ```
+ *
+ * @since 0.1.0
+ */
+export { ShapeError, type MatrixError } from './errors.js'
+export {
+  type Matrix,
+  type ReadonlyFloat64Array,
+  zeros,
+  fill,
+  identity,
+  fromFunction,
+  fromArray,
+  fromArrays,
+  fromArraysAt,
+  toArrays,
+  toArray,
+  get,
+  row,
+  column,
+  selectColumns,
+  selectRows,
+  shapeOf
+} from './Matrix.js'
+export { add, subtract, hadamard, scale, map, zipWith, addColumn, addRow } from './elementwise.js'
+export { dot, dotTransposeA, dotTransposeB, outer, transpose } from './product.js'
+export { sum, sumOfSquares, norm, maxAbs, rowSums, colSums, rowMeans, colMeans, argmaxColumns } from './reduce.js'
+export { getEq, Show } from './instances.js'
+export { type Rng, rng, isRng, split, nextDouble, nextInt, permutation, uniform, normal } from './Random.js'

@@ -1,0 +1,1 @@
+export type { Activation, ElementwiseActivation, ColumnActivation, Layer, Network, LayerGradients, Gradients } from './types.js'

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config'
+import { fileURLToPath } from 'node:url'
+
+const src = (path: string): string => fileURLToPath(new URL(path, import.meta.url))
+
+// Tests import the packages by their public names; these aliases point them at the sources,
+// so that `pnpm test` checks the code as written (the packaging test checks the built dist).
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@purenn\/matrix$/, replacement: src('./packages/matrix/src/index.ts') },
+      { find: /^@purenn\/network$/, replacement: src('./packages/network/src/index.ts') },
+      { find: /^@purenn\/network\/node$/, replacement: src('./packages/network/src/node.ts') },
+      { find: /^@purenn\/training$/, replacement: src('./packages/training/src/index.ts') }
+    ]
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000
+  }
+})
