@@ -15,6 +15,11 @@ export default defineConfig({
     ]
   },
   test: {
+    // CI asks for a JSON report beside the usual output (see .ci/run), through the environment
+    // because pnpm 12 keeps `--reporter` for itself.
+    reporters: process.env['PURENN_TEST_REPORT']
+      ? ['default', ['json', { outputFile: process.env['PURENN_TEST_REPORT'] }]]
+      : ['default'],
     include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000
