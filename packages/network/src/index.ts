@@ -1,1 +1,69 @@
+/**
+ * @purenn/network: a neural network is plain data, and everything done with it is a pure
+ * function that returns a new value.
+ *
+ * ```ts
+ * import { network, addLayer, randomize, predict, trainIteration, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ *
+ * const [net] = pipe(
+ *   network(2),
+ *   addLayer({ nodes: 2, activation: sigmoid }),
+ *   addLayer({ nodes: 1, activation: sigmoid }),
+ *   randomize(-1, 1)
+ * )(rng(0))
+ * const trained = trainIteration([0, 1], [1], 0.1)(net)
+ * predict([0, 1])(trained).prediction
+ * ```
+ *
+ * File IO (`saveNetwork`, `loadNetwork`) lives in `@purenn/network/node`.
+ *
+ * @since 0.1.0
+ */
 export type { Activation, ElementwiseActivation, ColumnActivation, Layer, Network, LayerGradients, Gradients } from './types.js'
+export {
+  type BuiltinActivationName,
+  sigmoid,
+  tanh,
+  relu,
+  leakyRelu,
+  elu,
+  softplus,
+  linear,
+  softmax,
+  builtinActivations,
+  isBuiltinName,
+  activation,
+  activate,
+  activationBackward
+} from './Activation.js'
+export { type LayerOutput, type LayerBackward, layerForward, layerBackward } from './Layer.js'
+export {
+  type LayerSpec,
+  type InitScheme,
+  type Prediction,
+  network,
+  outputSize,
+  addLayer,
+  randomize,
+  initialize,
+  predict,
+  predictBatch
+} from './Network.js'
+export { type Loss, mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy } from './Loss.js'
+export { type GradientsResult, gradients } from './backprop.js'
+export { trainIteration } from './sgd.js'
+export { type DataSet, evaluate, accuracy, meanLoss } from './metrics.js'
+export {
+  type NetworkJson,
+  type NetworkError,
+  type CustomActivations,
+  PositiveInt,
+  LayerJson,
+  NetworkJsonCodec,
+  TutorialWeightsCodec,
+  encodeNetwork,
+  decodeNetwork,
+  fromTutorialWeights
+} from './codec.js'

@@ -1,0 +1,512 @@
+/**
+ * Activations: the built-in ones (sigmoid, tanh, relu, leakyRelu, elu, softplus, linear,
+ * softmax), custom element-wise ones, and the two kernels every layer runs them through:
+ * `Y = f(Z)` forward and `dZ = dY ⊙ f'(Z, Y)` backward, over a whole batch at once.
+ *
+ * An activation is a small constant value with a name. A model file stores the name; decoding
+ * maps a built-in name back to the value here, and any other name to the caller's table.
+ *
+ * The kernels specialise the built-ins: a `switch` on the built-in's name selects a plain loop
+ * over the buffer, so the hot loops never call a closure per entry. A custom activation (any
+ * value that is not one of the built-ins below, even if it borrows a built-in's name) goes
+ * through its own `f` and `df`.
+ *
+ * Reading typed arrays: see `internal/buffer.ts` (`x[i]!` is in bounds by construction).
+ *
+ * @since 0.1.0
+ */
+import type { Matrix } from '@purenn/matrix'
+import { ShapeError } from '@purenn/matrix'
+import type { Activation, ColumnActivation, ElementwiseActivation } from './types.js'
+import { buf, matrix } from './internal/buffer.js'
+import { describeValue } from './internal/describe.js'
+
+export type { Activation, ColumnActivation, ElementwiseActivation } from './types.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The names of the built-in activations, as a model file stores them.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type BuiltinActivationName = 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'softplus' | 'linear' | 'softmax'
+
+/** The slope of `leakyRelu` for negative inputs. */
+const LEAK = 0.01
+
+/** σ(x) = 1 / (1 + e^−x), written so that neither branch overflows. */
+const logistic = (x: number): number => {
+  if (x >= 0) return 1 / (1 + Math.exp(-x))
+  const e = Math.exp(x)
+  return e / (1 + e)
+}
+
+/** softplus(x) = log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|), which never overflows. */
+const softplusF = (x: number): number => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))
+
+const elementwise = (name: string, f: (x: number) => number, df: (x: number, y: number) => number): ElementwiseActivation =>
+  Object.freeze({ _tag: 'Elementwise', name, f, df })
+
+// -------------------------------------------------------------------------------------
+// built-ins
+// -------------------------------------------------------------------------------------
+
+/**
+ * The logistic sigmoid σ(x) = 1 / (1 + e^−x), with the tutorial's derivative σ' = y·(1 − y).
+ *
+ * @example
+ * import { sigmoid } from '@purenn/network'
+ * sigmoid.f(0) // 0.5
+ * sigmoid.df(0, 0.5) // 0.25
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const sigmoid: ElementwiseActivation = elementwise('sigmoid', logistic, (_x, y) => y * (1 - y))
+
+/**
+ * The hyperbolic tangent, with derivative 1 − y².
+ *
+ * @example
+ * import { tanh } from '@purenn/network'
+ * tanh.f(0) // 0
+ * tanh.df(0, 0) // 1
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const tanh: ElementwiseActivation = elementwise('tanh', Math.tanh, (_x, y) => 1 - y * y)
+
+/**
+ * The rectified linear unit max(0, x). Its derivative is 1 for x > 0 and 0 otherwise (the
+ * subgradient 0 is taken at the kink x = 0, so that a dead unit stays dead).
+ *
+ * @example
+ * import { relu } from '@purenn/network'
+ * relu.f(-2) // 0
+ * relu.df(3, 3) // 1
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const relu: ElementwiseActivation = elementwise(
+  'relu',
+  (x) => (x > 0 ? x : 0),
+  (x) => (x > 0 ? 1 : 0)
+)
+
+/**
+ * The leaky rectifier: x for x > 0, 0.01·x otherwise; derivative 1 or 0.01 (0.01 at x = 0).
+ *
+ * @example
+ * import { leakyRelu } from '@purenn/network'
+ * leakyRelu.f(-2) // -0.02
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const leakyRelu: ElementwiseActivation = elementwise(
+  'leakyRelu',
+  (x) => (x > 0 ? x : LEAK * x),
+  (x) => (x > 0 ? 1 : LEAK)
+)
+
+/**
+ * The exponential linear unit (α = 1): x for x > 0, eˣ − 1 otherwise. Its derivative is 1 for
+ * x > 0 and eˣ = y + 1 otherwise, continuous at 0.
+ *
+ * @example
+ * import { elu } from '@purenn/network'
+ * elu.f(0) // 0
+ * elu.df(-1, elu.f(-1)) // Math.exp(-1)
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const elu: ElementwiseActivation = elementwise(
+  'elu',
+  (x) => (x > 0 ? x : Math.expm1(x)),
+  (x, y) => (x > 0 ? 1 : y + 1)
+)
+
+/**
+ * softplus(x) = log(1 + eˣ), a smooth relu, computed without overflow; its derivative is σ(x).
+ *
+ * @example
+ * import { softplus } from '@purenn/network'
+ * softplus.f(0) // Math.LN2
+ * softplus.df(0, Math.LN2) // 0.5
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const softplus: ElementwiseActivation = elementwise('softplus', softplusF, (x) => logistic(x))
+
+/**
+ * The identity f(x) = x (derivative 1): a linear output for regression, and the identity
+ * activation of the tutorial's worked examples.
+ *
+ * @example
+ * import { linear } from '@purenn/network'
+ * linear.f(7) // 7
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const linear: ElementwiseActivation = elementwise(
+  'linear',
+  (x) => x,
+  () => 1
+)
+
+/**
+ * softmax over each column (one sample per column): yᵢ = e^(zᵢ − m) / Σⱼ e^(zⱼ − m), with m the
+ * column's largest entry so that no exponential overflows. Its backward rule applies the
+ * Jacobian diag(y) − y·yᵀ to the incoming gradient: dzᵢ = yᵢ·(dyᵢ − Σⱼ yⱼ dyⱼ).
+ *
+ * Meant for a classifier's last layer, with the `crossEntropy` loss (which fuses the two).
+ *
+ * @example
+ * import { softmax } from '@purenn/network'
+ * import { fromArray, toArray } from '@purenn/matrix'
+ * toArray(softmax.forward(fromArray([0, 0]))) // [0.5, 0.5]
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const softmax: ColumnActivation = Object.freeze({
+  _tag: 'Column',
+  name: 'softmax',
+  forward: (z: Matrix): Matrix => {
+    const out = new Float64Array(z.rows * z.cols)
+    softmaxForward(buf(z), 0, out, 0, z.rows, z.cols)
+    return matrix(z.rows, z.cols, out)
+  },
+  backward: (z: Matrix, y: Matrix, dy: Matrix): Matrix => {
+    sameShape('softmax.backward', 'y', y, z)
+    sameShape('softmax.backward', 'dy', dy, z)
+    const out = new Float64Array(z.rows * z.cols)
+    softmaxBackward(buf(y), 0, buf(dy), 0, out, 0, z.rows, z.cols)
+    return matrix(z.rows, z.cols, out)
+  }
+} as const)
+
+/**
+ * Every built-in activation by its name: the table `decodeNetwork` reads names from.
+ *
+ * @example
+ * import { builtinActivations, relu } from '@purenn/network'
+ * builtinActivations.relu === relu // true
+ *
+ * @category built-ins
+ * @since 0.1.0
+ */
+export const builtinActivations: Readonly<Record<BuiltinActivationName, Activation>> = Object.freeze({
+  sigmoid,
+  tanh,
+  relu,
+  leakyRelu,
+  elu,
+  softplus,
+  linear,
+  softmax
+})
+
+/**
+ * True when `name` is the name of a built-in activation.
+ *
+ * @example
+ * import { isBuiltinName } from '@purenn/network'
+ * isBuiltinName('relu') // true
+ * isBuiltinName('swish') // false
+ *
+ * @category refinements
+ * @since 0.1.0
+ */
+export const isBuiltinName = (name: string): name is BuiltinActivationName => Object.hasOwn(builtinActivations, name)
+
+/**
+ * The built-in's name when `a` is the built-in value itself, otherwise undefined (a custom
+ * one, whatever its name). A few pointer comparisons: cheap enough to run on every kernel call.
+ */
+const builtinName = (a: Activation): BuiltinActivationName | undefined => {
+  switch (a) {
+    case sigmoid:
+      return 'sigmoid'
+    case tanh:
+      return 'tanh'
+    case relu:
+      return 'relu'
+    case leakyRelu:
+      return 'leakyRelu'
+    case elu:
+      return 'elu'
+    case softplus:
+      return 'softplus'
+    case linear:
+      return 'linear'
+    case softmax:
+      return 'softmax'
+    default:
+      return undefined
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A custom element-wise activation: `f` maps a pre-activation x to an output, `df(x, y)` is
+ * f'(x), given also y = f(x) (so sigmoid's could be written `(x, y) => y * (1 - y)`). The name
+ * is what a model file stores; pass the activation in `decodeNetwork`'s table to read it
+ * back. Built-in names are reserved: a TypeError names the clash.
+ *
+ * @example
+ * import { activation } from '@purenn/network'
+ * const swish = activation('swish', (x) => x / (1 + Math.exp(-x)), (x, y) => {
+ *   const s = 1 / (1 + Math.exp(-x))
+ *   return y + s * (1 - y)
+ * })
+ * swish.f(0) // 0
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const activation = (
+  name: string,
+  f: (x: number) => number,
+  df: (x: number, y: number) => number
+): ElementwiseActivation => {
+  if (typeof name !== 'string' || name.length === 0)
+    throw new TypeError(`activation: name must be a non-empty string, got ${describeValue(name)}`)
+  if (isBuiltinName(name))
+    throw new TypeError(`activation: "${name}" is the name of a built-in activation; give a custom activation another name`)
+  if (typeof f !== 'function') throw new TypeError(`activation: f must be a function, got ${describeValue(f)}`)
+  if (typeof df !== 'function') throw new TypeError(`activation: df must be a function, got ${describeValue(df)}`)
+  return elementwise(name, f, df)
+}
+
+// -------------------------------------------------------------------------------------
+// kernels
+// -------------------------------------------------------------------------------------
+
+const sameShape = (fn: string, name: string, a: Matrix, z: Matrix): void => {
+  if (a.rows !== z.rows || a.cols !== z.cols)
+    throw new ShapeError(fn, `${name} is ${a.rows}x${a.cols}, z is ${z.rows}x${z.cols}`, [
+      [a.rows, a.cols],
+      [z.rows, z.cols]
+    ])
+}
+
+/** Softmax of each column of a row-major `rows x cols` block of `z` (from `zo`), into `y` (from `yo`). */
+const softmaxForward = (z: Float64Array, zo: number, y: Float64Array, yo: number, rows: number, cols: number): void => {
+  for (let j = 0; j < cols; j++) {
+    let m = -Infinity
+    for (let i = 0, k = j; i < rows; i++, k += cols) if (z[zo + k]! > m) m = z[zo + k]!
+    let s = 0
+    for (let i = 0, k = j; i < rows; i++, k += cols) {
+      const e = Math.exp(z[zo + k]! - m) // ≤ 1: no overflow
+      y[yo + k] = e
+      s += e
+    }
+    const inv = 1 / s // s ≥ 1 (the largest entry contributes e⁰)
+    for (let i = 0, k = j; i < rows; i++, k += cols) y[yo + k] = y[yo + k]! * inv
+  }
+}
+
+/** dz = (diag(y) − y·yᵀ)·dy for each column: dzᵢ = yᵢ·(dyᵢ − Σⱼ yⱼ dyⱼ). */
+const softmaxBackward = (
+  y: Float64Array,
+  yo: number,
+  dy: Float64Array,
+  dyo: number,
+  dz: Float64Array,
+  dzo: number,
+  rows: number,
+  cols: number
+): void => {
+  for (let j = 0; j < cols; j++) {
+    let dot = 0
+    for (let i = 0, k = j; i < rows; i++, k += cols) dot += y[yo + k]! * dy[dyo + k]!
+    for (let i = 0, k = j; i < rows; i++, k += cols) dz[dzo + k] = y[yo + k]! * (dy[dyo + k]! - dot)
+  }
+}
+
+/** A `rows x cols` matrix holding a copy of the block of `x` from `offset` (for custom column activations). */
+const blockOf = (x: Float64Array, offset: number, rows: number, cols: number): Matrix =>
+  matrix(rows, cols, x.slice(offset, offset + rows * cols))
+
+/**
+ * The forward rule `Y = f(Z)` for a `rows x cols` batch (samples are columns): reads the block
+ * of `z` starting at `zo`, writes the block of `y` starting at `yo` (a buffer the caller has
+ * just allocated, or its own scratch). Built-ins run as plain loops; custom ones call `f`.
+ */
+export const activateInto = (a: Activation, z: Float64Array, zo: number, y: Float64Array, yo: number, rows: number, cols: number): void => {
+  const n = rows * cols
+  switch (builtinName(a)) {
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const x = z[zo + i]!
+        if (x >= 0) y[yo + i] = 1 / (1 + Math.exp(-x))
+        else {
+          const e = Math.exp(x)
+          y[yo + i] = e / (1 + e)
+        }
+      }
+      return
+    case 'tanh':
+      for (let i = 0; i < n; i++) y[yo + i] = Math.tanh(z[zo + i]!)
+      return
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const x = z[zo + i]!
+        y[yo + i] = x > 0 ? x : 0
+      }
+      return
+    case 'leakyRelu':
+      for (let i = 0; i < n; i++) {
+        const x = z[zo + i]!
+        y[yo + i] = x > 0 ? x : LEAK * x
+      }
+      return
+    case 'elu':
+      for (let i = 0; i < n; i++) {
+        const x = z[zo + i]!
+        y[yo + i] = x > 0 ? x : Math.expm1(x)
+      }
+      return
+    case 'softplus':
+      for (let i = 0; i < n; i++) y[yo + i] = softplusF(z[zo + i]!)
+      return
+    case 'linear':
+      for (let i = 0; i < n; i++) y[yo + i] = z[zo + i]!
+      return
+    case 'softmax':
+      softmaxForward(z, zo, y, yo, rows, cols)
+      return
+    case undefined:
+      if (a._tag === 'Elementwise') {
+        const f = a.f
+        for (let i = 0; i < n; i++) y[yo + i] = f(z[zo + i]!)
+      } else {
+        const zm = blockOf(z, zo, rows, cols)
+        const out = a.forward(zm)
+        sameShape(`${a.name}.forward`, 'its result', out, zm)
+        y.set(buf(out), yo)
+      }
+      return
+  }
+}
+
+/**
+ * The backward rule `dZ = dY ⊙ f'(Z, Y)` for a `rows x cols` batch, each operand a block of
+ * its buffer from its offset; for a column activation, its own rule (softmax:
+ * `dz = (diag(y) − y·yᵀ)·dy` per column). `dz` may be the very block of `dy` (each entry is
+ * read before it is written).
+ */
+export const activationBackwardInto = (
+  a: Activation,
+  z: Float64Array,
+  zo: number,
+  y: Float64Array,
+  yo: number,
+  dy: Float64Array,
+  dyo: number,
+  dz: Float64Array,
+  dzo: number,
+  rows: number,
+  cols: number
+): void => {
+  const n = rows * cols
+  switch (builtinName(a)) {
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const s = y[yo + i]!
+        dz[dzo + i] = dy[dyo + i]! * s * (1 - s) // σ' = y(1 − y)
+      }
+      return
+    case 'tanh':
+      for (let i = 0; i < n; i++) {
+        const t = y[yo + i]!
+        dz[dzo + i] = dy[dyo + i]! * (1 - t * t) // tanh' = 1 − y²
+      }
+      return
+    case 'relu':
+      for (let i = 0; i < n; i++) dz[dzo + i] = z[zo + i]! > 0 ? dy[dyo + i]! : 0
+      return
+    case 'leakyRelu':
+      for (let i = 0; i < n; i++) dz[dzo + i] = z[zo + i]! > 0 ? dy[dyo + i]! : LEAK * dy[dyo + i]!
+      return
+    case 'elu':
+      for (let i = 0; i < n; i++) dz[dzo + i] = z[zo + i]! > 0 ? dy[dyo + i]! : dy[dyo + i]! * (y[yo + i]! + 1) // eˣ = y + 1
+      return
+    case 'softplus':
+      for (let i = 0; i < n; i++) dz[dzo + i] = dy[dyo + i]! * logistic(z[zo + i]!) // softplus' = σ
+      return
+    case 'linear':
+      for (let i = 0; i < n; i++) dz[dzo + i] = dy[dyo + i]!
+      return
+    case 'softmax':
+      softmaxBackward(y, yo, dy, dyo, dz, dzo, rows, cols)
+      return
+    case undefined:
+      if (a._tag === 'Elementwise') {
+        const df = a.df
+        for (let i = 0; i < n; i++) dz[dzo + i] = dy[dyo + i]! * df(z[zo + i]!, y[yo + i]!)
+      } else {
+        const zm = blockOf(z, zo, rows, cols)
+        const out = a.backward(zm, blockOf(y, yo, rows, cols), blockOf(dy, dyo, rows, cols))
+        sameShape(`${a.name}.backward`, 'its result', out, zm)
+        dz.set(buf(out), dzo)
+      }
+      return
+  }
+}
+
+/**
+ * Applies an activation to a batch of pre-activations: `Y = f(Z)`, one sample per column.
+ *
+ * @example
+ * import { activate, relu } from '@purenn/network'
+ * import { fromArray, toArray } from '@purenn/matrix'
+ * toArray(activate(relu)(fromArray([-1, 2]))) // [0, 2]
+ *
+ * @category kernels
+ * @since 0.1.0
+ */
+export const activate =
+  (a: Activation) =>
+  (z: Matrix): Matrix => {
+    const out = new Float64Array(z.rows * z.cols)
+    activateInto(a, buf(z), 0, out, 0, z.rows, z.cols)
+    return matrix(z.rows, z.cols, out)
+  }
+
+/**
+ * An activation's backward rule over a batch: given the pre-activations `Z`, the outputs
+ * `Y = f(Z)` and the gradient `dY` of a loss with respect to `Y`, the gradient with respect
+ * to `Z`: `dZ = dY ⊙ f'(Z, Y)` (element-wise), or the column rule (softmax).
+ *
+ * @example
+ * import { activationBackward, sigmoid } from '@purenn/network'
+ * import { fromArray, toArray } from '@purenn/matrix'
+ * // σ'(0) = 0.25
+ * toArray(activationBackward(sigmoid)(fromArray([0]), fromArray([0.5]), fromArray([1]))) // [0.25]
+ *
+ * @category kernels
+ * @since 0.1.0
+ */
+export const activationBackward =
+  (a: Activation) =>
+  (z: Matrix, y: Matrix, dy: Matrix): Matrix => {
+    sameShape('activationBackward', 'y', y, z)
+    sameShape('activationBackward', 'dy', dy, z)
+    const out = new Float64Array(z.rows * z.cols)
+    activationBackwardInto(a, buf(z), 0, buf(y), 0, buf(dy), 0, out, 0, z.rows, z.cols)
+    return matrix(z.rows, z.cols, out)
+  }

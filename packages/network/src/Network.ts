@@ -1,0 +1,299 @@
+/**
+ * Building a network and running it forward: the tutorial's constructor, `addLayer`,
+ * `randomizeWeights` and `predict`, as functions over plain data. Every function returns a
+ * new network; none changes the one it was given.
+ *
+ * ```ts
+ * const [net, nextRng] = pipe(
+ *   network(2),
+ *   addLayer({ nodes: 2, activation: sigmoid }),
+ *   addLayer({ nodes: 1, activation: sigmoid }),
+ *   randomize(-1, 1)
+ * )(rng(0))
+ * predict([0, 1])(net).prediction // one number in (0, 1)
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as M from '@purenn/matrix'
+import type { Matrix, Rng } from '@purenn/matrix'
+import type { State } from 'fp-ts/lib/State.js'
+import { layerForward } from './Layer.js'
+import type { Activation, Layer, Network } from './types.js'
+import { matrix } from './internal/buffer.js'
+import { describeValue, finite, isMatrix, positiveInteger, vectorArg } from './internal/describe.js'
+
+export type { Layer, Network } from './types.js'
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A network with `inputSize` inputs and no layers yet (the tutorial's
+ * `new MultiLayerPerceptron({ inputDimension })`). Refuses a size that is not a positive
+ * integer.
+ *
+ * @example
+ * import { network } from '@purenn/network'
+ * network(2) // { inputSize: 2, layers: [] }
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const network = (inputSize: number): Network => ({
+  inputSize: positiveInteger('network', 'inputSize', inputSize),
+  layers: []
+})
+
+/**
+ * The number of values the network outputs: the last layer's node count (the input size for
+ * a network without layers).
+ *
+ * @example
+ * import { network, addLayer, outputSize, sigmoid } from '@purenn/network'
+ * outputSize(addLayer({ nodes: 3, activation: sigmoid })(network(2))) // 3
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const outputSize = (net: Network): number => {
+  const last = net.layers[net.layers.length - 1]
+  return last === undefined ? net.inputSize : last.weights.rows
+}
+
+/**
+ * What `addLayer` needs: the layer's number of nodes and its activation.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface LayerSpec {
+  readonly nodes: number
+  readonly activation: Activation
+}
+
+const isActivation = (u: unknown): u is Activation => {
+  if (typeof u !== 'object' || u === null) return false
+  const a = u as Partial<Record<string, unknown>>
+  return (
+    typeof a['name'] === 'string' &&
+    ((a['_tag'] === 'Elementwise' && typeof a['f'] === 'function' && typeof a['df'] === 'function') ||
+      (a['_tag'] === 'Column' && typeof a['forward'] === 'function' && typeof a['backward'] === 'function'))
+  )
+}
+
+const addLayerTo = (net: Network, spec: LayerSpec): Network => {
+  if (typeof spec !== 'object' || spec === null)
+    throw new TypeError(`addLayer: expected { nodes, activation }, got ${describeValue(spec)}`)
+  const nodes = positiveInteger('addLayer', 'nodes', spec.nodes)
+  if (!isActivation(spec.activation))
+    throw new TypeError(
+      `addLayer: activation must be an activation (a built-in such as sigmoid, or one made with activation(name, f, df)), got ${describeValue(spec.activation)}`
+    )
+  const inputs = outputSize(net) // the previous layer's nodes, or the input size for the first
+  const layer: Layer = { weights: M.zeros(nodes, inputs), bias: M.zeros(nodes, 1), activation: spec.activation }
+  return { inputSize: net.inputSize, layers: [...net.layers, layer] }
+}
+
+/**
+ * Appends a dense layer of `nodes` nodes (the tutorial's `addLayer`), returning a new network.
+ * Its weights (`nodes x inputs`, inputs being the previous layer's width) and bias start at
+ * zero, as the tutorial's do: use `randomize` or `initialize` next. Data-last for `pipe`, or
+ * data-first: `addLayer(net, { nodes, activation })`. Refuses a node count that is not a
+ * positive integer and a missing activation.
+ *
+ * @example
+ * import { network, addLayer, sigmoid } from '@purenn/network'
+ * import { pipe } from 'fp-ts/function'
+ * const net = pipe(network(2), addLayer({ nodes: 2, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }))
+ * net.layers.map((l) => [l.weights.rows, l.weights.cols]) // [[2, 2], [1, 2]]
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export function addLayer(spec: LayerSpec): (net: Network) => Network
+export function addLayer(net: Network, spec: LayerSpec): Network
+export function addLayer(...args: [LayerSpec] | [Network, LayerSpec]): Network | ((net: Network) => Network) {
+  if (args.length >= 2) return addLayerTo(args[0] as Network, args[1] as LayerSpec)
+  const spec = args[0] as LayerSpec
+  return (net) => addLayerTo(net, spec)
+}
+
+// -------------------------------------------------------------------------------------
+// randomness
+// -------------------------------------------------------------------------------------
+
+/** Replaces each layer's parameters by draws, threading the generator layer after layer. */
+const redraw =
+  (draw: (layer: Layer, inputs: number) => State<Rng, { weights: Matrix; bias: Matrix }>) =>
+  (net: Network): State<Rng, Network> =>
+  (r0) => {
+    let r = r0
+    const layers: Layer[] = []
+    for (const layer of net.layers) {
+      const [params, next] = draw(layer, layer.weights.cols)(r)
+      layers.push({ weights: params.weights, bias: params.bias, activation: layer.activation })
+      r = next
+    }
+    return [{ inputSize: net.inputSize, layers }, r]
+  }
+
+/**
+ * The tutorial's `randomizeWeights(lower, upper)`, seeded: every weight and bias uniform in
+ * [lower, upper) (−1 to 1 by default), drawn layer by layer, weights then bias. With
+ * `lower === upper` every parameter is that value. A `State<Rng, Network>`: pass a generator,
+ * get the network and the next generator; the same generator gives the same bits. Refuses
+ * bounds that are not finite or with `lower > upper`.
+ *
+ * @example
+ * import { network, addLayer, randomize, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net, next] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(42))
+ *
+ * @category randomness
+ * @since 0.1.0
+ */
+export const randomize = (lower = -1, upper = 1): ((net: Network) => State<Rng, Network>) => {
+  finite('randomize', 'lower', lower)
+  finite('randomize', 'upper', upper)
+  if (lower > upper) throw new RangeError(`randomize: lower (${lower}) must not exceed upper (${upper})`)
+  return redraw((layer) => (r) => {
+    const [weights, r1] = M.uniform(layer.weights.rows, layer.weights.cols, lower, upper)(r)
+    const [bias, r2] = M.uniform(layer.bias.rows, 1, lower, upper)(r1)
+    return [{ weights, bias }, r2]
+  })
+}
+
+/**
+ * An initialisation scheme for `initialize`:
+ * - `'uniform'`: the tutorial's, weights and biases uniform in [−1, 1) (`randomize(-1, 1)`);
+ * - `'xavier'` (Glorot & Bengio, 2010): weights uniform in ±√(6/(inputs + nodes)), biases 0;
+ * - `'he'` (He et al., 2015): weights normal with σ = √(2/inputs), biases 0, for relu layers.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type InitScheme = 'uniform' | 'xavier' | 'he'
+
+/**
+ * Draws fresh parameters by a named scheme (see `InitScheme`), seeded, as a
+ * `State<Rng, Network>`. Refuses an unknown scheme.
+ *
+ * @example
+ * import { network, addLayer, initialize, relu } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(784), addLayer({ nodes: 128, activation: relu }), initialize('he'))(rng(0))
+ *
+ * @category randomness
+ * @since 0.1.0
+ */
+export const initialize = (scheme: InitScheme): ((net: Network) => State<Rng, Network>) => {
+  switch (scheme) {
+    case 'uniform':
+      return randomize(-1, 1)
+    case 'xavier':
+      return redraw((layer, inputs) => (r) => {
+        const limit = Math.sqrt(6 / (inputs + layer.weights.rows)) // Glorot: Var(w) = 2/(in + out)
+        const [weights, next] = M.uniform(layer.weights.rows, inputs, -limit, limit)(r)
+        return [{ weights, bias: M.zeros(layer.bias.rows, 1) }, next]
+      })
+    case 'he':
+      return redraw((layer, inputs) => (r) => {
+        const [weights, next] = M.normal(layer.weights.rows, inputs, 0, Math.sqrt(2 / inputs))(r) // He: Var(w) = 2/in
+        return [{ weights, bias: M.zeros(layer.bias.rows, 1) }, next]
+      })
+    default:
+      throw new RangeError(`initialize: scheme must be 'uniform', 'xavier' or 'he', got ${describeValue(scheme)}`)
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// forward
+// -------------------------------------------------------------------------------------
+
+/**
+ * What `predict` returns, as in the tutorial: the output values, and every layer's
+ * activations as columns (`activations[0]` is the input, `activations[k]` layer k's output).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Prediction {
+  readonly prediction: number[]
+  readonly activations: Matrix[]
+}
+
+const predictWith = (net: Network, input: ReadonlyArray<number>): Prediction => {
+  const x = matrix(net.inputSize, 1, vectorArg('predict', 'input', input, net.inputSize, 'the network expects'))
+  const activations: Matrix[] = [x]
+  let a = x
+  for (const layer of net.layers) {
+    a = layerForward(layer, a).y // a_k = f(W_k·a_{k−1} + b_k)
+    activations.push(a)
+  }
+  return { prediction: Array.from(a.data), activations }
+}
+
+/**
+ * Runs one sample through the network (the tutorial's `predict`): returns the output values
+ * and the activations of every layer, the input first. Data-last (`predict(input)(net)`) or
+ * data-first (`predict(net, input)`). Refuses an input of the wrong length, naming both.
+ *
+ * @example
+ * import { network, addLayer, randomize, predict, linear } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * // the tutorial's worked example: identity activation, every weight and bias 1
+ * const [net] = pipe(network(2), addLayer({ nodes: 2, activation: linear }), addLayer({ nodes: 2, activation: linear }), randomize(1, 1))(rng(0))
+ * predict(net, [1, 1]).prediction // [7, 7]
+ *
+ * @category forward
+ * @since 0.1.0
+ */
+export function predict(input: ReadonlyArray<number>): (net: Network) => Prediction
+export function predict(net: Network, input: ReadonlyArray<number>): Prediction
+export function predict(
+  ...args: [ReadonlyArray<number>] | [Network, ReadonlyArray<number>]
+): Prediction | ((net: Network) => Prediction) {
+  if (args.length >= 2) return predictWith(args[0] as Network, args[1] as ReadonlyArray<number>)
+  const input = args[0] as ReadonlyArray<number>
+  return (net) => predictWith(net, input)
+}
+
+const predictBatchWith = (net: Network, inputs: Matrix): Matrix => {
+  if (!isMatrix(inputs)) throw new TypeError(`predictBatch: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
+  if (inputs.rows !== net.inputSize)
+    throw new RangeError(
+      `predictBatch: inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`
+    )
+  let a = inputs
+  for (const layer of net.layers) a = layerForward(layer, a).y // A_k = f(W_k·A_{k−1} + b_k·1ᵀ)
+  return a
+}
+
+/**
+ * Runs a batch of samples, one per column of `inputs` (`inputSize x B`), through batched
+ * matrix products; returns the outputs, `outputs x B`. Data-last or data-first. Refuses
+ * inputs with the wrong number of rows.
+ *
+ * @example
+ * import { network, addLayer, randomize, predictBatch, linear } from '@purenn/network'
+ * import { fromFunction, rng, toArray } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * const X = fromFunction(2, 4, (i, j) => (i === 0 ? j >> 1 : j & 1)) // the four XOR inputs as columns
+ * toArray(predictBatch(X)(net)) // [1, 2, 2, 3]
+ *
+ * @category forward
+ * @since 0.1.0
+ */
+export function predictBatch(inputs: Matrix): (net: Network) => Matrix
+export function predictBatch(net: Network, inputs: Matrix): Matrix
+export function predictBatch(...args: [Matrix] | [Network, Matrix]): Matrix | ((net: Network) => Matrix) {
+  if (args.length >= 2) return predictBatchWith(args[0] as Network, args[1] as Matrix)
+  const inputs = args[0] as Matrix
+  return (net) => predictBatchWith(net, inputs)
+}

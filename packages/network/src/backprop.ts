@@ -1,0 +1,110 @@
+/**
+ * Backpropagation: the gradient of a loss over a batch with respect to every weight and bias,
+ * in one forward pass and one reverse pass. Samples are columns; the weights of layer k are
+ * `nodes x inputs`. With X₀ the inputs and Xₖ = Yₖ₋₁ each later layer's input:
+ *
+ *   forward, k = 1..L:   Zₖ = Wₖ·Xₖ + bₖ·1ᵀ,  Yₖ = fₖ(Zₖ)                  (layerForward)
+ *   loss:                L = loss(Y_L, T)                                  (outputLoss)
+ *   output delta:        dZ_L = ∂L/∂Y_L ⊙ f'_L(Z_L, Y_L)                   (outputDelta)
+ *   reverse, k = L..1:   ∂L/∂Wₖ = dZₖ·Xₖᵀ,  ∂L/∂bₖ = dZₖ·1                 (layerBackward)
+ *                        dYₖ₋₁ = Wₖᵀ·dZₖ                                   (layerBackward)
+ *                        dZₖ₋₁ = dYₖ₋₁ ⊙ f'ₖ₋₁(Zₖ₋₁, Yₖ₋₁)                 (activationBackward)
+ *
+ * Every product reads the weights as they are: nothing is updated here (an optimizer applies
+ * the gradients afterwards, see `@purenn/training`).
+ *
+ * @since 0.1.0
+ */
+import type { Matrix } from '@purenn/matrix'
+import { activationBackwardInto } from './Activation.js'
+import { layerBackward, layerForward, type LayerOutput } from './Layer.js'
+import { outputDelta, outputLoss, type Loss } from './Loss.js'
+import { outputSize } from './Network.js'
+import type { Gradients, LayerGradients, Network } from './types.js'
+import { buf, matrix } from './internal/buffer.js'
+import { describeValue, isMatrix } from './internal/describe.js'
+
+/**
+ * What `gradients` returns: the loss of the batch and one `{ weights, bias }` gradient per
+ * layer, with the layers' shapes.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GradientsResult {
+  readonly loss: number
+  readonly gradients: Gradients
+}
+
+const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): GradientsResult => {
+  const L = net.layers.length
+  if (L === 0) throw new RangeError('gradients: the network has no layers')
+  if (!isMatrix(inputs)) throw new TypeError(`gradients: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
+  if (!isMatrix(targets)) throw new TypeError(`gradients: targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
+  if (inputs.rows !== net.inputSize)
+    throw new RangeError(`gradients: inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
+  const width = outputSize(net)
+  if (targets.rows !== width)
+    throw new RangeError(`gradients: targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
+  if (targets.cols !== inputs.cols)
+    throw new RangeError(`gradients: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+
+  // forward: keep each layer's input Xₖ and its Zₖ, Yₖ
+  const xs: Matrix[] = [inputs]
+  const outs: LayerOutput[] = []
+  for (let k = 0; k < L; k++) {
+    const out = layerForward(net.layers[k]!, xs[k]!)
+    outs.push(out)
+    xs.push(out.y)
+  }
+
+  // the loss and the output delta dZ_L = ∂L/∂Z_L
+  const last = net.layers[L - 1]!
+  const { z: zL, y: yL } = outs[L - 1]!
+  const value = outputLoss(loss, last.activation, zL, yL, targets)
+  let dz = matrix(zL.rows, zL.cols, outputDelta(loss, last.activation, zL, yL, targets))
+
+  // reverse pass
+  const grads: LayerGradients[] = new Array(L)
+  for (let k = L - 1; k >= 0; k--) {
+    const back = layerBackward(net.layers[k]!, xs[k]!, dz, k > 0) // ∂L/∂Wₖ, ∂L/∂bₖ, dYₖ₋₁ = Wₖᵀ·dZₖ
+    grads[k] = back.gradients
+    if (k > 0) {
+      const dy = back.input! // fresh from the product: turned into dZₖ₋₁ in place, never handed out
+      const { z, y } = outs[k - 1]!
+      activationBackwardInto(net.layers[k - 1]!.activation, buf(z), 0, buf(y), 0, buf(dy), 0, buf(dy), 0, z.rows, z.cols) // dZₖ₋₁ = dYₖ₋₁ ⊙ f'(Zₖ₋₁, Yₖ₋₁)
+      dz = dy
+    }
+  }
+  return { loss: value, gradients: grads }
+}
+
+/**
+ * The loss of a batch and its gradient with respect to every weight and bias, by one
+ * forward and one reverse pass (see the module comment for the formulas). `inputs` is
+ * `inputSize x B` and `targets` is `outputs x B`, one sample per column. The loss is the
+ * mean over the batch (see `Loss`). Data-last, `gradients(loss, inputs, targets)(net)`, or
+ * data-first, `gradients(net, loss, inputs, targets)`. Refuses mismatched sizes, naming them.
+ *
+ * @example
+ * import { network, addLayer, randomize, gradients, mse, sigmoid } from '@purenn/network'
+ * import { fromFunction, rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const X = fromFunction(2, 2, (i, j) => (i === j ? 0 : 1)) // two samples as columns: [0, 1] and [1, 0]
+ * const T = fromFunction(1, 2, () => 1)
+ * const { loss, gradients: g } = gradients(mse, X, T)(net)
+ * [g[0]!.weights.rows, g[0]!.weights.cols] // [1, 2], the shape of the layer's weights
+ *
+ * @category backprop
+ * @since 0.1.0
+ */
+export function gradients(loss: Loss, inputs: Matrix, targets: Matrix): (net: Network) => GradientsResult
+export function gradients(net: Network, loss: Loss, inputs: Matrix, targets: Matrix): GradientsResult
+export function gradients(
+  ...args: [Loss, Matrix, Matrix] | [Network, Loss, Matrix, Matrix]
+): GradientsResult | ((net: Network) => GradientsResult) {
+  if (args.length >= 4) return gradientsWith(args[0] as Network, args[1] as Loss, args[2] as Matrix, args[3] as Matrix)
+  const [loss, inputs, targets] = args as [Loss, Matrix, Matrix]
+  return (net) => gradientsWith(net, loss, inputs, targets)
+}

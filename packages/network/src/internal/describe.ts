@@ -1,0 +1,93 @@
+/**
+ * Helpers for error messages and argument checks shared by the modules of this package.
+ *
+ * Functions that return a plain value refuse a bad argument by throwing a `TypeError` or a
+ * `RangeError` whose message starts with the function's name and names the argument and the
+ * sizes involved, e.g. `predict: input has 3 values, the network expects 2`.
+ */
+import type { Matrix } from '@purenn/matrix'
+
+/** Describes a value for an error message: its type, and the value itself when short. */
+export const describeValue = (value: unknown): string => {
+  if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  switch (typeof value) {
+    case 'string':
+      return `string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + '…' : value)}`
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${typeof value} ${String(value)}`
+    default:
+      return typeof value
+  }
+}
+
+/** `1 value`, `2 values`: a count with its noun, singular or plural (`matrix`, `matrices`). */
+export const count = (n: number, noun: string, plural = `${noun}s`): string => `${n} ${n === 1 ? noun : plural}`
+
+/** True for an object with numeric `rows` and `cols` and a typed-array `data` (a Matrix). */
+export const isMatrix = (u: unknown): u is Matrix =>
+  typeof u === 'object' &&
+  u !== null &&
+  typeof (u as Matrix).rows === 'number' &&
+  typeof (u as Matrix).cols === 'number' &&
+  (u as Matrix).data instanceof Float64Array
+
+/**
+ * Copies an array of numbers from a caller into a fresh `Float64Array`, refusing anything but
+ * `expected` finite numbers: `predict: input has 3 values, the network expects 2`.
+ */
+export const vectorArg = (fn: string, name: string, values: unknown, expected: number, what: string): Float64Array => {
+  if (!Array.isArray(values) && !(values instanceof Float64Array))
+    throw new TypeError(`${fn}: ${name} must be an array of numbers, got ${describeValue(values)}`)
+  const n = values.length
+  if (n !== expected) throw new RangeError(`${fn}: ${name} has ${count(n, 'value')}, ${what} ${expected}`)
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const v: unknown = values[i]
+    if (typeof v !== 'number') throw new TypeError(`${fn}: ${name}[${i}] must be a number, got ${describeValue(v)}`)
+    if (!Number.isFinite(v)) throw new RangeError(`${fn}: ${name}[${i}] must be a finite number, got ${v}`)
+    out[i] = v
+  }
+  return out
+}
+
+/**
+ * Checks, without copying, that an array from a caller holds `expected` finite numbers, with
+ * the same messages as `vectorArg`; returns it.
+ */
+export const checkedVector = (fn: string, name: string, values: unknown, expected: number, what: string): ArrayLike<number> => {
+  if (!Array.isArray(values) && !(values instanceof Float64Array)) throw new TypeError(`${fn}: ${name} must be an array of numbers, got ${describeValue(values)}`)
+  const n = values.length
+  if (n !== expected) throw new RangeError(`${fn}: ${name} has ${count(n, 'value')}, ${what} ${expected}`)
+  for (let i = 0; i < n; i++) {
+    const v: unknown = values[i]
+    if (typeof v !== 'number') throw new TypeError(`${fn}: ${name}[${i}] must be a number, got ${describeValue(v)}`)
+    if (!Number.isFinite(v)) throw new RangeError(`${fn}: ${name}[${i}] must be a finite number, got ${v}`)
+  }
+  return values as ArrayLike<number>
+}
+
+/** Refuses a learning rate that is not a positive finite number. */
+export const positiveFinite = (fn: string, name: string, value: unknown): number => {
+  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describeValue(value)}`)
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${fn}: ${name} must be a positive finite number, got ${value}`)
+  return value
+}
+
+/** Refuses anything but a positive integer (a layer's node count, a network's input size). */
+export const positiveInteger = (fn: string, name: string, value: unknown): number => {
+  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describeValue(value)}`)
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${fn}: ${name} must be a positive integer, got ${value}`)
+  return value
+}
+
+/** Refuses a value that is not a finite number. */
+export const finite = (fn: string, name: string, value: unknown): number => {
+  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describeValue(value)}`)
+  if (!Number.isFinite(value)) throw new RangeError(`${fn}: ${name} must be a finite number, got ${value}`)
+  return value
+}

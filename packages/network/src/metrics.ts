@@ -1,0 +1,158 @@
+/**
+ * Measuring a network on a data set: the tutorial's `evaluate` ("Error", the sum over samples
+ * of |prediction − label|), the accuracy of a classifier, and the mean of any loss.
+ *
+ * Data sets are accepted as the tutorial passes them, rows of `number[][]` (one sample a
+ * row), or as matrices with one sample per column; either way they run through the network
+ * in batches, by matrix products.
+ *
+ * Reading typed arrays: see `internal/buffer.ts` (`x[i]!` is in bounds by construction).
+ *
+ * @since 0.1.0
+ */
+import type { Matrix } from '@purenn/matrix'
+import { layerForward } from './Layer.js'
+import { outputLoss, type Loss } from './Loss.js'
+import { outputSize, predictBatch } from './Network.js'
+import type { Network } from './types.js'
+import { buf } from './internal/buffer.js'
+import { forEachChunk, samplesArg, type Samples } from './internal/samples.js'
+
+/**
+ * A data set as the tutorial writes it, one sample a row, or as a matrix with one sample
+ * per column.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type DataSet = ReadonlyArray<ReadonlyArray<number>> | Matrix
+
+const dataArgs = (fn: string, net: Network, inputs: DataSet, labels: DataSet, labelName = 'labels'): [Samples, Samples] => {
+  const x = samplesArg(fn, 'inputs', inputs, net.inputSize, 'the network expects')
+  const t = samplesArg(fn, labelName, labels, outputSize(net), 'the network outputs')
+  if (x.count !== t.count) throw new RangeError(`${fn}: inputs has ${x.count} samples but ${labelName} has ${t.count}`)
+  return [x, t]
+}
+
+/** Lets a metric be called data-last, `metric(inputs, labels)(net)`, or data-first. */
+type Metric<A> = {
+  (inputs: DataSet, labels: DataSet): (net: Network) => A
+  (net: Network, inputs: DataSet, labels: DataSet): A
+}
+
+const metric =
+  <A>(run: (net: Network, inputs: DataSet, labels: DataSet) => A): Metric<A> =>
+  ((...args: [DataSet, DataSet] | [Network, DataSet, DataSet]) =>
+    args.length >= 3
+      ? run(args[0] as Network, args[1] as DataSet, args[2] as DataSet)
+      : (net: Network) => run(net, args[0] as DataSet, args[1] as DataSet)) as Metric<A>
+
+/**
+ * The tutorial's `evaluate`: its "Error", the sum over every sample and every output of
+ * |prediction − label|. Inputs and labels are rows (`number[][]`) or matrices of columns.
+ * Data-last, `evaluate(inputs, labels)(net)`, or data-first, `evaluate(net, inputs, labels)`.
+ * Refuses data of the wrong sizes, naming the sample.
+ *
+ * @example
+ * import { network, addLayer, randomize, evaluate, linear } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * // a 2-1 identity network with weights and bias 1, on the four XOR rows
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * evaluate([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]])(net) // 1 + 1 + 1 + 3 = 6
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+export const evaluate: Metric<number> = metric((net, inputs, labels) => {
+  const [x, t] = dataArgs('evaluate', net, inputs, labels)
+  let error = 0
+  forEachChunk(x, t, (xc, tc) => {
+    const y = buf(predictBatch(net, xc))
+    const target = buf(tc)
+    for (let k = 0; k < y.length; k++) error += Math.abs(y[k]! - target[k]!) // Σ |prediction − label|
+  })
+  return error
+})
+
+/**
+ * The fraction of samples classified right, in [0, 1]. With several outputs, a sample is
+ * right when its largest output is at the index of its label's largest entry (one-hot
+ * labels); with one output, when the output and the label fall on the same side of 0.5.
+ * Data-last or data-first, as `evaluate`. Refuses an empty data set.
+ *
+ * @example
+ * import { network, addLayer, randomize, accuracy, linear } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(0.25, 0.25))(rng(0))
+ * accuracy([[0, 0], [1, 1]], [[0], [1]])(net) // outputs 0.25 and 0.75: 1
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+export const accuracy: Metric<number> = metric((net, inputs, labels) => {
+  const [x, t] = dataArgs('accuracy', net, inputs, labels)
+  if (x.count === 0) throw new RangeError('accuracy: inputs has no samples')
+  let right = 0
+  forEachChunk(x, t, (xc, tc) => {
+    const y = buf(predictBatch(net, xc))
+    const target = buf(tc)
+    const rows = tc.rows
+    const cols = tc.cols
+    for (let j = 0; j < cols; j++) {
+      if (rows === 1) {
+        if (y[j]! >= 0.5 === target[j]! >= 0.5) right++
+        continue
+      }
+      let best = 0
+      let truth = 0
+      for (let i = 1; i < rows; i++) {
+        if (y[i * cols + j]! > y[best * cols + j]!) best = i
+        if (target[i * cols + j]! > target[truth * cols + j]!) truth = i
+      }
+      if (best === truth) right++
+    }
+  })
+  return right / x.count
+})
+
+/**
+ * The mean of a loss over a whole data set (the same value `gradients` reports for one
+ * batch, computed stably from the logits for the fused pairs). Data-last,
+ * `meanLoss(loss, inputs, targets)(net)`, or data-first, `meanLoss(net, loss, inputs, targets)`.
+ * An empty data set has loss 0.
+ *
+ * @example
+ * import { network, addLayer, randomize, meanLoss, mse, linear } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * meanLoss(mse, [[0], [1]], [[1], [1]])(net) // outputs 1 and 2: (0 + ½)/2 = 0.25
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+export function meanLoss(loss: Loss, inputs: DataSet, targets: DataSet): (net: Network) => number
+export function meanLoss(net: Network, loss: Loss, inputs: DataSet, targets: DataSet): number
+export function meanLoss(
+  ...args: [Loss, DataSet, DataSet] | [Network, Loss, DataSet, DataSet]
+): number | ((net: Network) => number) {
+  if (args.length >= 4) return meanLossWith(args[0] as Network, args[1] as Loss, args[2] as DataSet, args[3] as DataSet)
+  const [loss, inputs, targets] = args as [Loss, DataSet, DataSet]
+  return (net) => meanLossWith(net, loss, inputs, targets)
+}
+
+const meanLossWith = (net: Network, loss: Loss, inputs: DataSet, targets: DataSet): number => {
+  if (net.layers.length === 0) throw new RangeError('meanLoss: the network has no layers')
+  const [x, t] = dataArgs('meanLoss', net, inputs, targets, 'targets')
+  const last = net.layers[net.layers.length - 1]!
+  let total = 0
+  forEachChunk(x, t, (xc, tc) => {
+    let a = xc
+    for (let k = 0; k < net.layers.length - 1; k++) a = layerForward(net.layers[k]!, a).y
+    const { z, y } = layerForward(last, a)
+    total += outputLoss(loss, last.activation, z, y, tc) * tc.cols // the chunk's mean, times its size
+  })
+  return x.count === 0 ? 0 : total / x.count
+}

@@ -1,0 +1,125 @@
+/**
+ * `@purenn/network/node`: saving and loading model files in Node. This is the one module of
+ * the package that imports Node built-ins; the core entry point runs unchanged in browsers.
+ *
+ * Both functions answer with a `Promise` of an `Either` and never reject: a missing file, a
+ * directory that cannot be written, a file cut short or edited by hand are `Left`s whose
+ * message names the file and the problem.
+ *
+ * @since 0.1.0
+ */
+import { randomBytes } from 'node:crypto'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { decodeNetwork, encodeNetwork, type CustomActivations, type NetworkError } from './codec.js'
+import type { Network } from './types.js'
+
+/**
+ * Why a model file could not be written or read: `operation` says which step failed
+ * (`'write'`, `'rename'`, `'read'`, or `'parse'` for a file that is not JSON), `code` is the
+ * system's error code when there is one (`'ENOENT'` for a missing file).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface FileError {
+  readonly _tag: 'FileError'
+  readonly message: string
+  readonly path: string
+  readonly operation: 'write' | 'rename' | 'read' | 'parse'
+  readonly code: string | undefined
+}
+
+const codeOf = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined
+
+const reasonOf = (e: unknown, code: string | undefined): string => {
+  if (code === 'ENOENT') return 'no such file or directory (ENOENT)'
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code})`
+  if (code === 'EISDIR') return 'is a directory (EISDIR)'
+  return e instanceof Error ? e.message : String(e)
+}
+
+const fileError = (path: string, operation: FileError['operation'], e: unknown): FileError => {
+  const code = codeOf(e)
+  const reason = reasonOf(e, code)
+  const message =
+    operation === 'parse'
+      ? `${path} is not valid JSON: ${reason}`
+      : operation === 'rename'
+        ? `cannot move the new file into place at ${path}: ${reason}`
+        : `cannot ${operation} ${path}: ${reason}`
+  return { _tag: 'FileError', path, operation, code, message }
+}
+
+/**
+ * Writes a network to `path` as a model document (see `encodeNetwork`), atomically: the
+ * JSON goes to a fresh temporary file in the same directory, which is then renamed over
+ * `path`. A crash never leaves half a model behind: `path` holds the old file or the new one.
+ *
+ * @example
+ * import { saveNetwork } from '@purenn/network/node'
+ * // const result = await saveNetwork('model.json', net) // Right(undefined), or Left(FileError)
+ *
+ * @category files
+ * @since 0.1.0
+ */
+export const saveNetwork = async (path: string, net: Network): Promise<E.Either<FileError, void>> => {
+  let text: string
+  try {
+    text = JSON.stringify(encodeNetwork(net)) + '\n'
+  } catch (e) {
+    return E.left(fileError(path, 'write', e))
+  }
+  // same directory, so that the rename stays on one file system and is atomic
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' })
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    return E.left(fileError(path, 'write', e))
+  }
+  try {
+    await rename(temp, path)
+  } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    return E.left(fileError(path, 'rename', e))
+  }
+  return E.right(undefined)
+}
+
+/**
+ * Reads a network from a model file written by `saveNetwork` (or by hand), decoding it with
+ * `decodeNetwork` (custom activations come from `customActivations`). A missing or unreadable
+ * file is a `FileError`, a file that is not JSON (cut short, say) a `FileError` with
+ * `operation: 'parse'`, and a document that is not a valid network a `NetworkError` whose
+ * message starts with the file's path.
+ *
+ * @example
+ * import { loadNetwork } from '@purenn/network/node'
+ * // const result = await loadNetwork('model.json') // Right(network), or Left naming the problem
+ *
+ * @category files
+ * @since 0.1.0
+ */
+export const loadNetwork = async (
+  path: string,
+  customActivations?: CustomActivations
+): Promise<E.Either<FileError | NetworkError, Network>> => {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    return E.left(fileError(path, 'read', e))
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    return E.left(fileError(path, 'parse', e))
+  }
+  return E.mapLeft((err: NetworkError): FileError | NetworkError => ({ ...err, message: `${path}: ${err.message}` }))(
+    decodeNetwork(json, customActivations)
+  )
+}
