@@ -175,7 +175,7 @@ export const fromArray = (values: ReadonlyArray<number>): Matrix => {
  *
  * @example
  * import { fromArrays } from '@purenn/matrix'
- * import * as E from 'fp-ts/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
  * fromArrays([[1, 2], [3, 4]]) // Right of a 2x2 matrix
  * E.isLeft(fromArrays([[1, 2], [3]])) // true: rows[1]: expected 2 values, got 1
  *
@@ -349,9 +349,10 @@ export const column =
  * shuffled mini-batch of samples is gathered when samples are columns.
  *
  * @example
- * import { fromArrays, selectColumns, toArrays } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
- * // pipe(m, selectColumns([2, 0])) keeps columns 2 and 0
+ * import { fromFunction, selectColumns, toArrays } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const m = fromFunction(2, 3, (i, j) => 10 * i + j) // [[0, 1, 2], [10, 11, 12]]
+ * toArrays(pipe(m, selectColumns([2, 0]))) // [[2, 0], [12, 10]]
  *
  * @category destructors
  * @since 0.1.0

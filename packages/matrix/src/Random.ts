@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import type { State } from 'fp-ts/lib/State.js'
-import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
 import { uniformInt } from 'pure-rand/distribution/uniformInt'
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator'
@@ -46,7 +46,26 @@ const toGenerator = (r: Rng): JumpableRandomGenerator => xoroshiro128plusFromSta
 // -------------------------------------------------------------------------------------
 
 /**
- * A generator seeded with a safe integer. The same seed always gives the same sequence.
+ * A bijective 32-bit mixer (Chris Wellons' "lowbias32" hash): every input bit affects every
+ * output bit, so seeds that differ in one bit give unrelated words.
+ */
+const mix32 = (x: number): number => {
+  x ^= x >>> 16
+  x = Math.imul(x, 0x7feb352d)
+  x ^= x >>> 15
+  x = Math.imul(x, 0x846ca68b)
+  x ^= x >>> 16
+  return x | 0
+}
+
+/**
+ * A generator seeded with a safe integer. The same seed always gives the same sequence, and
+ * different seeds give different generators.
+ *
+ * The seed's low and high 32-bit halves are hashed into the 128-bit state (pure-rand's own
+ * `xoroshiro128plus(seed)` puts the seed into the state nearly as it is, which makes the first
+ * draws of neighbouring seeds almost equal). The first two state words are bijections of
+ * the two halves, so no two seeds share a state.
  *
  * @example
  * import { rng, uniform } from '@purenn/matrix'
@@ -60,9 +79,14 @@ const toGenerator = (r: Rng): JumpableRandomGenerator => xoroshiro128plusFromSta
 export const rng = (seed: number): Rng => {
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
     throw new RangeError(`rng: seed must be a safe integer, got ${String(seed)}`)
-  const low = seed | 0
-  const high = Math.floor(seed / 4294967296) | 0
-  return fromGenerator(xoroshiro128plus(low ^ Math.imul(high, 0x9e3779b9)))
+  const low = seed | 0 // seed mod 2³², as a signed word
+  const high = Math.floor(seed / 4294967296) | 0 // the rest, within ±2²¹
+  const w0 = mix32(low ^ 0x243f6a88)
+  const w1 = mix32(high ^ 0x85a308d3)
+  const w2 = mix32(w0 + 0x13198a2e) ^ w1
+  const w3 = mix32(w1 + 0x03707344) ^ w0
+  // Never all zeros: w0 = w1 = 0 makes w2 = mix32(0x13198a2e), not 0 since mix32 is a bijection with mix32(0) = 0.
+  return fromGenerator(xoroshiro128plusFromState([w0, w1, w2, w3]))
 }
 
 /**
@@ -176,8 +200,11 @@ export const permutation =
   }
 
 /**
- * A `rows x cols` matrix of numbers uniform in `[lower, upper)`: the tutorial's
- * `randomize(lower, upper)`, seeded. With `lower === upper` every entry is that value.
+ * A `rows x cols` matrix of numbers uniform in `[lower, upper]`: the tutorial's
+ * `randomize(lower, upper)`, seeded. Each entry is `lower + (upper − lower)·u` for `u` uniform
+ * in `[0, 1)` with 53 random bits; rounding can land that sum on `upper`, so `upper` is
+ * included (and never exceeded). With `lower === upper` every entry is that value. Throws a
+ * `RangeError` if `upper − lower` overflows.
  *
  * @example
  * import { rng, uniform } from '@purenn/matrix'
@@ -197,7 +224,8 @@ export const uniform =
     const g = toGenerator(r)
     const out = new Float64Array(rows * cols)
     const width = upper - lower
-    for (let i = 0; i < out.length; i++) out[i] = lower + width * uniformFloat64(g)
+    if (!Number.isFinite(width)) throw new RangeError(`uniform: upper - lower overflows for [${lower}, ${upper}]`)
+    for (let i = 0; i < out.length; i++) out[i] = Math.min(upper, lower + width * uniformFloat64(g))
     return [unsafeFromBuffer(rows, cols, out), fromGenerator(g)]
   }
 

@@ -14,7 +14,7 @@ import { assertSameShape } from './internal/assert.js'
  *
  * @example
  * import { add, fill, toArrays } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * toArrays(pipe(fill(1, 2, 1), add(fill(1, 2, 2)))) // [[3, 3]]
  *
  * @category combinators
@@ -37,7 +37,7 @@ export const add =
  *
  * @example
  * import { subtract, fill, toArrays } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * toArrays(pipe(fill(1, 2, 5), subtract(fill(1, 2, 2)))) // [[3, 3]]
  *
  * @category combinators
@@ -60,7 +60,7 @@ export const subtract =
  *
  * @example
  * import { hadamard, fromArray, toArray } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * toArray(pipe(fromArray([1, 2]), hadamard(fromArray([3, 4])))) // [3, 8]
  *
  * @category combinators
@@ -82,7 +82,7 @@ export const hadamard =
  *
  * @example
  * import { scale, fromArray, toArray } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * toArray(pipe(fromArray([1, 2]), scale(3))) // [3, 6]
  *
  * @category combinators
@@ -103,7 +103,7 @@ export const scale =
  *
  * @example
  * import { map, fromArray, toArray } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * toArray(pipe(fromArray([1, 4]), map(Math.sqrt))) // [1, 2]
  *
  * @category combinators
@@ -124,7 +124,7 @@ export const map =
  *
  * @example
  * import { zipWith, fromArray, toArray } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * toArray(pipe(fromArray([1, 2]), zipWith((x, y) => x * 10 + y, fromArray([3, 4])))) // [13, 24]
  *
  * @category combinators
@@ -148,7 +148,7 @@ export const zipWith =
  *
  * @example
  * import { addColumn, zeros, fromArray, toArrays } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * toArrays(pipe(zeros(2, 3), addColumn(fromArray([1, 2])))) // [[1, 1, 1], [2, 2, 2]]
  *
  * @category combinators
@@ -178,8 +178,10 @@ export const addColumn =
  * samples are rows. Throws a `ShapeError` unless `r` is a row with as many columns as `a`.
  *
  * @example
- * import { addRow, zeros, fromArrays, toArrays } from '@purenn/matrix'
- * // pipe(zeros(2, 2), addRow(r)) where r is [[1, 2]] gives [[1, 2], [1, 2]]
+ * import { addRow, zeros, fromFunction, toArrays } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const r = fromFunction(1, 2, (_, j) => j + 1) // [[1, 2]]
+ * toArrays(pipe(zeros(2, 2), addRow(r))) // [[1, 2], [1, 2]]
  *
  * @category combinators
  * @since 0.1.0

@@ -15,7 +15,7 @@
  * import { zeros, dot, ShapeError } from '@purenn/matrix'
  * try { dot(zeros(2, 3))(zeros(2, 3)) } catch (e) {
  *   e instanceof ShapeError // true
- *   // e.message === 'dot: cannot multiply 2x3 by 2x3 (inner sizes 3 and 2 differ)'
+ *   // e.message === 'dot: cannot compute a·b for a 2x3 and b 2x3 (inner sizes 3 and 2 differ)'
  * }
  *
  * @category errors

@@ -6,7 +6,7 @@
  *
  * ```ts
  * import * as M from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const y = pipe(weights, M.dot(x), M.add(bias), M.map(Math.tanh))
  * ```
  *

@@ -9,7 +9,9 @@ import type { Matrix } from './Matrix.js'
 
 /**
  * Equality up to an absolute `tolerance`: same shape, and every pair of entries differs by
- * at most `tolerance`. `getEq(0)` is exact equality (with `0 === -0`).
+ * at most `tolerance`. `getEq(0)` is exact equality (with `0 === -0`); `NaN` equals nothing,
+ * except that a matrix is always equal to itself. With a tolerance above 0 the relation is not
+ * transitive, as for any comparison within a tolerance.
  *
  * @example
  * import { getEq, fromArray } from '@purenn/matrix'

@@ -10,7 +10,7 @@ import { ShapeError } from './errors.js'
 import { gemm } from './internal/gemm.js'
 
 const mismatch = (op: string, what: string, a: Matrix, b: Matrix, inner: readonly [number, number]): ShapeError =>
-  new ShapeError(op, `cannot multiply ${what} for ${a.rows}x${a.cols} and ${b.rows}x${b.cols} (inner sizes ${inner[0]} and ${inner[1]} differ)`, [
+  new ShapeError(op, `cannot compute ${what} for a ${a.rows}x${a.cols} and b ${b.rows}x${b.cols} (inner sizes ${inner[0]} and ${inner[1]} differ)`, [
     [a.rows, a.cols],
     [b.rows, b.cols]
   ])
@@ -20,9 +20,10 @@ const mismatch = (op: string, what: string, a: Matrix, b: Matrix, inner: readonl
  * Throws a `ShapeError` naming both shapes when `a.cols !== b.rows`.
  *
  * @example
- * import { dot, fromArrays, toArrays } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
- * // weights (2x2) times a sample (2x1): pipe(w, dot(x))
+ * import { dot, fromArray, fromFunction, toArray } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const w = fromFunction(2, 2, (i, j) => 2 * i + j + 1) // [[1, 2], [3, 4]]
+ * toArray(pipe(w, dot(fromArray([5, 6])))) // [17, 39]: weights (2x2) times a sample (2x1)
  *
  * @category combinators
  * @since 0.1.0
@@ -40,9 +41,11 @@ export const dot =
  * through a layer: `δ_prev = Wᵀ · δ`.
  *
  * @example
- * import { dotTransposeA, dot, transpose } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
- * // pipe(a, dotTransposeA(b)) equals pipe(transpose(a), dot(b))
+ * import { dotTransposeA, dot, transpose, fromFunction, identity, toArrays } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const a = fromFunction(2, 3, (i, j) => 3 * i + j + 1) // [[1, 2, 3], [4, 5, 6]]
+ * toArrays(pipe(a, dotTransposeA(identity(2)))) // [[1, 4], [2, 5], [3, 6]]
+ * // in general pipe(a, dotTransposeA(b)) equals pipe(transpose(a), dot(b)), bit for bit
  *
  * @category combinators
  * @since 0.1.0
@@ -60,9 +63,11 @@ export const dotTransposeA =
  * gradient over a batch: `dW = δ · Xᵀ`.
  *
  * @example
- * import { dotTransposeB, dot, transpose } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
- * // pipe(a, dotTransposeB(b)) equals pipe(a, dot(transpose(b)))
+ * import { dotTransposeB, dot, transpose, fromFunction, toArrays } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const a = fromFunction(2, 3, (i, j) => 3 * i + j + 1) // [[1, 2, 3], [4, 5, 6]]
+ * toArrays(pipe(a, dotTransposeB(a))) // [[14, 32], [32, 77]]: a·aᵀ
+ * // in general pipe(a, dotTransposeB(b)) equals pipe(a, dot(transpose(b))), bit for bit
  *
  * @category combinators
  * @since 0.1.0
@@ -80,7 +85,7 @@ export const dotTransposeB =
  *
  * @example
  * import { outer, fromArray, toArrays } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * toArrays(pipe(fromArray([1, 2]), outer(fromArray([3, 4])))) // [[3, 4], [6, 8]]
  *
  * @category combinators

@@ -154,11 +154,13 @@ export const colMeans = (m: Matrix): Matrix => {
 
 /**
  * For each column, the row index of its largest entry (the first one on ties). With one
- * sample per column and one output per class, this is each sample's predicted class.
+ * sample per column and one output per class, this is each sample's predicted class. A
+ * matrix without rows gives `-1` for each column.
  *
  * @example
- * import { argmaxColumns, fromArrays } from '@purenn/matrix'
- * // columns [0.1, 0.9] and [0.7, 0.3]: argmaxColumns gives [1, 0]
+ * import { argmaxColumns, fromFunction } from '@purenn/matrix'
+ * // columns [0.1, 0.9] and [0.7, 0.3]
+ * argmaxColumns(fromFunction(2, 2, (i, j) => [[0.1, 0.7], [0.9, 0.3]][i]![j]!)) // [1, 0]
  *
  * @category reductions
  * @since 0.1.0
