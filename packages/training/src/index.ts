@@ -1,1 +1,54 @@
-export {}
+/**
+ * @purenn/training: optimizers are values, training is a fold.
+ *
+ * Optimizers follow optax: a `GradientTransformation` proposes updates from gradients and
+ * `applyUpdates` takes them; `chain` joins small transforms into `sgd`, `momentum`, `rmsprop`,
+ * `adam`, `adamw`. A learning rate is a number or a `Schedule`. `trainStep` is the reducer
+ * (one batch, one update); `epochs` unfolds a run lazily, an epoch at a time; `train` folds it.
+ *
+ * ```ts
+ * import { train } from '@purenn/training'
+ * const result = train({ trainData, trainLabels, numEpochs: 10000, learningRate: 0.1, verbose: 1000 })(net)
+ * ```
+ *
+ * @since 0.1.0
+ */
+export * from './GradientTransformation.js'
+export * from './Schedule.js'
+export * from './transforms.js'
+export * from './optimizers.js'
+export { type Batch, type SampleSet, sampleSet, batches, shuffledBatches } from './batches.js'
+export { type TrainState, initTrainState, trainStep } from './trainStep.js'
+export {
+  type EpochReport,
+  type EpochState,
+  type Best,
+  type BatchProgress,
+  type InvalidOptions,
+  type Diverged,
+  type TrainError,
+  invalidOptions,
+  diverged
+} from './types.js'
+export { type TrainOptions, type EarlyStoppingOptions, type Metric } from './options.js'
+export { verboseLine } from './verbose.js'
+export { improve, patienceRunOut } from './earlyStopping.js'
+export { epochs, epochsFrom } from './epochs.js'
+export { type TrainResult, train, trainFrom } from './train.js'
+export { type Json, type CheckpointJson, type InvalidCheckpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js'
+export {
+  type Standardizer,
+  type StandardizerJson,
+  type InvalidStandardizer,
+  toColumns,
+  toRows,
+  oneHot,
+  classes,
+  fitStandardizer,
+  standardize,
+  encodeStandardizer,
+  decodeStandardizer,
+  stratifiedSplit,
+  classAccuracy,
+  confusionMatrix
+} from './data.js'

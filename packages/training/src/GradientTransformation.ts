@@ -1,0 +1,186 @@
+/**
+ * Gradient transformations, after optax: an optimizer is a pair of pure functions. `init`
+ * builds the state from the network; `update` turns gradients into proposed updates and a
+ * new state. Nothing is kept between calls: the state handed back is all there is to know.
+ * Proposing a step and taking it are separate: `applyUpdates` adds the updates to the network.
+ *
+ * Small transformations are joined with `chain` into optimizers (see `optimizers.ts`).
+ *
+ * @since 0.1.0
+ */
+import * as M from '@purenn/matrix'
+import type { Gradients, Layer, Network } from '@purenn/network'
+import { count, describeValue } from './internal/describe.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A gradient transformation: `init(net)` gives the initial state, `update(grads, state, net)`
+ * gives the proposed updates (same shapes as the gradients) and the next state. Both are pure.
+ *
+ * Law: `update` never changes `grads`, `state` or `net`, and the same arguments give the same
+ * result.
+ *
+ * @example
+ * import { chain, clipByGlobalNorm, adam } from '@purenn/training'
+ * const tx = chain(clipByGlobalNorm(1), adam({ learningRate: 1e-3 }))
+ * // let state = tx.init(net); const [updates, next] = tx.update(grads, state, net)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GradientTransformation<S> {
+  readonly init: (net: Network) => S
+  readonly update: (grads: Gradients, state: S, net: Network) => readonly [updates: Gradients, state: S]
+}
+
+/**
+ * The state of a transformation that keeps none: an empty record (encodes as `{}`).
+ *
+ * @example
+ * import { identity } from '@purenn/training'
+ * // identity().init(net) is {}, an EmptyState
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type EmptyState = Readonly<Record<string, never>>
+
+/**
+ * The one `EmptyState` value.
+ *
+ * @example
+ * import { emptyState } from '@purenn/training'
+ * JSON.stringify(emptyState) // '{}'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const emptyState: EmptyState = {}
+
+/**
+ * The state type of a transformation.
+ *
+ * @example
+ * import type { StateOf, adam } from '@purenn/training'
+ * type S = StateOf<ReturnType<typeof adam>> // [AdamState, ScheduleState]
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The transformation that proposes the gradients themselves and keeps no state.
+ *
+ * @example
+ * import { identity } from '@purenn/training'
+ * // identity().update(grads, {}, net)[0] === grads
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const identity = (): GradientTransformation<EmptyState> => ({
+  init: () => emptyState,
+  update: (grads) => [grads, emptyState]
+})
+
+/**
+ * A transformation without state from a function of the gradients (and the network).
+ *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { stateless } from '@purenn/training'
+ * const halve = stateless((grads) => grads.map((g) => ({ weights: M.scale(0.5)(g.weights), bias: M.scale(0.5)(g.bias) })))
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const stateless = (f: (grads: Gradients, net: Network) => Gradients): GradientTransformation<EmptyState> => ({
+  init: () => emptyState,
+  update: (grads, _state, net) => [f(grads, net), emptyState]
+})
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * Joins transformations into one that applies them in order, the updates of each feeding the
+ * next; its state is the tuple of their states, in the same order (its type is inferred).
+ * `update` throws a `RangeError` when given a state that is not an array of that length.
+ *
+ * Law: `chain(a, b).update(g, [sa, sb], net)` is `[u2, [sa2, sb2]]` where
+ * `[u1, sa2] = a.update(g, sa, net)` and `[u2, sb2] = b.update(u1, sb, net)`.
+ *
+ * @example
+ * import { chain, clipByGlobalNorm, scaleByAdam, scaleByLearningRate } from '@purenn/training'
+ * const tx = chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3))
+ * // tx.init(net) is [{}, { count: 0, mu, nu }, { count: 0 }]
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const chain = <S extends ReadonlyArray<unknown>>(
+  ...transforms: { readonly [K in keyof S]: GradientTransformation<S[K]> }
+): GradientTransformation<Readonly<S>> => {
+  const links = transforms as ReadonlyArray<GradientTransformation<unknown>>
+  const n = links.length
+  return {
+    init: (net) => links.map((t) => t.init(net)) as unknown as S,
+    update: (grads, state, net) => {
+      if (!Array.isArray(state) || state.length !== n)
+        throw new RangeError(
+          `chain: expected a state of ${count(n, 'entry', 'entries')} (one per transformation), got ${describeValue(state)}`
+        )
+      const next: unknown[] = new Array(n)
+      let updates = grads
+      for (let i = 0; i < n; i++) {
+        const [u, s] = links[i]!.update(updates, state[i], net)
+        updates = u
+        next[i] = s
+      }
+      return [updates, next as unknown as S]
+    }
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// applying updates
+// -------------------------------------------------------------------------------------
+
+/**
+ * Takes a step: adds each layer's updates to its weights and bias, `θ ← θ + u`, and returns
+ * the new network (activations unchanged). Throws a `RangeError` when the updates do not
+ * have one entry per layer, and a `ShapeError` when a shape differs.
+ *
+ * @example
+ * import { applyUpdates } from '@purenn/training'
+ * import { pipe } from 'fp-ts/function'
+ * // const next = pipe(net, applyUpdates(updates))
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const applyUpdates =
+  (updates: Gradients) =>
+  (net: Network): Network => {
+    const layers = net.layers
+    if (updates.length !== layers.length)
+      throw new RangeError(
+        `applyUpdates: got updates for ${count(updates.length, 'layer')}, the network has ${count(layers.length, 'layer')}`
+      )
+    const next: Layer[] = new Array(layers.length)
+    for (let k = 0; k < layers.length; k++) {
+      const layer = layers[k]!
+      const u = updates[k]!
+      next[k] = { weights: M.add(u.weights)(layer.weights), bias: M.add(u.bias)(layer.bias), activation: layer.activation }
+    }
+    return { inputSize: net.inputSize, layers: next }
+  }

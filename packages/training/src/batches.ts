@@ -1,0 +1,198 @@
+/**
+ * Mini-batches. A data set is kept as one buffer with each sample's values side by side (a
+ * sample is a contiguous run of `width` numbers), so that one sample is a column vector
+ * viewed in place, with no copy, and a batch of several is gathered into a fresh
+ * `width x batchSize` matrix of columns. Every epoch is shuffled by a Fisher–Yates
+ * permutation drawn from the explicit generator (`permutation` of `@purenn/matrix`), never by
+ * `sort(() => 0.5 - Math.random())`, which is biased and cannot be seeded. The last batch
+ * keeps what is left over: no sample is dropped. The caller's data is copied once, when the
+ * data set is built, and never reordered or changed.
+ *
+ * Reading typed arrays: indices are bounded by the sizes checked when the data set is built
+ * (see `internal/buffer.ts`).
+ *
+ * @since 0.1.0
+ */
+import * as M from '@purenn/matrix'
+import type { Matrix, Rng } from '@purenn/matrix'
+import type { State } from 'fp-ts/lib/State.js'
+import { buf, matrix } from './internal/buffer.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A batch: inputs and targets with one sample per column (`inputs x B` and `outputs x B`).
+ *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import type { Batch } from '@purenn/training'
+ * const batch: Batch = { inputs: M.fromArray([0, 1]), targets: M.fromArray([1]) } // one sample
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Batch {
+  readonly inputs: Matrix
+  readonly targets: Matrix
+}
+
+/**
+ * A data set ready for batching: `size` samples of `inputs.width` inputs and
+ * `targets.width` targets. Built once (by `sampleSet`), read many times.
+ *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { sampleSet } from '@purenn/training'
+ * const data = sampleSet(M.zeros(2, 10), M.zeros(1, 10)) // 10 samples of 2 inputs, 1 target
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface SampleSet {
+  readonly size: number
+  readonly inputs: Samples
+  readonly targets: Samples
+}
+
+/** `size` samples of `width` numbers, sample-major (sample s at `data[s·width …]`), and each as a column. */
+interface Samples {
+  readonly width: number
+  readonly data: Float64Array
+  readonly columns: ReadonlyArray<Matrix>
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** Views sample-major data as one column vector per sample (views share the buffer, never written). */
+const samples = (width: number, data: Float64Array): Samples => {
+  const n = width === 0 ? 0 : data.length / width
+  const columns: Matrix[] = new Array(n)
+  for (let s = 0; s < n; s++) columns[s] = matrix(width, 1, data.subarray(s * width, (s + 1) * width))
+  return { width, data, columns }
+}
+
+/** Copies a `width x n` matrix of columns into a sample-major buffer (its transpose). */
+const fromColumns = (m: Matrix): Samples => samples(m.rows, buf(M.transpose(m)).slice())
+
+/**
+ * A data set from inputs and targets given as matrices with one sample per column (the same
+ * number of columns). The values are copied, so the data set never shares a buffer with the
+ * caller. Throws a `RangeError` when the sample counts differ.
+ *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { sampleSet } from '@purenn/training'
+ * const data = sampleSet(M.fromFunction(2, 4, (i, j) => (j >> (1 - i)) & 1), M.fromFunction(1, 4, (_, j) => (j === 1 || j === 2 ? 1 : 0)))
+ * data.size // 4
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const sampleSet = (inputs: Matrix, targets: Matrix): SampleSet => {
+  if (inputs.cols !== targets.cols)
+    throw new RangeError(`sampleSet: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+  return { size: inputs.cols, inputs: fromColumns(inputs), targets: fromColumns(targets) }
+}
+
+/**
+ * A data set from sample-major buffers the caller has just filled and hands over: sample `s`
+ * is `inputs[s·inputWidth …]`. Not copied; the buffers must never be written again.
+ *
+ * @internal
+ */
+export const unsafeSampleSet = (inputWidth: number, inputs: Float64Array, targetWidth: number, targets: Float64Array): SampleSet => {
+  const x = samples(inputWidth, inputs)
+  return { size: x.columns.length, inputs: x, targets: samples(targetWidth, targets) }
+}
+
+// -------------------------------------------------------------------------------------
+// batching
+// -------------------------------------------------------------------------------------
+
+/** Gathers the samples at `order[from … to)` as the columns of a fresh `width x (to − from)` matrix. */
+const gather = (x: Samples, order: ReadonlyArray<number>, from: number, to: number): Matrix => {
+  const n = to - from
+  if (n === 1) return x.columns[order[from]!]!
+  const w = x.width
+  const src = x.data
+  const out = new Float64Array(w * n)
+  for (let k = 0; k < n; k++) {
+    const base = order[from + k]! * w
+    for (let i = 0; i < w; i++) out[i * n + k] = src[base + i]! // sample k becomes column k
+  }
+  return matrix(w, n, out)
+}
+
+/**
+ * The samples in the given order, cut into batches of `batchSize` (the last one holds what is
+ * left). A batch of one is a view of the sample, not a copy.
+ *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { batches, sampleSet } from '@purenn/training'
+ * const data = sampleSet(M.fromFunction(1, 5, (_, j) => j), M.fromFunction(1, 5, (_, j) => -j))
+ * batches(data, [4, 3, 2, 1, 0], 2).map((b) => b.inputs.cols) // [2, 2, 1]
+ *
+ * @category batching
+ * @since 0.1.0
+ */
+export const batches = (data: SampleSet, order: ReadonlyArray<number>, batchSize: number): Batch[] => {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batches: batchSize must be a positive integer, got ${batchSize}`)
+  for (let k = 0; k < order.length; k++) {
+    const s = order[k]!
+    if (!Number.isInteger(s) || s < 0 || s >= data.size) throw new RangeError(`batches: order[${k}] = ${s} is not a sample of 0 .. ${data.size - 1}`)
+  }
+  return cut(data, order, batchSize)
+}
+
+/**
+ * `batches` without its checks, for the training loop, whose order is a permutation of the
+ * samples and whose batch size was decoded with the options.
+ *
+ * @internal
+ */
+export const cut = (data: SampleSet, order: ReadonlyArray<number>, batchSize: number): Batch[] => {
+  const out: Batch[] = []
+  for (let from = 0; from < order.length; from += batchSize) {
+    const to = Math.min(order.length, from + batchSize)
+    out.push({ inputs: gather(data.inputs, order, from, to), targets: gather(data.targets, order, from, to) })
+  }
+  return out
+}
+
+/**
+ * One epoch's batches: the samples shuffled by a Fisher–Yates permutation drawn from the
+ * generator, then cut into batches of `batchSize`, the last one partial. Returns the batches
+ * and the next generator.
+ *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { shuffledBatches, sampleSet } from '@purenn/training'
+ * const data = sampleSet(M.fromFunction(1, 5, (_, j) => j), M.fromFunction(1, 5, (_, j) => -j))
+ * const [epoch, next] = shuffledBatches(data, 2)(M.rng(0)) // 3 batches, in an order set by the seed
+ *
+ * @category batching
+ * @since 0.1.0
+ */
+export const shuffledBatches =
+  (data: SampleSet, batchSize: number): State<Rng, Batch[]> =>
+  (r) => {
+    const [order, next] = M.permutation(data.size)(r)
+    return [batches(data, order, batchSize), next]
+  }
+
+/**
+ * The whole data set, in order, as batches of at most `size` samples (for evaluation).
+ *
+ * @internal
+ */
+export const inOrder = (data: SampleSet, size: number): Batch[] =>
+  cut(
+    data,
+    Array.from({ length: data.size }, (_, s) => s),
+    size
+  )

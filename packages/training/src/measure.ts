@@ -1,0 +1,109 @@
+/**
+ * What an epoch's report measures after its last update, in one forward pass over the
+ * validation set (the training set if there is none), a chunk of samples at a time: the
+ * tutorial's Error, the mean loss, and the accuracy when the labels are classes.
+ *
+ * Reading typed arrays: see `internal/buffer.ts` (indices bounded by the chunk's shape).
+ *
+ * @since 0.1.0
+ */
+import { predictBatch, type Loss, type Network } from '@purenn/network'
+import { cut, inOrder, type Batch, type SampleSet } from './batches.js'
+import { buf } from './internal/buffer.js'
+
+/** How many samples go through the network at once. */
+const CHUNK = 1024
+
+/**
+ * The data set cut into the chunks `measure` runs, in order. A set of one chunk is cut once,
+ * for the whole run (it is small); a larger one is gathered a chunk at a time, each epoch, so
+ * that its copy never sits in memory beside it.
+ *
+ * @internal
+ */
+export const chunksOf = (data: SampleSet): (() => Iterable<Batch>) => {
+  if (data.size <= CHUNK) {
+    const whole = inOrder(data, CHUNK)
+    return () => whole
+  }
+  return function* () {
+    const order = Array.from({ length: data.size }, (_, s) => s)
+    for (let from = 0; from < data.size; from += CHUNK) yield* cut(data, order.slice(from, from + CHUNK), CHUNK)
+  }
+}
+
+/**
+ * The figures of one pass: Σ |y − t|, the mean loss, and the accuracy if the labels are classes.
+ *
+ * @internal
+ */
+export interface Measures {
+  readonly error: number
+  readonly loss: number
+  readonly accuracy: number | undefined
+}
+
+/**
+ * Runs a data set (its chunks, see `chunksOf`) through the network and measures it:
+ * `error = Σₛ Σᵢ |yᵢₛ − tᵢₛ|` (the tutorial's `evaluate`), `loss = (1/N) Σₛ ℓ(yₛ, tₛ)`, and the
+ * fraction of samples whose largest output is at their label's largest entry (one output:
+ * whose output falls on the label's side of 0.5).
+ *
+ * @internal
+ */
+export const measure = (net: Network, chunks: Iterable<Batch>, loss: Loss, withAccuracy: boolean): Measures => {
+  let error = 0
+  let total = 0
+  let right = 0
+  let size = 0
+  for (const chunk of chunks) {
+    size += chunk.inputs.cols
+    const predictions = predictBatch(net, chunk.inputs)
+    const y = buf(predictions)
+    const t = buf(chunk.targets)
+    for (let k = 0; k < y.length; k++) error += Math.abs(y[k]! - t[k]!)
+    total += loss.value(predictions, chunk.targets) * chunk.inputs.cols // the chunk's mean times its size
+    if (withAccuracy) right += correct(y, t, chunk.targets.rows, chunk.targets.cols)
+  }
+  return { error, loss: total / size, accuracy: withAccuracy ? right / size : undefined }
+}
+
+/**
+ * The first sample whose label is not a class, or −1 when every one is: with one output a
+ * label is 0 or 1, with several it is one-hot (a single 1, zeros elsewhere).
+ *
+ * @internal
+ */
+export const firstNonClassLabel = (data: SampleSet): number => {
+  const w = data.targets.width
+  const t = data.targets.data
+  for (let s = 0; s < data.size; s++) {
+    let ones = 0
+    for (let i = 0; i < w; i++) {
+      const v = t[s * w + i]!
+      if (v === 1) ones++
+      else if (v !== 0) return s
+    }
+    if (w > 1 && ones !== 1) return s
+  }
+  return -1
+}
+
+/** How many of the `cols` samples are classified right (see `measure`). */
+const correct = (y: Float64Array, t: Float64Array, rows: number, cols: number): number => {
+  let right = 0
+  for (let j = 0; j < cols; j++) {
+    if (rows === 1) {
+      if (y[j]! >= 0.5 === t[j]! >= 0.5) right++
+      continue
+    }
+    let best = 0
+    let truth = 0
+    for (let i = 1; i < rows; i++) {
+      if (y[i * cols + j]! > y[best * cols + j]!) best = i
+      if (t[i * cols + j]! > t[truth * cols + j]!) truth = i
+    }
+    if (best === truth) right++
+  }
+  return right
+}

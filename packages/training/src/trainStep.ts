@@ -1,0 +1,73 @@
+/**
+ * The reducer of training: one batch in, one update made. Everything else (epochs, batching,
+ * reports) is a fold over it; a hand-written loop is too (see the README).
+ *
+ * @since 0.1.0
+ */
+import type { Rng } from '@purenn/matrix'
+import { gradients, type Loss, type Network } from '@purenn/network'
+import { applyUpdates, type GradientTransformation } from './GradientTransformation.js'
+import type { Batch } from './batches.js'
+
+/**
+ * Where training stands between two steps: the network, the optimizer's state, the generator
+ * (for what the loop draws next, e.g. the next shuffle), how many steps were taken, and the
+ * loss of the last batch, measured before its update (absent before the first step).
+ *
+ * @example
+ * import { rng } from '@purenn/matrix'
+ * import { initTrainState, sgd } from '@purenn/training'
+ * // initTrainState(sgd({ learningRate: 0.1 }), net, rng(0)) is { network: net, opt: [{ count: 0 }], rng, step: 0 }
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TrainState<S> {
+  readonly network: Network
+  readonly opt: S
+  readonly rng: Rng
+  readonly step: number
+  readonly loss?: number
+}
+
+/**
+ * The state before the first step: the optimizer initialised for the network, step 0.
+ *
+ * @example
+ * import { rng } from '@purenn/matrix'
+ * import { initTrainState, sgd } from '@purenn/training'
+ * // const st = initTrainState(sgd({ learningRate: 0.1 }), net, rng(0))
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const initTrainState = <S>(optimizer: GradientTransformation<S>, network: Network, rng: Rng): TrainState<S> => ({
+  network,
+  opt: optimizer.init(network),
+  rng,
+  step: 0
+})
+
+/**
+ * One step: the batch's loss and gradients by backpropagation, the optimizer's proposed
+ * updates, and the updated network: `(g, L) = ∇L(θ; batch)`, `(u, s') = update(g, s, θ)`,
+ * `θ' = θ + u`. Pure: the same state and batch give the same new state, bit for bit.
+ *
+ * @example
+ * import { pipe } from 'fp-ts/function'
+ * import * as RA from 'fp-ts/ReadonlyArray'
+ * import { mse } from '@purenn/network'
+ * import { trainStep, adam } from '@purenn/training'
+ * const step = trainStep(mse, adam({ learningRate: 1e-3 }))
+ * // const end = pipe(batches, RA.reduce(start, step))
+ *
+ * @category reducers
+ * @since 0.1.0
+ */
+export const trainStep =
+  <S>(loss: Loss, optimizer: GradientTransformation<S>) =>
+  (state: TrainState<S>, batch: Batch): TrainState<S> => {
+    const { loss: value, gradients: g } = gradients(loss, batch.inputs, batch.targets)(state.network)
+    const [updates, opt] = optimizer.update(g, state.opt, state.network)
+    return { network: applyUpdates(updates)(state.network), opt, rng: state.rng, step: state.step + 1, loss: value }
+  }

@@ -1,0 +1,183 @@
+/**
+ * The values a training run reports and hands back: an epoch's report, an epoch's state
+ * (everything needed to go on, so it is also a checkpoint), a batch's progress, and the
+ * tagged errors.
+ *
+ * @since 0.1.0
+ */
+import type { Rng } from '@purenn/matrix'
+import type { Network } from '@purenn/network'
+
+/**
+ * What one epoch measured. `epoch` counts from 1, as the tutorial's loop does.
+ *
+ * - `loss`: the mean training loss over the epoch's batches (each measured before its update,
+ *   weighted by its size);
+ * - `error`: the tutorial's "Error", Σ |prediction − label| over every sample and output of the
+ *   validation set (the training set if there is none), after the epoch;
+ * - `validationLoss`: the mean loss over the validation set after the epoch, when there is one;
+ * - `accuracy`: the fraction classified right on the validation set (training set if none),
+ *   when its labels are classes: one-hot columns (right when the largest output is at the
+ *   label's 1), or a single 0/1 output (right when the output is on the label's side of 0.5);
+ * - `ms`: how long the epoch took, in milliseconds (the only field that is not deterministic).
+ *
+ * @example
+ * import { verboseLine } from '@purenn/training'
+ * verboseLine({ epoch: 10, loss: 0.2, error: 1.5, ms: 3 }) // 'Epoch 10; Error 1.5'
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface EpochReport {
+  readonly epoch: number
+  readonly loss: number
+  readonly error: number
+  readonly validationLoss?: number
+  readonly accuracy?: number
+  readonly ms: number
+}
+
+/**
+ * The best epoch so far by the monitored loss (the validation loss or, without a validation
+ * set, the training set's loss measured after the epoch), kept when early stopping is on.
+ *
+ * @example
+ * import { improve } from '@purenn/training'
+ * // improve(undefined, 1, 0.3, net, 0) is the Best { epoch: 1, loss: 0.3, network: net }
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Best {
+  readonly epoch: number
+  readonly loss: number
+  readonly network: Network
+}
+
+/**
+ * Where a run stands after an epoch: the network, the optimizer's state, the generator for
+ * the next shuffle, the number of steps taken, the epoch's report and, with early stopping,
+ * the best epoch so far. Plain data: `encodeCheckpoint` turns it into JSON and
+ * `decodeCheckpoint` back, and `epochsFrom` goes on from it.
+ *
+ * @example
+ * import { epochs } from '@purenn/training'
+ * // for (const item of run) if (E.isRight(item)) console.log(item.right.epoch, item.right.report.error)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface EpochState<S = unknown> {
+  readonly epoch: number
+  readonly step: number
+  readonly network: Network
+  readonly optimizerState: S
+  readonly rng: Rng
+  readonly report: EpochReport
+  readonly best?: Best
+}
+
+/**
+ * What `onBatch` is told after each batch: the epoch (from 1), the batch within it (from 1)
+ * out of `batches`, the number of steps taken in all, and the batch's loss.
+ *
+ * @example
+ * import { train } from '@purenn/training'
+ * // train({ ...options, onBatch: (p) => bar.update(p.batch, { epoch: p.epoch }) })(net)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface BatchProgress {
+  readonly epoch: number
+  readonly batch: number
+  readonly batches: number
+  readonly step: number
+  readonly loss: number
+}
+
+/**
+ * Options that cannot be used, with the path of the first offending field and a message that
+ * names it, e.g. `trainLabels[3]: expected 1 value, got 3`.
+ *
+ * @example
+ * import * as E from 'fp-ts/Either'
+ * import { train } from '@purenn/training'
+ * // train({ ...options, numEpochs: 0 })(net) is a Left: { _tag: 'InvalidOptions', path: 'numEpochs', message: 'numEpochs: expected a positive integer, got number 0' }
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export interface InvalidOptions {
+  readonly _tag: 'InvalidOptions'
+  readonly message: string
+  readonly path: string
+}
+
+/**
+ * A run whose loss or parameters stopped being finite numbers. `epoch` (from 1) and `step`
+ * (the global step, from 0) say where; `network` is the last network whose parameters were
+ * all finite, the one that entered the failing step; `history` holds the reports of the
+ * epochs completed before (when the run was driven by `train`).
+ *
+ * @example
+ * import { train } from '@purenn/training'
+ * // a far too large learning rate: train(options)(net) is a Left { _tag: 'Diverged', epoch, step, network, message }
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export interface Diverged {
+  readonly _tag: 'Diverged'
+  readonly message: string
+  readonly epoch: number
+  readonly step: number
+  readonly network: Network
+  readonly history?: ReadonlyArray<EpochReport>
+}
+
+/**
+ * Why a run could not start or could not go on.
+ *
+ * @example
+ * import type { TrainError } from '@purenn/training'
+ * const describe = (e: TrainError): string => (e._tag === 'Diverged' ? `stopped at epoch ${e.epoch}` : `bad option ${e.path}`)
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type TrainError = InvalidOptions | Diverged
+
+/**
+ * An `InvalidOptions` error.
+ *
+ * @example
+ * import { invalidOptions } from '@purenn/training'
+ * invalidOptions('numEpochs', 'expected a positive integer, got number 0').message // 'numEpochs: expected a positive integer, got number 0'
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export const invalidOptions = (path: string, problem: string): InvalidOptions => ({
+  _tag: 'InvalidOptions',
+  path,
+  message: `${path}: ${problem}`
+})
+
+/**
+ * A `Diverged` error; `what` says what stopped being finite.
+ *
+ * @example
+ * import { diverged } from '@purenn/training'
+ * // diverged(3, 17, net, 'the loss is NaN').message === 'Diverged at epoch 3, step 17: the loss is NaN'
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export const diverged = (epoch: number, step: number, network: Network, what: string): Diverged => ({
+  _tag: 'Diverged',
+  epoch,
+  step,
+  network,
+  message: `Diverged at epoch ${epoch}, step ${step}: ${what}; the network returned is the last finite one, from before that step`
+})
