@@ -1,1 +1,220 @@
-export {}
+/**
+ * purenn's benchmark suite: `pnpm bench` (full run, writes BENCHMARKS.md at the repository
+ * root) or `pnpm bench --quick` (one epoch, few repetitions, for development). `--only=1,2`
+ * runs only those workloads (1 XOR, 2 MNIST training, 3 inference, 4 products, `network`
+ * the network kernels) and writes nothing.
+ *
+ * Every workload runs purenn and each peer in the same process, after a warm-up, and reports
+ * medians; ratios are against purenn, measured in the same run.
+ */
+import { writeFileSync, renameSync } from 'node:fs'
+import { resolve, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadMnist } from '@purenn/examples/shared/mnist'
+import { fmt, machine, median, ratio, table, versionOf } from './harness.js'
+import type { Digits } from './data.js'
+import * as purenn from './workloads/purenn.js'
+import * as tutorial from './workloads/tutorial.js'
+import * as brain from './peers/brain.js'
+import * as synaptic from './peers/synaptic.js'
+import * as tfjs from './peers/tfjs.js'
+import { run as runProducts } from './products.js'
+import { run as runNetwork } from './network.js'
+
+interface Settings {
+  readonly quick: boolean
+  readonly xorEpochs: number
+  readonly tfjsXorEpochs: number
+  readonly mnistEpochs: number
+  readonly synapticSamples: number
+  readonly reps: number
+}
+
+const settings = (quick: boolean): Settings =>
+  quick
+    ? { quick, xorEpochs: 1000, tfjsXorEpochs: 25, mnistEpochs: 1, synapticSamples: 200, reps: 3 }
+    : { quick, xorEpochs: 10_000, tfjsXorEpochs: 250, mnistEpochs: 5, synapticSamples: 1000, reps: 5 }
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`)
+}
+
+// -------------------------------------------------------------------------------------
+// workload 1: XOR
+// -------------------------------------------------------------------------------------
+
+interface Steps {
+  readonly ms: number
+  readonly steps: number
+}
+
+const xorWorkload = async (s: Settings): Promise<string> => {
+  const reps = s.quick ? 3 : 5
+  const medianSteps = (f: () => Steps): Steps => {
+    f() // warm-up
+    const runs = Array.from({ length: reps }, f)
+    return { ms: median(runs.map((r) => r.ms)), steps: runs[0]!.steps }
+  }
+  const rows: Array<{ library: string; how: string; epochs: number; r: Steps }> = []
+  const add = (library: string, how: string, epochs: number, f: () => Steps): void => {
+    log(`xor: ${library} (${how})`)
+    rows.push({ library, how, epochs, r: medianSteps(f) })
+  }
+  add('purenn', '`train`, batchSize 1', s.xorEpochs, () => purenn.xorTrain(s.xorEpochs))
+  add('purenn', 'loop of `trainIteration`', s.xorEpochs, () => purenn.xorTrainIteration(s.xorEpochs))
+  add("tutorial's algorithm", 'per sample', s.xorEpochs, () => tutorial.xorSteps(s.xorEpochs))
+  add('brain.js 1.6.1', '`train` once an epoch', s.xorEpochs, () => brain.xorSteps('brain1', s.xorEpochs, false))
+  add('brain.js 1.6.1', 'one `train` call (unshuffled)', s.xorEpochs, () => brain.xorSteps('brain1', s.xorEpochs, true))
+  add('brain.js 2.0.0-beta.24', '`train` once an epoch', s.xorEpochs, () => brain.xorSteps('brain2', s.xorEpochs, false))
+  add('brain.js 2.0.0-beta.24', 'one `train` call (unshuffled)', s.xorEpochs, () => brain.xorSteps('brain2', s.xorEpochs, true))
+  add('synaptic 1.1.4', '`activate` + `propagate`', s.xorEpochs, () => synaptic.xorSteps(s.xorEpochs))
+  for (const backend of ['wasm', 'cpu'] as const) {
+    log(`xor: tfjs ${backend}`)
+    await tfjs.xorSteps(backend, 5)
+    const runs: Steps[] = []
+    for (let i = 0; i < 3; i++) runs.push(await tfjs.xorSteps(backend, s.tfjsXorEpochs))
+    rows.push({ library: `tfjs-layers ${backend}`, how: 'a `fit` call per sample', epochs: s.tfjsXorEpochs, r: { ms: median(runs.map((r) => r.ms)), steps: runs[0]!.steps } })
+  }
+  const base = rows[0]!.r.ms / rows[0]!.r.steps
+  return table(
+    ['library', 'how', 'epochs', 'wall time (ms)', 'µs per step', 'purenn `train` is … faster'],
+    rows.map(({ library, how, epochs, r }) => [library, how, String(epochs), fmt(r.ms), fmt((1000 * r.ms) / r.steps), ratio(r.ms / r.steps, base)])
+  )
+}
+
+// -------------------------------------------------------------------------------------
+// workload 2: MNIST training
+// -------------------------------------------------------------------------------------
+
+const mnistWorkload = async (s: Settings, data: Digits): Promise<string> => {
+  const n = data.trainImages.length
+  const rows: Array<{ library: string; how: string; epochMs: number; accuracy: number; note: string }> = []
+  const add = async (library: string, how: string, f: () => Promise<{ epochMs: number[]; accuracy: number }> | { epochMs: number[]; accuracy: number }, note = ''): Promise<void> => {
+    log(`mnist: ${library}`)
+    const r = await f()
+    rows.push({ library, how, epochMs: median(r.epochMs), accuracy: r.accuracy, note })
+  }
+  const e = s.mnistEpochs
+  await add('purenn', 'batch 32, softmax + cross-entropy', () => purenn.mnistTrain(data, e))
+  await add('tfjs-layers wasm', 'batch 32, softmax + cross-entropy', () => tfjs.mnistTrain('wasm', data, e))
+  await add('tfjs-layers cpu', 'batch 32, softmax + cross-entropy', () => tfjs.mnistTrain('cpu', data, e))
+  await add('brain.js 2.0.0-beta.24', 'per sample, sigmoid output', () => brain.mnistTrain('brain2', data, e))
+  await add('brain.js 1.6.1', 'per sample, sigmoid output', () => brain.mnistTrain('brain1', data, e))
+  await add("tutorial's algorithm", 'per sample, sigmoid output', () => tutorial.mnistTrain(data, e))
+  const synapticEpochs = Math.min(e, 2)
+  await add(
+    'synaptic 1.1.4',
+    'per sample, sigmoid output',
+    () => synaptic.mnistTrain(data, synapticEpochs, s.synapticSamples),
+    `time scaled from ${s.synapticSamples} samples an epoch; accuracy after ${synapticEpochs} such epoch(s), not comparable`
+  )
+  const base = rows[0]!.epochMs
+  return table(
+    ['library', 'how', 's per epoch', 'samples/s', `test accuracy after ${e} epoch${e === 1 ? '' : 's'}`, 'purenn is … faster', 'note'],
+    rows.map((r) => [r.library, r.how, fmt(r.epochMs / 1000), fmt((n * 1000) / r.epochMs), `${(100 * r.accuracy).toFixed(2)}%`, ratio(r.epochMs, base), r.note])
+  )
+}
+
+// -------------------------------------------------------------------------------------
+// workload 3: inference
+// -------------------------------------------------------------------------------------
+
+const inferenceWorkload = async (s: Settings, data: Digits): Promise<string> => {
+  const reps = s.quick ? 3 : 10
+  const rows: Array<{ library: string; how: string; ms: number }> = []
+  const add = async (library: string, how: string, f: () => Promise<number[]> | number[]): Promise<void> => {
+    log(`inference: ${library}`)
+    rows.push({ library, how, ms: median(await f()) })
+  }
+  await add('purenn', '`predictBatch`, one call', () => purenn.mnistInference(data, reps))
+  await add('tfjs-layers wasm', '`predict`, batchSize = all', () => tfjs.mnistInference('wasm', data, reps))
+  await add('tfjs-layers cpu', '`predict`, batchSize = all', () => tfjs.mnistInference('cpu', data, reps))
+  await add('brain.js 2.0.0-beta.24', '`run` per sample', () => brain.mnistInference('brain2', data, reps))
+  await add('brain.js 1.6.1', '`run` per sample', () => brain.mnistInference('brain1', data, reps))
+  await add('synaptic 1.1.4', '`activate` per sample', () => synaptic.mnistInference(data, reps))
+  await add("tutorial's algorithm", '`predict` per sample', () => tutorial.mnistInference(data, reps))
+  const n = data.testImages.length
+  const base = rows[0]!.ms
+  return table(
+    ['library', 'how', `ms for ${n} digits`, 'samples/s', 'purenn is … faster'],
+    rows.map((r) => [r.library, r.how, fmt(r.ms), fmt((n * 1000) / r.ms), ratio(r.ms, base)])
+  )
+}
+
+// -------------------------------------------------------------------------------------
+// main
+// -------------------------------------------------------------------------------------
+
+const digits = (): Digits => {
+  const { train, test } = loadMnist()
+  return { trainImages: train.inputs, trainLabels: train.labels, testImages: test.inputs, testLabels: test.labels }
+}
+
+const versions = (): string =>
+  table(
+    ['package', 'version'],
+    [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-layers',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      'brain1',
+      'brain2',
+      'synaptic',
+      'ml-matrix',
+      'typescript'
+    ].map((p) => [p === 'brain1' || p === 'brain2' ? `brain.js (${p})` : p, versionOf(p)])
+  )
+
+export const main = async (argv: ReadonlyArray<string>): Promise<string> => {
+  const s = settings(argv.includes('--quick'))
+  const started = new Date()
+  const t0 = performance.now()
+  const data = digits()
+  const onlyArg = argv.find((a) => a.startsWith('--only='))
+  const only = onlyArg === undefined ? undefined : new Set(onlyArg.slice('--only='.length).split(','))
+  const sections: Array<[string, string]> = []
+  const section = async (title: string, body: () => Promise<string>): Promise<void> => {
+    const key = title.match(/^Workload (\d)/)?.[1] ?? 'network'
+    if (only !== undefined && !only.has(key)) return
+    log(`== ${title}`)
+    const text = await body()
+    sections.push([title, text])
+    process.stdout.write(`\n## ${title}\n\n${text}\n`)
+  }
+  await section('Workload 4: matrix products (GFLOP/s)', () => runProducts({ quick: s.quick }))
+  await section('Network kernels', () => runNetwork({ quick: s.quick }))
+  await section(`Workload 1: XOR, 2-2-1 sigmoid, per-sample SGD at 0.1, shuffled every epoch`, () => xorWorkload(s))
+  await section(`Workload 2: MNIST digits, 784-128-10, SGD at 0.1, ${s.mnistEpochs} epoch(s), validating on the 1,996 test digits every epoch`, () =>
+    mnistWorkload(s, data)
+  )
+  await section('Workload 3: inference, the 1,996 test digits in one call', () => inferenceWorkload(s, data))
+  const minutes = (performance.now() - t0) / 60000
+  const report = [
+    '# purenn benchmarks',
+    '',
+    `Run on ${started.toISOString().slice(0, 10)} on ${machine()}, ${s.quick ? 'quick mode' : 'full run'}, ${fmt(minutes)} minutes.`,
+    'Reproduce with `pnpm bench` (this full run) or `pnpm bench --quick` (one epoch, few repetitions).',
+    'Figures are medians after a warm-up; ratios compare with purenn measured in the same run. The machine is',
+    'shared, so absolute figures move from run to run more than the ratios do.',
+    '',
+    ...sections.flatMap(([title, text]) => [`## ${title}`, '', text, '']),
+    '## Versions',
+    '',
+    versions(),
+    ''
+  ].join('\n')
+  return report
+}
+
+const here = dirname(fileURLToPath(import.meta.url))
+if (process.argv[1] && resolve(process.argv[1]) === resolve(here, 'index.js')) {
+  const report = await main(process.argv.slice(2))
+  if (!process.argv.includes('--quick') && !process.argv.some((a) => a.startsWith('--only='))) {
+    const target = resolve(here, '../../BENCHMARKS.md')
+    writeFileSync(`${target}.tmp`, report)
+    renameSync(`${target}.tmp`, target)
+    log(`wrote ${target}`)
+  }
+}
+

@@ -1,0 +1,72 @@
+/**
+ * Timing helpers for the benchmark suite. The machine is shared and noisy, so every figure
+ * is a median of several repetitions after a warm-up, and every claim is a ratio against a
+ * baseline measured in the same run.
+ */
+import { cpus } from 'node:os'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+/** The median of a non-empty list of numbers. */
+export const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+
+/** Runs `f` `warmup` times untimed, then `reps` times timed; returns each timed run's milliseconds. */
+export const timeRuns = (f: () => void, reps: number, warmup = 1): number[] => {
+  for (let i = 0; i < warmup; i++) f()
+  const out: number[] = []
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now()
+    f()
+    out.push(performance.now() - t0)
+  }
+  return out
+}
+
+/** The async twin of `timeRuns`, for peers whose training returns promises (tfjs's `fit`). */
+export const timeRunsAsync = async (f: () => Promise<void>, reps: number, warmup = 1): Promise<number[]> => {
+  for (let i = 0; i < warmup; i++) await f()
+  const out: number[] = []
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now()
+    await f()
+    out.push(performance.now() - t0)
+  }
+  return out
+}
+
+/** A markdown table from a header and rows of cells. */
+export const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`)
+  ].join('\n')
+
+/** Formats a number with `digits` significant digits, for tables. */
+export const fmt = (x: number, digits = 3): string =>
+  !Number.isFinite(x) ? '–' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(digits)).toString()
+
+/** `a / b` as a ratio cell, e.g. `4.2x`. */
+export const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 3)}x` : '–')
+
+const require = createRequire(import.meta.url)
+
+/** The installed version of a package (as resolved from the bench package), or `?`. */
+export const versionOf = (name: string): string => {
+  try {
+    const path = require.resolve(`${name}/package.json`)
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version
+  } catch {
+    return '?'
+  }
+}
+
+/** A one-paragraph description of the machine, for BENCHMARKS.md. */
+export const machine = (): string => {
+  const cpu = cpus()
+  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`
+}
