@@ -21,6 +21,7 @@ export default defineConfig({
       ? ['default', ['json', { outputFile: process.env['PURENN_TEST_REPORT'] }]]
       : ['default'],
     include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['./test/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000
   }
