@@ -34,6 +34,8 @@ export {
 } from './Matrix.js'
 export { add, subtract, hadamard, scale, map, zipWith, addColumn, addRow } from './elementwise.js'
 export { dot, dotTransposeA, dotTransposeB, outer, transpose } from './product.js'
+export { type Kernel, type KernelName, type Gemm, kernels, defaultKernel } from './Kernel.js'
+export { type Products, withKernel } from './withKernel.js'
 export { sum, sumOfSquares, norm, maxAbs, rowSums, colSums, rowMeans, colMeans, argmaxColumns } from './reduce.js'
 export { getEq, Show } from './instances.js'
 export { type Rng, rng, isRng, split, nextDouble, nextInt, permutation, uniform, normal } from './Random.js'

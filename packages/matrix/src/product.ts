@@ -7,13 +7,40 @@
  */
 import { buffer, unsafeFromBuffer, type Matrix } from './Matrix.js'
 import { ShapeError } from './errors.js'
-import { gemm } from './internal/gemm.js'
+import { defaultKernel, type Kernel } from './Kernel.js'
 
 const mismatch = (op: string, what: string, a: Matrix, b: Matrix, inner: readonly [number, number]): ShapeError =>
   new ShapeError(op, `cannot compute ${what} for a ${a.rows}x${a.cols} and b ${b.rows}x${b.cols} (inner sizes ${inner[0]} and ${inner[1]} differ)`, [
     [a.rows, a.cols],
     [b.rows, b.cols]
   ])
+
+/** `dot` on a given kernel: `withKernel(kernel).dot`. @internal */
+export const dotOn =
+  (kernel: Kernel) =>
+  (b: Matrix) =>
+  (a: Matrix): Matrix => {
+    if (a.cols !== b.rows) throw mismatch('dot', 'a·b', a, b, [a.cols, b.rows])
+    return unsafeFromBuffer(a.rows, b.cols, kernel.gemm(a.rows, b.cols, a.cols, buffer(a), a.cols, 1, buffer(b), b.cols, 1))
+  }
+
+/** `dotTransposeA` on a given kernel: `withKernel(kernel).dotTransposeA`. @internal */
+export const dotTransposeAOn =
+  (kernel: Kernel) =>
+  (b: Matrix) =>
+  (a: Matrix): Matrix => {
+    if (a.rows !== b.rows) throw mismatch('dotTransposeA', 'aᵀ·b', a, b, [a.rows, b.rows])
+    return unsafeFromBuffer(a.cols, b.cols, kernel.gemm(a.cols, b.cols, a.rows, buffer(a), 1, a.cols, buffer(b), b.cols, 1))
+  }
+
+/** `dotTransposeB` on a given kernel: `withKernel(kernel).dotTransposeB`. @internal */
+export const dotTransposeBOn =
+  (kernel: Kernel) =>
+  (b: Matrix) =>
+  (a: Matrix): Matrix => {
+    if (a.cols !== b.cols) throw mismatch('dotTransposeB', 'a·bᵀ', a, b, [a.cols, b.cols])
+    return unsafeFromBuffer(a.rows, b.rows, kernel.gemm(a.rows, b.rows, a.cols, buffer(a), a.cols, 1, buffer(b), 1, b.cols))
+  }
 
 /**
  * The matrix product `a · b` (`pipe(a, dot(b))`): entry `(i, j)` is `Σ_p a(i, p) b(p, j)`.
@@ -28,12 +55,7 @@ const mismatch = (op: string, what: string, a: Matrix, b: Matrix, inner: readonl
  * @category combinators
  * @since 0.1.0
  */
-export const dot =
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
-    if (a.cols !== b.rows) throw mismatch('dot', 'a·b', a, b, [a.cols, b.rows])
-    return unsafeFromBuffer(a.rows, b.cols, gemm(a.rows, b.cols, a.cols, buffer(a), a.cols, 1, buffer(b), b.cols, 1))
-  }
+export const dot: (b: Matrix) => (a: Matrix) => Matrix = dotOn(defaultKernel)
 
 /**
  * `aᵀ · b` (`pipe(a, dotTransposeA(b))`) without building `aᵀ`: for `a` of shape `k x m` and
@@ -50,12 +72,7 @@ export const dot =
  * @category combinators
  * @since 0.1.0
  */
-export const dotTransposeA =
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
-    if (a.rows !== b.rows) throw mismatch('dotTransposeA', 'aᵀ·b', a, b, [a.rows, b.rows])
-    return unsafeFromBuffer(a.cols, b.cols, gemm(a.cols, b.cols, a.rows, buffer(a), 1, a.cols, buffer(b), b.cols, 1))
-  }
+export const dotTransposeA: (b: Matrix) => (a: Matrix) => Matrix = dotTransposeAOn(defaultKernel)
 
 /**
  * `a · bᵀ` (`pipe(a, dotTransposeB(b))`) without building `bᵀ`: for `a` of shape `m x k` and
@@ -72,12 +89,7 @@ export const dotTransposeA =
  * @category combinators
  * @since 0.1.0
  */
-export const dotTransposeB =
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
-    if (a.cols !== b.cols) throw mismatch('dotTransposeB', 'a·bᵀ', a, b, [a.cols, b.cols])
-    return unsafeFromBuffer(a.rows, b.rows, gemm(a.rows, b.rows, a.cols, buffer(a), a.cols, 1, buffer(b), 1, b.cols))
-  }
+export const dotTransposeB: (b: Matrix) => (a: Matrix) => Matrix = dotTransposeBOn(defaultKernel)
 
 /**
  * The outer product `a · bᵀ` of two column vectors: `a` (`m x 1`) and `b` (`n x 1`) give an
