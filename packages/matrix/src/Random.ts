@@ -188,16 +188,53 @@ export const permutation =
   (n: number): State<Rng, number[]> =>
   (r) => {
     checkDimension('permutation', 'n', n)
-    const out = Array.from({ length: n }, (_, i) => i)
-    const g = toGenerator(r)
-    for (let i = n - 1; i > 0; i--) {
-      const j = uniformInt(g, 0, i)
-      const t = out[i]!
-      out[i] = out[j]!
-      out[j] = t
-    }
-    return [out, fromGenerator(g)]
+    return fisherYates(n, r.state)
   }
+
+/**
+ * The draws of `permutation`, with pure-rand's arithmetic written out on four local words:
+ * the xoroshiro128+ step of `XoroShiro128Plus.next` and the rejection sampling of
+ * `uniformInt(g, 0, i)` (a 32-bit draw shifted to [0, 2³²), redrawn while at or above the
+ * largest multiple of i + 1, then taken modulo i + 1).
+ *
+ * Why it exists: a training loop draws a permutation every epoch, and on a small data set
+ * (XOR's 4 samples) building a pure-rand generator object, reading its state back and filling
+ * the identity with `Array.from` cost more than the draws themselves.
+ *
+ * What it must agree with: `uniformInt(g, 0, i)` for i from n − 1 down to 1 on
+ * `xoroshiro128plusFromState(state)`, draw for draw, and the state that generator ends in;
+ * the tests check the two against each other.
+ */
+const fisherYates = (n: number, state: Rng['state']): [number[], Rng] => {
+  const out: number[] = [] // filled by push: a packed array, as callers' other arrays are
+  for (let i = 0; i < n; i++) out.push(i)
+  let s01 = state[0] // the words in the order of pure-rand's getState()
+  let s00 = state[1]
+  let s11 = state[2]
+  let s10 = state[3]
+  for (let i = n - 1; i > 0; i--) {
+    const size = i + 1 // uniformInt(g, 0, i) draws from a range of i + 1 values
+    const maxAllowed = size > 2 ? ~~(4294967296 / size) * size : 4294967296
+    let delta: number
+    do {
+      const word = (s00 + s10) | 0 // XoroShiro128Plus.next: the output, then the state update
+      const a0 = s10 ^ s00
+      const a1 = s11 ^ s01
+      const t00 = s00
+      const t01 = s01
+      s00 = (t00 << 24) ^ (t01 >>> 8) ^ a0 ^ (a0 << 16)
+      s01 = (t01 << 24) ^ (t00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16))
+      s10 = (a1 << 5) ^ (a0 >>> 27)
+      s11 = (a0 << 5) ^ (a1 >>> 27)
+      delta = word + 2147483648
+    } while (delta >= maxAllowed)
+    const j = delta % size
+    const t = out[i]!
+    out[i] = out[j]!
+    out[j] = t
+  }
+  return [out, { algorithm: 'xoroshiro128plus', state: [s01, s00, s11, s10] }]
+}
 
 /**
  * A `rows x cols` matrix of numbers uniform in `[lower, upper]`: the tutorial's

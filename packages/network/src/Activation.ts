@@ -6,10 +6,12 @@
  * An activation is a small constant value with a name. A model file stores the name; decoding
  * maps a built-in name back to the value here, and any other name to the caller's table.
  *
- * The kernels specialise the built-ins: a `switch` on the built-in's name selects a plain loop
- * over the buffer, so the hot loops never call a closure per entry. A custom activation (any
- * value that is not one of the built-ins below, even if it borrows a built-in's name) goes
- * through its own `f` and `df`.
+ * The kernels specialise the built-ins: each element-wise built-in's rules are written once as
+ * scalar functions (`forwardAt`, `backwardAt`, selected by the number `elementwiseCode` gives),
+ * which the kernels run in plain loops over the buffer, so the hot loops never call a closure
+ * per entry; the fused kernels of `internal/small.ts` run the same functions, so both compute
+ * the same bits. A custom activation (any value that is not one of the built-ins below, even
+ * if it borrows a built-in's name) goes through its own `f` and `df`.
  *
  * Reading typed arrays: see `internal/buffer.ts` (`x[i]!` is in bounds by construction).
  *
@@ -229,33 +231,6 @@ export const builtinActivations: Readonly<Record<BuiltinActivationName, Activati
  */
 export const isBuiltinName = (name: string): name is BuiltinActivationName => Object.hasOwn(builtinActivations, name)
 
-/**
- * The built-in's name when `a` is the built-in value itself, otherwise undefined (a custom
- * one, whatever its name). A few pointer comparisons: cheap enough to run on every kernel call.
- */
-const builtinName = (a: Activation): BuiltinActivationName | undefined => {
-  switch (a) {
-    case sigmoid:
-      return 'sigmoid'
-    case tanh:
-      return 'tanh'
-    case relu:
-      return 'relu'
-    case leakyRelu:
-      return 'leakyRelu'
-    case elu:
-      return 'elu'
-    case softplus:
-      return 'softplus'
-    case linear:
-      return 'linear'
-    case softmax:
-      return 'softmax'
-    default:
-      return undefined
-  }
-}
-
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -341,6 +316,100 @@ const softmaxBackward = (
 const blockOf = (x: Float64Array, offset: number, rows: number, cols: number): Matrix =>
   matrix(rows, cols, x.slice(offset, offset + rows * cols))
 
+// -------------------------------------------------------------------------------------
+// the built-in element-wise rules, one number at a time
+// -------------------------------------------------------------------------------------
+
+/**
+ * The element-wise built-ins by number, so that a kernel can resolve an activation once
+ * (`elementwiseCode`) and then run its rules in its own loops (`forwardAt`, `backwardAt`).
+ * Every kernel here runs the rules through these functions, so the fused kernels of
+ * `internal/small.ts` and the loops below compute the same bits by construction.
+ */
+const SIGMOID = 0
+const TANH = 1
+const RELU = 2
+const LEAKY_RELU = 3
+const ELU = 4
+const SOFTPLUS = 5
+const LINEAR = 6
+
+/**
+ * The number of a built-in element-wise activation (see `forwardAt`), or −1 for softmax and
+ * for any activation the caller built.
+ */
+export const elementwiseCode = (a: Activation): number => {
+  switch (a) {
+    case sigmoid:
+      return SIGMOID
+    case tanh:
+      return TANH
+    case relu:
+      return RELU
+    case leakyRelu:
+      return LEAKY_RELU
+    case elu:
+      return ELU
+    case softplus:
+      return SOFTPLUS
+    case linear:
+      return LINEAR
+    default:
+      return -1
+  }
+}
+
+/** y = f(x) for the built-in element-wise activation numbered `code` (`elementwiseCode`). */
+export const forwardAt = (code: number, x: number): number => {
+  switch (code) {
+    case SIGMOID:
+      if (x >= 0) return 1 / (1 + Math.exp(-x))
+      else {
+        const e = Math.exp(x)
+        return e / (1 + e)
+      }
+    case TANH:
+      return Math.tanh(x)
+    case RELU:
+      return x > 0 ? x : 0
+    case LEAKY_RELU:
+      return x > 0 ? x : LEAK * x
+    case ELU:
+      return x > 0 ? x : Math.expm1(x)
+    case SOFTPLUS:
+      return softplusF(x)
+    default: // LINEAR
+      return x
+  }
+}
+
+/**
+ * dz = dy·f'(x, y) for the built-in element-wise activation numbered `code`, given the
+ * pre-activation x and the output y = f(x).
+ */
+export const backwardAt = (code: number, dy: number, x: number, y: number): number => {
+  switch (code) {
+    case SIGMOID:
+      return dy * y * (1 - y) // σ' = y(1 − y)
+    case TANH:
+      return dy * (1 - y * y) // tanh' = 1 − y²
+    case RELU:
+      return x > 0 ? dy : 0
+    case LEAKY_RELU:
+      return x > 0 ? dy : LEAK * dy
+    case ELU:
+      return x > 0 ? dy : dy * (y + 1) // eˣ = y + 1
+    case SOFTPLUS:
+      return dy * logistic(x) // softplus' = σ
+    default: // LINEAR
+      return dy
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// the batch kernels
+// -------------------------------------------------------------------------------------
+
 /**
  * The forward rule `Y = f(Z)` for a `rows x cols` batch (samples are columns): reads the block
  * of `z` starting at `zo`, writes the block of `y` starting at `yo` (a buffer the caller has
@@ -348,58 +417,20 @@ const blockOf = (x: Float64Array, offset: number, rows: number, cols: number): M
  */
 export const activateInto = (a: Activation, z: Float64Array, zo: number, y: Float64Array, yo: number, rows: number, cols: number): void => {
   const n = rows * cols
-  switch (builtinName(a)) {
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) {
-        const x = z[zo + i]!
-        if (x >= 0) y[yo + i] = 1 / (1 + Math.exp(-x))
-        else {
-          const e = Math.exp(x)
-          y[yo + i] = e / (1 + e)
-        }
-      }
-      return
-    case 'tanh':
-      for (let i = 0; i < n; i++) y[yo + i] = Math.tanh(z[zo + i]!)
-      return
-    case 'relu':
-      for (let i = 0; i < n; i++) {
-        const x = z[zo + i]!
-        y[yo + i] = x > 0 ? x : 0
-      }
-      return
-    case 'leakyRelu':
-      for (let i = 0; i < n; i++) {
-        const x = z[zo + i]!
-        y[yo + i] = x > 0 ? x : LEAK * x
-      }
-      return
-    case 'elu':
-      for (let i = 0; i < n; i++) {
-        const x = z[zo + i]!
-        y[yo + i] = x > 0 ? x : Math.expm1(x)
-      }
-      return
-    case 'softplus':
-      for (let i = 0; i < n; i++) y[yo + i] = softplusF(z[zo + i]!)
-      return
-    case 'linear':
-      for (let i = 0; i < n; i++) y[yo + i] = z[zo + i]!
-      return
-    case 'softmax':
-      softmaxForward(z, zo, y, yo, rows, cols)
-      return
-    case undefined:
-      if (a._tag === 'Elementwise') {
-        const f = a.f
-        for (let i = 0; i < n; i++) y[yo + i] = f(z[zo + i]!)
-      } else {
-        const zm = blockOf(z, zo, rows, cols)
-        const out = a.forward(zm)
-        sameShape(`${a.name}.forward`, 'its result', out, zm)
-        y.set(buf(out), yo)
-      }
-      return
+  const code = elementwiseCode(a)
+  if (code >= 0) {
+    for (let i = 0; i < n; i++) y[yo + i] = forwardAt(code, z[zo + i]!)
+    return
+  }
+  if (a === softmax) softmaxForward(z, zo, y, yo, rows, cols)
+  else if (a._tag === 'Elementwise') {
+    const f = a.f
+    for (let i = 0; i < n; i++) y[yo + i] = f(z[zo + i]!)
+  } else {
+    const zm = blockOf(z, zo, rows, cols)
+    const out = a.forward(zm)
+    sameShape(`${a.name}.forward`, 'its result', out, zm)
+    y.set(buf(out), yo)
   }
 }
 
@@ -423,48 +454,20 @@ export const activationBackwardInto = (
   cols: number
 ): void => {
   const n = rows * cols
-  switch (builtinName(a)) {
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) {
-        const s = y[yo + i]!
-        dz[dzo + i] = dy[dyo + i]! * s * (1 - s) // σ' = y(1 − y)
-      }
-      return
-    case 'tanh':
-      for (let i = 0; i < n; i++) {
-        const t = y[yo + i]!
-        dz[dzo + i] = dy[dyo + i]! * (1 - t * t) // tanh' = 1 − y²
-      }
-      return
-    case 'relu':
-      for (let i = 0; i < n; i++) dz[dzo + i] = z[zo + i]! > 0 ? dy[dyo + i]! : 0
-      return
-    case 'leakyRelu':
-      for (let i = 0; i < n; i++) dz[dzo + i] = z[zo + i]! > 0 ? dy[dyo + i]! : LEAK * dy[dyo + i]!
-      return
-    case 'elu':
-      for (let i = 0; i < n; i++) dz[dzo + i] = z[zo + i]! > 0 ? dy[dyo + i]! : dy[dyo + i]! * (y[yo + i]! + 1) // eˣ = y + 1
-      return
-    case 'softplus':
-      for (let i = 0; i < n; i++) dz[dzo + i] = dy[dyo + i]! * logistic(z[zo + i]!) // softplus' = σ
-      return
-    case 'linear':
-      for (let i = 0; i < n; i++) dz[dzo + i] = dy[dyo + i]!
-      return
-    case 'softmax':
-      softmaxBackward(y, yo, dy, dyo, dz, dzo, rows, cols)
-      return
-    case undefined:
-      if (a._tag === 'Elementwise') {
-        const df = a.df
-        for (let i = 0; i < n; i++) dz[dzo + i] = dy[dyo + i]! * df(z[zo + i]!, y[yo + i]!)
-      } else {
-        const zm = blockOf(z, zo, rows, cols)
-        const out = a.backward(zm, blockOf(y, yo, rows, cols), blockOf(dy, dyo, rows, cols))
-        sameShape(`${a.name}.backward`, 'its result', out, zm)
-        dz.set(buf(out), dzo)
-      }
-      return
+  const code = elementwiseCode(a)
+  if (code >= 0) {
+    for (let i = 0; i < n; i++) dz[dzo + i] = backwardAt(code, dy[dyo + i]!, z[zo + i]!, y[yo + i]!)
+    return
+  }
+  if (a === softmax) softmaxBackward(y, yo, dy, dyo, dz, dzo, rows, cols)
+  else if (a._tag === 'Elementwise') {
+    const df = a.df
+    for (let i = 0; i < n; i++) dz[dzo + i] = dy[dyo + i]! * df(z[zo + i]!, y[yo + i]!)
+  } else {
+    const zm = blockOf(z, zo, rows, cols)
+    const out = a.backward(zm, blockOf(y, yo, rows, cols), blockOf(dy, dyo, rows, cols))
+    sameShape(`${a.name}.backward`, 'its result', out, zm)
+    dz.set(buf(out), dzo)
   }
 }
 

@@ -18,10 +18,11 @@
 import * as M from '@purenn/matrix'
 import type { Matrix, Rng } from '@purenn/matrix'
 import type { State } from 'fp-ts/lib/State.js'
-import { layerForward } from './Layer.js'
+import { layerForward, layerOutput } from './Layer.js'
 import type { Activation, Layer, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
 import { describeValue, finite, isMatrix, positiveInteger, vectorArg } from './internal/describe.js'
+import { isSmall, smallPredict } from './internal/small.js'
 
 export type { Layer, Network } from './types.js'
 
@@ -269,8 +270,20 @@ const predictBatchWith = (net: Network, inputs: Matrix): Matrix => {
     throw new RangeError(
       `predictBatch: inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`
     )
+  if (net.layers.length > 0 && isSmall(net, inputs.cols)) return smallPredict(net, inputs) // fused, same bits
+  return densePredict(net, inputs)
+}
+
+/**
+ * The general path of `predictBatch`: each layer's output (`layerOutput`, which is
+ * `layerForward`'s `y` without keeping `Z`), layer after layer, by batched products.
+ * Small networks take a fused path that agrees with this one bit for bit (`internal/small.ts`).
+ *
+ * @internal
+ */
+export const densePredict = (net: Network, inputs: Matrix): Matrix => {
   let a = inputs
-  for (const layer of net.layers) a = layerForward(layer, a).y // A_k = f(W_k·A_{k−1} + b_k·1ᵀ)
+  for (const layer of net.layers) a = layerOutput(layer, a) // A_k = f(W_k·A_{k−1} + b_k·1ᵀ), as layerForward's y
   return a
 }
 

@@ -11,7 +11,8 @@
  *                        dZₖ₋₁ = dYₖ₋₁ ⊙ f'ₖ₋₁(Zₖ₋₁, Yₖ₋₁)                 (activationBackward)
  *
  * Every product reads the weights as they are: nothing is updated here (an optimizer applies
- * the gradients afterwards, see `@purenn/training`).
+ * the gradients afterwards, see `@purenn/training`). Small networks on small batches take a
+ * fused path with the same formulas and the same bits (`internal/small.ts`).
  *
  * @since 0.1.0
  */
@@ -23,6 +24,7 @@ import { outputSize } from './Network.js'
 import type { Gradients, LayerGradients, Network } from './types.js'
 import { buf, matrix } from './internal/buffer.js'
 import { describeValue, isMatrix } from './internal/describe.js'
+import { smallGradients, smallGradientsApply } from './internal/small.js'
 
 /**
  * What `gradients` returns: the loss of the batch and one `{ weights, bias }` gradient per
@@ -48,6 +50,18 @@ const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix
     throw new RangeError(`gradients: targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
   if (targets.cols !== inputs.cols)
     throw new RangeError(`gradients: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+  return smallGradientsApply(net, loss, inputs.cols) ? smallGradients(net, loss, inputs, targets) : denseGradients(net, loss, inputs, targets)
+}
+
+/**
+ * The general path of `gradients`, by the dense layer's rules (`layerForward`,
+ * `layerBackward`) and batched products; the caller has checked the shapes. Small networks
+ * take a fused path that agrees with this one bit for bit (`internal/small.ts`).
+ *
+ * @internal
+ */
+export const denseGradients = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): GradientsResult => {
+  const L = net.layers.length
 
   // forward: keep each layer's input Xₖ and its Zₖ, Yₖ
   const xs: Matrix[] = [inputs]
@@ -65,10 +79,10 @@ const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix
   let dz = matrix(zL.rows, zL.cols, outputDelta(loss, last.activation, zL, yL, targets))
 
   // reverse pass
-  const grads: LayerGradients[] = new Array(L)
+  const reversed: LayerGradients[] = [] // the last layer's first; pushed, so that the array is packed
   for (let k = L - 1; k >= 0; k--) {
     const back = layerBackward(net.layers[k]!, xs[k]!, dz, k > 0) // ∂L/∂Wₖ, ∂L/∂bₖ, dYₖ₋₁ = Wₖᵀ·dZₖ
-    grads[k] = back.gradients
+    reversed.push(back.gradients)
     if (k > 0) {
       const dy = back.input! // fresh from the product: turned into dZₖ₋₁ in place, never handed out
       const { z, y } = outs[k - 1]!
@@ -76,7 +90,7 @@ const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix
       dz = dy
     }
   }
-  return { loss: value, gradients: grads }
+  return { loss: value, gradients: reversed.reverse() }
 }
 
 /**

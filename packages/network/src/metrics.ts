@@ -12,11 +12,14 @@
  */
 import type { Matrix } from '@purenn/matrix'
 import { layerForward } from './Layer.js'
-import { outputLoss, type Loss } from './Loss.js'
-import { outputSize, predictBatch } from './Network.js'
+import { isBuiltinLoss, outputLoss, type Loss } from './Loss.js'
+import { densePredict, outputSize, predictBatch } from './Network.js'
 import type { Network } from './types.js'
 import { buf } from './internal/buffer.js'
+import { correctIn } from './internal/classes.js'
+import { isMatrix } from './internal/describe.js'
 import { forEachChunk, samplesArg, type Samples } from './internal/samples.js'
+import { isSmall, smallScores } from './internal/small.js'
 
 /**
  * A data set as the tutorial writes it, one sample a row, or as a matrix with one sample
@@ -96,26 +99,83 @@ export const accuracy: Metric<number> = metric((net, inputs, labels) => {
   if (x.count === 0) throw new RangeError('accuracy: inputs has no samples')
   let right = 0
   forEachChunk(x, t, (xc, tc) => {
-    const y = buf(predictBatch(net, xc))
-    const target = buf(tc)
-    const rows = tc.rows
-    const cols = tc.cols
-    for (let j = 0; j < cols; j++) {
-      if (rows === 1) {
-        if (y[j]! >= 0.5 === target[j]! >= 0.5) right++
-        continue
-      }
-      let best = 0
-      let truth = 0
-      for (let i = 1; i < rows; i++) {
-        if (y[i * cols + j]! > y[best * cols + j]!) best = i
-        if (target[i * cols + j]! > target[truth * cols + j]!) truth = i
-      }
-      if (best === truth) right++
-    }
+    right += correctIn(buf(predictBatch(net, xc)), 0, buf(tc), 0, tc.rows, tc.cols)
   })
   return right / x.count
 })
+
+/**
+ * What `scores` measures on a data set, in one forward pass: how many samples it holds, the
+ * tutorial's Error (Σ |prediction − label| over every sample and output), the mean loss as
+ * `loss.value` computes it from the predictions, and how many samples are classified right
+ * (by `accuracy`'s rule: `correct / count` is the accuracy).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Scores {
+  readonly count: number
+  readonly error: number
+  readonly loss: number
+  readonly correct: number
+}
+
+/**
+ * The tutorial's Error, the mean loss and the number classified right, from one forward pass
+ * (what a training loop reports after each epoch). A matrix of inputs goes through the network
+ * whole, as `predictBatch` runs it; rows (`number[][]`) go in chunks. Data-last,
+ * `scores(loss, inputs, labels)(net)`, or data-first, `scores(net, loss, inputs, labels)`.
+ * Refuses data of the wrong sizes, naming the sample.
+ *
+ * @example
+ * import { network, addLayer, randomize, scores, mse, linear } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(0.25, 0.25))(rng(0))
+ * scores(mse, [[0, 0], [1, 1]], [[0], [1]])(net) // outputs 0.25 and 0.75: { count: 2, error: 0.5, loss: 0.0625, correct: 2 }
+ *
+ * @category metrics
+ * @since 0.1.0
+ */
+export function scores(loss: Loss, inputs: DataSet, labels: DataSet): (net: Network) => Scores
+export function scores(net: Network, loss: Loss, inputs: DataSet, labels: DataSet): Scores
+export function scores(...args: [Loss, DataSet, DataSet] | [Network, Loss, DataSet, DataSet]): Scores | ((net: Network) => Scores) {
+  if (args.length >= 4) return scoresWith(args[0] as Network, args[1] as Loss, args[2] as DataSet, args[3] as DataSet)
+  const [loss, inputs, labels] = args as [Loss, DataSet, DataSet]
+  return (net) => scoresWith(net, loss, inputs, labels)
+}
+
+const scoresWith = (net: Network, loss: Loss, inputs: DataSet, labels: DataSet): Scores => {
+  if (net.layers.length === 0) throw new RangeError('scores: the network has no layers')
+  if (isMatrix(inputs) && isMatrix(labels) && inputs.rows === net.inputSize && labels.rows === outputSize(net) && inputs.cols === labels.cols)
+    return scoresOf(net, loss, inputs, labels) // matrices of the right shapes (the training loop's case): whole, as predictBatch runs them
+  const [x, t] = dataArgs('scores', net, inputs, labels)
+  if (isMatrix(inputs)) return scoresOf(net, loss, x.columns(0, x.count), t.columns(0, t.count))
+  let error = 0
+  let total = 0
+  let correct = 0
+  forEachChunk(x, t, (xc, tc) => {
+    const s = scoresOf(net, loss, xc, tc)
+    error += s.error
+    total += s.loss * s.count
+    correct += s.correct
+  })
+  return { count: x.count, error, loss: x.count === 0 ? 0 : total / x.count, correct }
+}
+
+/**
+ * `scores` of one batch of columns: by the fused forward pass of a small network with a
+ * built-in loss (`smallScores`, the same bits), else from `predictBatch`'s outputs.
+ */
+const scoresOf = (net: Network, loss: Loss, x: Matrix, t: Matrix): Scores => {
+  if (isBuiltinLoss(loss) && isSmall(net, x.cols)) return smallScores(net, loss, x, t)
+  const predictions = densePredict(net, x)
+  const y = buf(predictions)
+  const target = buf(t)
+  let error = 0
+  for (let k = 0; k < y.length; k++) error += Math.abs(y[k]! - target[k]!) // Σ |prediction − label|
+  return { count: x.cols, error, loss: loss.value(predictions, t), correct: correctIn(y, 0, target, 0, t.rows, t.cols) }
+}
 
 /**
  * The mean of a loss over a whole data set (the same value `gradients` reports for one

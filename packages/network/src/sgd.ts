@@ -110,7 +110,7 @@ const stepWith = (
   top += nL
 
   // reverse pass: new parameters from δₖ, and δₖ₋₁ from the old weights
-  const out: Layer[] = new Array(L)
+  const reversed: Layer[] = [] // the last layer's first; pushed, so that the network's array is packed
   for (let k = L - 1; k >= 0; k--) {
     const { weights, bias, activation } = layers[k]!
     const w = buf(weights)
@@ -125,7 +125,7 @@ const stepWith = (
       for (let j = 0, o = i * m; j < m; j++, o++) w2[o] = w[o]! - eta * d * s[x + j]! // W' = W − η·δ·xᵀ
       b2[i] = b[i]! - eta * d // b' = b − η·δ
     }
-    out[k] = { weights: matrix(n, m, w2), bias: matrix(n, 1, b2), activation }
+    reversed.push({ weights: matrix(n, m, w2), bias: matrix(n, 1, b2), activation })
     if (k > 0) {
       const back = top
       for (let j = 0; j < m; j++) s[back + j] = 0
@@ -138,7 +138,7 @@ const stepWith = (
       top += m
     }
   }
-  return { inputSize, layers: out }
+  return { inputSize, layers: reversed.reverse() }
 }
 
 /**

@@ -1,0 +1,449 @@
+/**
+ * The fast path of `gradients`, `predictBatch` and `descend` for small networks and small
+ * batches, such as the tutorial's 2-2-1 XOR network trained one sample at a time.
+ *
+ * Why it exists: on a network that small the arithmetic of a step is a few dozen
+ * multiply-adds, and the general path (`backprop.ts`, `Layer.ts`) spends far more than that on
+ * plumbing: a product call per layer and per rule, a fresh matrix for every Z, Y, dZ and dY,
+ * and the objects that carry them (a small `Float64Array` costs a few hundred bytes of heap).
+ * Here each layer's rules are fused loops over one scratch buffer, and the only buffers
+ * allocated are those handed back (the gradients, the outputs, the trained network).
+ *
+ * What it must agree with: the general path, bit for bit. It takes the same steps in the same
+ * order: each product sums its terms in order of the inner index, starting from 0, as
+ * `@purenn/matrix`'s products do for the sizes admitted here (see `isSmall`); the bias is added
+ * after the product; the activations, the losses and the output deltas are computed by the
+ * very functions the general path's kernels run (`forwardAt`, `backwardAt`, `gradientAt`,
+ * `meanLoss`), or by those kernels themselves (`activateInto`, `activationBackwardInto`,
+ * `builtinOutputLoss`, `builtinOutputDelta`) for softmax, custom activations and the fused
+ * pairs. The tests check the two paths against each other (test/small.test.ts,
+ * test/descent.test.ts).
+ *
+ * Layout: samples are columns, so a `rows x B` block holds entry (i, s) at i·B + s. The
+ * parameters of a network sit in one flat block, layer after layer, each layer's weights (row
+ * by row) then its bias; gradients use the same layout. A pass's work area holds each layer's
+ * Z and Y (`nodes x B` each), then two blocks for the deltas (dZ of a layer, dY of the one
+ * before).
+ *
+ * Reading typed arrays: see `buffer.ts` (`x[i]!` is in bounds by construction).
+ */
+import type { Matrix } from '@purenn/matrix'
+import { activateInto, activationBackwardInto, backwardAt, elementwiseCode, forwardAt } from '../Activation.js'
+import { builtinOutputDelta, builtinOutputLoss, gradientAt, isBuiltinLoss, lossTerm, meanLoss, unfusedTerm, type Loss, type Term } from '../Loss.js'
+import { correctIn } from './classes.js'
+import type { Gradients, Layer, LayerGradients, Network } from '../types.js'
+import { buf, matrix } from './buffer.js'
+
+/**
+ * The limits of the fast path. A layer qualifies when nodes · inputs · batch is at most
+ * `SMALL_WORK` (the size below which `@purenn/matrix` computes a product by its direct loop,
+ * so the plumbing outweighs the arithmetic) and when every dimension is at most `MAX_DIM`
+ * (so that each product's inner dimension is within one block of the blocked product, which
+ * then also sums in plain order: the two paths agree whichever loop the product would take).
+ */
+const SMALL_WORK = 4096
+const MAX_DIM = 128
+
+/**
+ * True when every layer of the network, on a batch of `batch` samples, is small enough for
+ * the fused path (see `SMALL_WORK`, `MAX_DIM`).
+ */
+export const isSmall = (net: Network, batch: number): boolean => {
+  if (batch > MAX_DIM) return false
+  const layers = net.layers
+  for (let k = 0; k < layers.length; k++) {
+    const w = layers[k]!.weights
+    if (w.rows > MAX_DIM || w.cols > MAX_DIM || w.rows * w.cols * batch > SMALL_WORK) return false
+  }
+  return true
+}
+
+/**
+ * True when `gradients` (or a step of `descend`) may take the fused path: a small network
+ * (`isSmall`) and one of the built-in losses, whose kernels read blocks of buffers (a loss
+ * the caller built is handed matrices, by the general path).
+ */
+export const smallGradientsApply = (net: Network, loss: Loss, batch: number): boolean => isBuiltinLoss(loss) && isSmall(net, batch)
+
+// -------------------------------------------------------------------------------------
+// scratch
+// -------------------------------------------------------------------------------------
+
+/**
+ * Scratch memory for the intermediates of one call, kept between calls. Nothing in it
+ * outlives a call or reaches a caller. A nested call (a custom activation, or a callback of
+ * `descend`, that itself runs a network) finds it in use and takes a fresh buffer of its own.
+ */
+let scratch = new Float64Array(1024)
+let scratchInUse = false
+
+const acquire = (need: number): Float64Array => {
+  if (scratchInUse) return new Float64Array(need)
+  if (scratch.length < need) scratch = new Float64Array(2 * need)
+  scratchInUse = true
+  return scratch
+}
+
+const release = (s: Float64Array): void => {
+  if (s === scratch) scratchInUse = false
+}
+
+// -------------------------------------------------------------------------------------
+// the flat parameter block
+// -------------------------------------------------------------------------------------
+
+/** How many numbers the flat parameter block of the layers holds: Σₖ (nodesₖ·inputsₖ + nodesₖ). */
+const paramCount = (layers: ReadonlyArray<Layer>): number => {
+  let p = 0
+  for (let k = 0; k < layers.length; k++) p += layers[k]!.weights.rows * (layers[k]!.weights.cols + 1)
+  return p
+}
+
+/**
+ * Copies every weight and bias of the layers into `s` from `to`, in the flat layout. (Plain
+ * loops: for arrays this short, `set` and `slice` cost more than the copy.)
+ */
+const gatherParams = (layers: ReadonlyArray<Layer>, s: Float64Array, to: number): void => {
+  for (let k = 0; k < layers.length; k++) {
+    const { weights, bias } = layers[k]!
+    const w = buf(weights)
+    const b = buf(bias)
+    const size = weights.rows * weights.cols
+    for (let i = 0; i < size; i++) s[to + i] = w[i]!
+    to += size
+    for (let i = 0; i < weights.rows; i++) s[to + i] = b[i]!
+    to += weights.rows
+  }
+}
+
+/** A fresh copy of the `n` entries of `s` from `from`. */
+const copyOut = (s: Float64Array, from: number, n: number): Float64Array => {
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i++) out[i] = s[from + i]!
+  return out
+}
+
+// -------------------------------------------------------------------------------------
+// the plan of a call
+// -------------------------------------------------------------------------------------
+
+/**
+ * What the passes of one call need to know of the network and the loss, worked out once:
+ * the sizes, the number of each layer's element-wise rule (`elementwiseCode`, −1 for softmax
+ * or a custom activation, which run through `activateInto`), and the loss's term when it is
+ * not fused with the output activation and that activation is element-wise (so that the output
+ * delta is `backwardAt(gradientAt(…))` per entry), else undefined (`builtinOutputLoss`,
+ * `builtinOutputDelta`).
+ */
+interface Plan {
+  readonly layers: ReadonlyArray<Layer>
+  readonly P: number
+  readonly widest: number
+  readonly codes: ReadonlyArray<number>
+  readonly term: Term | undefined
+}
+
+const planOf = (net: Network, loss: Loss | undefined): Plan => {
+  const layers = net.layers
+  const codes: number[] = []
+  let widest = net.inputSize
+  for (let k = 0; k < layers.length; k++) {
+    codes.push(elementwiseCode(layers[k]!.activation))
+    widest = Math.max(widest, layers[k]!.weights.rows)
+  }
+  const last = layers[layers.length - 1]!
+  const term = loss !== undefined && codes[layers.length - 1]! >= 0 ? unfusedTerm(loss, last.activation) : undefined
+  return { layers, P: paramCount(layers), widest, codes, term }
+}
+
+/** The work area a pass needs for a batch of `B`: Z and Y of every layer, then two delta blocks. */
+const workSize = (plan: Plan, B: number): number => {
+  let size = 0
+  for (let k = 0; k < plan.layers.length; k++) size += 2 * plan.layers[k]!.weights.rows * B
+  return size + 2 * plan.widest * B
+}
+
+// -------------------------------------------------------------------------------------
+// the dense layer's rules, fused
+// -------------------------------------------------------------------------------------
+
+/**
+ * The forward rule of layer k on a `m x B` block `x` (from `xo`), its weights in `s` from `wo`
+ * and its bias from `bo`: `Z = W·X + b·1ᵀ` into `s` from `zo` and `Y = f(Z)` from `yo`. Each
+ * entry of `W·X` is summed over the inputs in order from 0, then the bias is added
+ * (`layerForward`'s order); an element-wise rule runs on each entry as soon as it is made.
+ */
+const forwardInto = (plan: Plan, k: number, s: Float64Array, wo: number, bo: number, x: Float64Array, xo: number, B: number, zo: number, yo: number): void => {
+  const layer = plan.layers[k]!
+  const code = plan.codes[k]!
+  const n = layer.weights.rows
+  const m = layer.weights.cols
+  for (let i = 0; i < n; i++) {
+    const bi = s[bo + i]!
+    const wi = wo + i * m
+    for (let c = 0; c < B; c++) {
+      let sum = 0
+      for (let j = 0, xj = xo + c; j < m; j++, xj += B) sum += s[wi + j]! * x[xj]! // Σⱼ Wᵢⱼ Xⱼc
+      const z = sum + bi // + bᵢ
+      s[zo + i * B + c] = z
+      if (code >= 0) s[yo + i * B + c] = forwardAt(code, z) // y = f(z)
+    }
+  }
+  if (code < 0) activateInto(layer.activation, s, zo, s, yo, n, B) // Y = f(Z), a column at a time
+}
+
+/**
+ * The backward rule of layer k given dZ (`n x B` in `s` from `dzo`) and its input X (`m x B`
+ * in `x` from `xo`), its weights in `s` from `wo`: writes ∂L/∂W = dZ·Xᵀ into `s` from `gwo`
+ * and ∂L/∂b = dZ·1 from `gbo`. Every sum runs in order from 0 over the samples, as the
+ * products do.
+ */
+const gradientsInto = (plan: Plan, k: number, s: Float64Array, x: Float64Array, xo: number, B: number, dzo: number, gwo: number, gbo: number): void => {
+  const { rows: n, cols: m } = plan.layers[k]!.weights
+  for (let i = 0; i < n; i++) {
+    const di = dzo + i * B
+    for (let j = 0; j < m; j++) {
+      let sum = 0
+      for (let c = 0, xj = xo + j * B; c < B; c++) sum += s[di + c]! * x[xj + c]! // (dZ·Xᵀ)ᵢⱼ
+      s[gwo + i * m + j] = sum
+    }
+    let sum = 0
+    for (let c = 0; c < B; c++) sum += s[di + c]! // (dZ·1)ᵢ
+    s[gbo + i] = sum
+  }
+}
+
+/**
+ * The error sent back through layer k (k > 0): dYₖ₋₁ = Wₖᵀ·dZₖ, each entry summed over the
+ * nodes in order from 0 (as the product does), then dZₖ₋₁ = dYₖ₋₁ ⊙ f'ₖ₋₁(Zₖ₋₁, Yₖ₋₁), into `s`
+ * from `dxo`. Layer k − 1's Z and Y are in `s` from `zp` and `zp + inputs·B`.
+ */
+const backInto = (plan: Plan, k: number, s: Float64Array, wo: number, B: number, dzo: number, dxo: number, zp: number): void => {
+  const { rows: n, cols: m } = plan.layers[k]!.weights
+  const code = plan.codes[k - 1]!
+  const yp = zp + m * B
+  for (let j = 0; j < m; j++)
+    for (let c = 0; c < B; c++) {
+      let sum = 0
+      for (let i = 0; i < n; i++) sum += s[wo + i * m + j]! * s[dzo + i * B + c]! // (Wᵀ·dZ)ⱼc
+      const e = j * B + c
+      s[dxo + e] = code >= 0 ? backwardAt(code, sum, s[zp + e]!, s[yp + e]!) : sum // ⊙ f'(z, y)
+    }
+  if (code < 0) activationBackwardInto(plan.layers[k - 1]!.activation, s, zp, s, yp, s, dxo, s, dxo, m, B) // a column rule
+}
+
+/**
+ * The forward pass: reads the parameters from `s` at `theta` (flat layout) and the inputs;
+ * writes each layer's Z and Y into the work area from `work`. Returns where the last Y starts.
+ */
+const forward = (plan: Plan, s: Float64Array, theta: number, inputs: Matrix, work: number): number => {
+  const layers = plan.layers
+  const B = inputs.cols
+  let p = theta
+  let zo = work
+  let xo = 0
+  for (let k = 0; k < layers.length; k++) {
+    const n = layers[k]!.weights.rows
+    const wSize = n * layers[k]!.weights.cols
+    forwardInto(plan, k, s, p, p + wSize, k === 0 ? buf(inputs) : s, xo, B, zo, zo + n * B)
+    p += wSize + n
+    xo = zo + n * B
+    zo += 2 * n * B
+  }
+  return xo
+}
+
+/**
+ * One forward and one reverse pass on a small network (see `isSmall`) with a built-in loss:
+ * reads the parameters from `s` at `theta`, writes the gradients into `s` at `grad` (both in
+ * the flat layout), uses the work area from `work` (`workSize`), and returns the batch's loss.
+ * The caller has checked the shapes.
+ */
+const smallPass = (plan: Plan, loss: Loss, inputs: Matrix, targets: Matrix, s: Float64Array, theta: number, grad: number, work: number): number => {
+  const layers = plan.layers
+  const L = layers.length
+  const B = inputs.cols
+  const yL = forward(plan, s, theta, inputs, work)
+
+  // the loss, and the output delta dZ_L = ∂L/∂Z_L
+  const last = layers[L - 1]!
+  const nL = last.weights.rows
+  const zL = yL - nL * B
+  const t = buf(targets)
+  let dz = yL + nL * B // the two delta blocks take turns: dZₖ in one, dZₖ₋₁ in the other
+  let dx = dz + plan.widest * B
+  const term = plan.term
+  let value: number
+  if (term === undefined) {
+    value = builtinOutputLoss(loss, last.activation, s, zL, s, yL, t, 0, nL, B)
+    builtinOutputDelta(loss, last.activation, s, zL, s, yL, t, 0, nL, B, s, dz)
+  } else {
+    value = meanLoss(term, s, yL, t, 0, nL, B)
+    const code = plan.codes[L - 1]!
+    const inv = 1 / B
+    for (let e = 0; e < nL * B; e++) s[dz + e] = backwardAt(code, gradientAt(term, s[yL + e]!, t[e]!, inv), s[zL + e]!, s[yL + e]!) // dY ⊙ f'
+  }
+
+  // reverse pass: ∂L/∂Wₖ = dZₖ·Xₖᵀ, ∂L/∂bₖ = dZₖ·1, dZₖ₋₁ = (Wₖᵀ·dZₖ) ⊙ f'ₖ₋₁(Zₖ₋₁, Yₖ₋₁)
+  let p = plan.P // the end of the parameters of layer k, walking back
+  let zk = zL
+  for (let k = L - 1; k > 0; k--) {
+    const { rows: n, cols: m } = layers[k]!.weights
+    const zp = zk - 2 * m * B // layer k − 1's Z (it has m = inputs of k nodes)
+    p -= n * (m + 1)
+    gradientsInto(plan, k, s, s, zp + m * B, B, dz, grad + p, grad + p + n * m)
+    backInto(plan, k, s, theta + p, B, dz, dx, zp)
+    const free = dz
+    dz = dx
+    dx = free
+    zk = zp
+  }
+  const { rows: n0, cols: m0 } = layers[0]!.weights
+  gradientsInto(plan, 0, s, buf(inputs), 0, B, dz, grad, grad + n0 * m0) // the input's gradient is not needed
+  return value
+}
+
+// -------------------------------------------------------------------------------------
+// entry points
+// -------------------------------------------------------------------------------------
+
+/**
+ * `gradients` on a small network (see `isSmall`) with a built-in loss: the loss of the batch
+ * and the gradient of every layer, equal bit for bit to the general path's (`denseGradients`
+ * in `backprop.ts`). The caller has checked the shapes.
+ */
+export const smallGradients = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): { loss: number; gradients: Gradients } => {
+  const layers = net.layers
+  const plan = planOf(net, loss)
+  const P = plan.P
+  const s = acquire(2 * P + workSize(plan, inputs.cols))
+  try {
+    gatherParams(layers, s, 0)
+    const value = smallPass(plan, loss, inputs, targets, s, 0, P, 2 * P)
+    const grads: LayerGradients[] = [] // pushed: a packed array, like every network's
+    for (let k = 0, p = P; k < layers.length; k++) {
+      const { rows, cols } = layers[k]!.weights
+      grads.push({ weights: matrix(rows, cols, copyOut(s, p, rows * cols)), bias: matrix(rows, 1, copyOut(s, p + rows * cols, rows)) })
+      p += rows * (cols + 1)
+    }
+    return { loss: value, gradients: grads }
+  } finally {
+    release(s)
+  }
+}
+
+/**
+ * `predictBatch` on a small network (see `isSmall`): the outputs of the batch in a fresh
+ * buffer, equal bit for bit to the general path's (`layerForward` layer after layer). The
+ * caller has checked the shapes; the network has at least one layer.
+ */
+export const smallPredict = (net: Network, inputs: Matrix): Matrix => {
+  const layers = net.layers
+  const plan = planOf(net, undefined)
+  const P = plan.P
+  const s = acquire(P + workSize(plan, inputs.cols))
+  try {
+    gatherParams(layers, s, 0)
+    const yL = forward(plan, s, 0, inputs, P)
+    const n = layers[layers.length - 1]!.weights.rows
+    return matrix(n, inputs.cols, copyOut(s, yL, n * inputs.cols))
+  } finally {
+    release(s)
+  }
+}
+
+/**
+ * `scores` on a small network (see `isSmall`) with a built-in loss: one forward pass, then the
+ * Error, the mean loss (`meanLoss`, as `loss.value` computes it from the predictions) and the
+ * count classified right, read off the outputs in the scratch buffer: the same numbers as
+ * from `predictBatch`'s outputs, without building them. The caller has checked the shapes.
+ */
+export const smallScores = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): { count: number; error: number; loss: number; correct: number } => {
+  const plan = planOf(net, undefined)
+  const s = acquire(plan.P + workSize(plan, inputs.cols))
+  try {
+    gatherParams(plan.layers, s, 0)
+    const yL = forward(plan, s, 0, inputs, plan.P)
+    const rows = targets.rows
+    const cols = targets.cols
+    const t = buf(targets)
+    let error = 0
+    for (let k = 0; k < rows * cols; k++) error += Math.abs(s[yL + k]! - t[k]!) // Σ |prediction − label|
+    return { count: cols, error, loss: meanLoss(lossTerm(loss)!, s, yL, t, 0, rows, cols), correct: correctIn(s, yL, t, 0, rows, cols) }
+  } finally {
+    release(s)
+  }
+}
+
+/** The network of the layers' shapes and activations over parameters copied from `s` at `theta`. */
+const networkFrom = (net: Network, s: Float64Array, theta: number): Network => {
+  const layers: Layer[] = [] // pushed: a packed array, like every network's
+  for (let k = 0, p = theta; k < net.layers.length; k++) {
+    const { weights, activation } = net.layers[k]!
+    const { rows, cols } = weights
+    layers.push({ weights: matrix(rows, cols, copyOut(s, p, rows * cols)), bias: matrix(rows, 1, copyOut(s, p + rows * cols, rows)), activation })
+    p += rows * (cols + 1)
+  }
+  return { inputSize: net.inputSize, layers }
+}
+
+/** Why a descent stopped, as `descend` reports it. */
+export interface SmallStop {
+  readonly step: number
+  readonly reason: 'loss' | 'parameters'
+  readonly loss: number
+}
+
+/**
+ * `descend` on a small network, every batch small (see `isSmall`), with a built-in loss: the
+ * same steps as the general loop in `descent.ts`, bit for bit, with the parameters in the
+ * scratch buffer. Two sets take turns (θₛ read from one, θₛ₊₁ written into the other), so that
+ * a step that would leave the finite numbers is simply not taken. The scratch stays in use
+ * for the whole call: a callback that runs a network gets scratch of its own.
+ */
+export const smallDescent = (
+  net: Network,
+  loss: Loss,
+  batches: ReadonlyArray<{ readonly inputs: Matrix; readonly targets: Matrix }>,
+  rate: ((step: number) => number) | undefined,
+  eta: number,
+  onStep: ((step: number, loss: number) => void) | undefined,
+  losses: number[]
+): { network: Network; stopped: SmallStop | undefined } => {
+  const layers = net.layers
+  const plan = planOf(net, loss)
+  const P = plan.P
+  let widest = 0
+  for (let b = 0; b < batches.length; b++) widest = Math.max(widest, batches[b]!.inputs.cols)
+  const s = acquire(3 * P + workSize(plan, widest))
+  try {
+    let theta = 0 // θₛ
+    let next = P // θₛ₊₁
+    const grad = 2 * P
+    gatherParams(layers, s, theta)
+    for (let b = 0; b < batches.length; b++) {
+      const { inputs, targets } = batches[b]!
+      const value = smallPass(plan, loss, inputs, targets, s, theta, grad, 3 * P)
+      const k = -(rate === undefined ? eta : rate(b)) // read after the gradients, as an optimizer reads it
+      let nonFinite = 0 // Σ (v − v): 0 while every new parameter is finite, NaN otherwise
+      for (let i = 0; i < P; i++) {
+        const v = s[theta + i]! + k * s[grad + i]! // θ + (−η)·g
+        s[next + i] = v
+        nonFinite += v - v
+      }
+      if (!Number.isFinite(value) || nonFinite !== 0)
+        return {
+          network: losses.length === 0 ? net : networkFrom(net, s, theta), // θₛ, the last finite network
+          stopped: { step: b, reason: Number.isFinite(value) ? 'parameters' : 'loss', loss: value }
+        }
+      losses.push(value)
+      const taken = theta
+      theta = next
+      next = taken
+      if (onStep !== undefined) onStep(b, value)
+    }
+    return { network: losses.length === 0 ? net : networkFrom(net, s, theta), stopped: undefined }
+  } finally {
+    release(s)
+  }
+}

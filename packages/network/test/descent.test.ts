@@ -1,0 +1,245 @@
+// descend: gradient descent over a sequence of batches in one call, with its parameters in
+// private buffers. Its law: the same bits as folding `gradients` and θ + (−η)·g by hand.
+import { describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
+import * as M from '@purenn/matrix'
+import type { Matrix } from '@purenn/matrix'
+import * as N from '@purenn/network'
+import type { Activation, DescentBatch, Loss, Network } from '@purenn/network'
+import { bitsOf, elementwiseActivations, fromColumns, makeNetwork, snapshot } from './reference.js'
+
+/** One step by hand: the loss and gradients at θ, then θ + (−η)·g for every weight and bias. */
+const stepByHand = (net: Network, loss: Loss, batch: DescentBatch, eta: number): { network: Network; loss: number } => {
+  const { loss: value, gradients } = N.gradients(loss, batch.inputs, batch.targets)(net)
+  const k = -eta
+  return {
+    loss: value,
+    network: {
+      inputSize: net.inputSize,
+      layers: net.layers.map((l, i) => ({
+        ...l,
+        weights: M.add(M.scale(k)(gradients[i]!.weights))(l.weights),
+        bias: M.add(M.scale(k)(gradients[i]!.bias))(l.bias)
+      }))
+    }
+  }
+}
+
+const lossBits = (xs: ReadonlyArray<number>): number[] => Array.from(new Uint32Array(new Float64Array(xs).buffer))
+
+/** A loss the caller built (mse written again), to reach the general path. */
+const myMse: Loss = {
+  name: 'myMse',
+  perSample: (y, t) => N.mse.perSample(y, t),
+  value: (y, t) => N.mse.value(y, t),
+  gradient: (y, t) => N.mse.gradient(y, t)
+}
+
+const arbRun = fc
+  .record({
+    widths: fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.constantFrom<Activation>(...elementwiseActivations)), { minLength: 1, maxLength: 3 }),
+    inputSize: fc.integer({ min: 1, max: 4 }),
+    loss: fc.constantFrom<Loss>(N.mse, N.meanAbsoluteError, myMse),
+    batchSizes: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 0, maxLength: 6 }),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    rate: fc.constantFrom(0.05, 0.5, 'schedule' as const)
+  })
+  .map(({ widths, inputSize, loss, batchSizes, seed, rate }) => {
+    const net = makeNetwork(inputSize, widths, seed)
+    const outputs = N.outputSize(net)
+    const batches: DescentBatch[] = batchSizes.map((b, i) => ({
+      inputs: M.uniform(inputSize, b, -1, 1)(M.rng(seed + 2 * i + 1))[0],
+      targets: M.uniform(outputs, b, -1, 1)(M.rng(seed + 2 * i + 2))[0]
+    }))
+    const learningRate = rate === 'schedule' ? (s: number) => 0.3 / (1 + s) : rate
+    return { net, loss, batches, learningRate }
+  })
+
+describe('descend', () => {
+  it('gives the bits of folding gradients and θ + (−η)·g by hand, and each loss before its step', () => {
+    fc.assert(
+      fc.property(arbRun, ({ net, loss, batches, learningRate }) => {
+        let byHand = net
+        const losses: number[] = []
+        batches.forEach((batch, s) => {
+          const r = stepByHand(byHand, loss, batch, typeof learningRate === 'number' ? learningRate : learningRate(s))
+          losses.push(r.loss)
+          byHand = r.network
+        })
+        const d = N.descend({ loss, batches, learningRate })(net)
+        expect(d.stopped).toBeUndefined()
+        expect(bitsOf(d.network)).toEqual(bitsOf(byHand))
+        expect(lossBits(d.losses)).toEqual(lossBits(losses))
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it('takes the same steps on the dense layer path (a network too large for the fused one)', () => {
+    const net = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)
+    const batches: DescentBatch[] = [5, 7, 2].map((b, i) => ({
+      inputs: M.uniform(40, b, -1, 1)(M.rng(10 + i))[0],
+      targets: M.fromFunction(3, b, (r, c) => (r === (c + i) % 3 ? 1 : 0))
+    }))
+    let byHand = net
+    for (const batch of batches) byHand = stepByHand(byHand, N.crossEntropy, batch, 0.2).network
+    expect(bitsOf(N.descend(net, { loss: N.crossEntropy, batches, learningRate: 0.2 }).network)).toEqual(bitsOf(byHand))
+  })
+
+  it('calls the rate and onStep once a step, in order, and changes nothing it was given', () => {
+    const net = makeNetwork(2, [[3, N.sigmoid], [1, N.sigmoid]], 5)
+    const batches: DescentBatch[] = [0, 1, 2, 3].map((i) => ({ inputs: M.fromArray([i >> 1, i & 1]), targets: M.fromArray([(i >> 1) ^ (i & 1)]) }))
+    const before = snapshot(net, ...batches.flatMap((b) => [b.inputs, b.targets]))
+    const calls: string[] = []
+    const d0 = N.descend(net, { loss: N.mse, batches, learningRate: 0.5 })
+    const d = N.descend(net, {
+      loss: N.mse,
+      batches,
+      learningRate: (s) => {
+        calls.push(`rate ${s}`)
+        return 0.5
+      },
+      onStep: (s, loss) => calls.push(`step ${s} ${loss === d0.losses[s]}`)
+    })
+    expect(bitsOf(d.network)).toEqual(bitsOf(d0.network))
+    expect(calls).toEqual(['rate 0', 'step 0 true', 'rate 1', 'step 1 true', 'rate 2', 'step 2 true', 'rate 3', 'step 3 true'])
+    expect(snapshot(net, ...batches.flatMap((b) => [b.inputs, b.targets]))).toEqual(before)
+    // the network handed back shares no buffer with the one given, nor between its matrices
+    const buffers = [...net.layers, ...d.network.layers].flatMap((l) => [l.weights.data, l.bias.data])
+    expect(new Set(buffers).size).toBe(buffers.length)
+  })
+
+  it('hands back the network itself when there is nothing to do', () => {
+    const net = makeNetwork(2, [[1, N.sigmoid]], 0)
+    const d = N.descend({ loss: N.mse, batches: [], learningRate: 0.1 })(net)
+    expect(d.network).toBe(net)
+    expect(d.losses).toEqual([])
+  })
+
+  it('stops before a step whose loss is not finite, with the last finite network', () => {
+    const net = makeNetwork(1, [[1, N.linear]], 0)
+    const good = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
+    const bad = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
+    const d = N.descend(net, { loss: N.mse, batches: [good, bad, good], learningRate: 0.1 })
+    expect(d.stopped).toEqual({ step: 1, reason: 'loss', loss: Number.NaN })
+    expect(d.losses).toHaveLength(1)
+    expect(bitsOf(d.network)).toEqual(bitsOf(stepByHand(net, N.mse, good, 0.1).network))
+  })
+
+  it('stops before a step that would leave a parameter that is not finite', () => {
+    // linear neurons on x = 1000, t = 0, rate 1e308: the first step overflows
+    for (const big of [makeNetwork(1, [[1, N.linear]], 0), makeNetwork(40, [[30, N.linear]], 0)]) {
+      const b = { inputs: M.fill(big.inputSize, 1, 1000), targets: M.zeros(N.outputSize(big), 1) }
+      const d = N.descend(big, { loss: N.mse, batches: [b, b], learningRate: 1e308 })
+      expect(d.stopped).toMatchObject({ step: 0, reason: 'parameters' })
+      expect(d.network).toBe(big)
+      const once = N.descend(big, { loss: N.mse, batches: [b], learningRate: 1e-9 }).network
+      const late = N.descend(big, { loss: N.mse, batches: [b, b], learningRate: (s) => (s === 0 ? 1e-9 : 1e308) })
+      expect(late.stopped).toMatchObject({ step: 1, reason: 'parameters' })
+      expect(bitsOf(late.network)).toEqual(bitsOf(once))
+    }
+  })
+
+  it('gives a callback that runs a network scratch of its own', () => {
+    const net = makeNetwork(2, [[2, N.sigmoid], [1, N.sigmoid]], 7)
+    const batches: DescentBatch[] = [0, 1, 2, 3].map((i) => ({ inputs: M.fromArray([i >> 1, i & 1]), targets: M.fromArray([(i >> 1) ^ (i & 1)]) }))
+    const inner = makeNetwork(3, [[4, N.tanh], [2, N.linear]], 8)
+    const innerBatch = { inputs: M.fill(3, 2, 0.5), targets: M.zeros(2, 2) }
+    const seen: Matrix[] = []
+    const meddling = N.descend(net, {
+      loss: N.mse,
+      batches,
+      learningRate: 0.5,
+      onStep: () => {
+        seen.push(N.descend(inner, { loss: N.mse, batches: [innerBatch], learningRate: 0.1 }).network.layers[0]!.weights)
+        N.predictBatch(innerBatch.inputs)(inner)
+      }
+    })
+    expect(bitsOf(meddling.network)).toEqual(bitsOf(N.descend(net, { loss: N.mse, batches, learningRate: 0.5 }).network))
+    const alone = N.descend(inner, { loss: N.mse, batches: [innerBatch], learningRate: 0.1 }).network.layers[0]!.weights
+    for (const w of seen) expect(Array.from(w.data)).toEqual(Array.from(alone.data))
+  })
+
+  it('refuses what it cannot use, naming it', () => {
+    const net = makeNetwork(2, [[1, N.sigmoid]], 0)
+    const batch = { inputs: M.zeros(2, 3), targets: M.zeros(1, 3) }
+    expect(() => N.descend(N.network(2), { loss: N.mse, batches: [batch], learningRate: 0.1 })).toThrow('descend: the network has no layers')
+    expect(() => N.descend(net, { loss: N.mse, batches: [batch], learningRate: 0 })).toThrow('descend: learningRate must be a positive finite number or a function of the step, got number 0')
+    expect(() => N.descend(net, { loss: 'mse' as unknown as Loss, batches: [batch], learningRate: 0.1 })).toThrow('descend: loss must be a Loss')
+    expect(() => N.descend(net, { loss: N.mse, batches: [batch, { inputs: M.zeros(3, 3), targets: M.zeros(1, 3) }], learningRate: 0.1 })).toThrow(
+      'descend: batches[1].inputs has 3 rows, the network expects 2 (one sample per column)'
+    )
+    expect(() => N.descend(net, { loss: N.mse, batches: [{ inputs: M.zeros(2, 3), targets: M.zeros(1, 2) }], learningRate: 0.1 })).toThrow(
+      'descend: batches[0].inputs has 3 samples (columns) but targets has 2'
+    )
+    expect(() => N.descend(net, { loss: N.mse, batches: [[1, 2]] as unknown as DescentBatch[], learningRate: 0.1 })).toThrow(
+      'descend: batches[0].inputs must be a Matrix'
+    )
+  })
+})
+
+describe('scores', () => {
+  const arbData = fc
+    .record({
+      inputSize: fc.integer({ min: 1, max: 4 }),
+      hidden: fc.array(fc.tuple(fc.integer({ min: 1, max: 6 }), fc.constantFrom<Activation>(...elementwiseActivations)), { maxLength: 2 }),
+      classes: fc.integer({ min: 1, max: 4 }),
+      count: fc.integer({ min: 1, max: 200 }),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 })
+    })
+    .map(({ inputSize, hidden, classes, count, seed }) => {
+      const out: readonly [number, Activation] = classes === 1 ? [1, N.sigmoid] : [classes, N.softmax]
+      const net = makeNetwork(inputSize, [...hidden, out], seed)
+      const X = M.uniform(inputSize, count, -2, 2)(M.rng(seed + 1))[0]
+      const T = classes === 1 ? M.fromFunction(1, count, (_, j) => j % 2) : M.fromFunction(classes, count, (i, j) => (i === (j * 7) % classes ? 1 : 0))
+      return { net, X, T, loss: classes === 1 ? N.binaryCrossEntropy : N.crossEntropy }
+    })
+
+  it("is evaluate's Error, loss.value of the predictions and accuracy's count, in one pass (fused or not)", () => {
+    fc.assert(
+      fc.property(arbData, ({ net, X, T, loss }) => {
+        const s = N.scores(loss, X, T)(net)
+        const Y = N.predictBatch(X)(net)
+        let error = 0
+        for (let k = 0; k < Y.data.length; k++) error += Math.abs(Y.data[k]! - T.data[k]!)
+        expect(s.count).toBe(X.cols)
+        expect(lossBits([s.error, s.loss])).toEqual(lossBits([error, loss.value(Y, T)]))
+        expect(s.correct / s.count).toBe(N.accuracy(X, T)(net))
+        expect(s.error).toBeCloseTo(N.evaluate(X, T)(net), 9)
+      }),
+      { numRuns: 120 }
+    )
+  })
+
+  it('reads rows as well, in chunks, and refuses data of the wrong sizes', () => {
+    const net = makeNetwork(2, [[3, N.tanh], [1, N.sigmoid]], 2)
+    const rows = Array.from({ length: 1200 }, (_, s) => [Math.sin(s), Math.cos(s)])
+    const labels = rows.map((_, s) => [s % 2])
+    const byRows = N.scores(net, N.mse, rows, labels)
+    const X = fromColumns(rows, 2)
+    const T = fromColumns(labels, 1)
+    const byMatrix = N.scores(net, N.mse, X, T)
+    expect(byRows.count).toBe(1200)
+    expect(byRows.correct).toBe(byMatrix.correct)
+    expect(byRows.error).toBeCloseTo(byMatrix.error, 9)
+    expect(byRows.loss).toBeCloseTo(byMatrix.loss, 12)
+    expect(() => N.scores(N.mse, [[0, 0, 0]], [[0]])(net)).toThrow('scores: inputs[0] has 3 values, the network expects 2')
+    expect(() => N.scores(N.mse, M.zeros(2, 2), M.zeros(1, 3))(net)).toThrow('scores: inputs has 2 samples but labels has 3')
+    expect(() => N.scores(N.mse, M.zeros(2, 2), M.zeros(1, 2))(N.network(2))).toThrow('scores: the network has no layers')
+  })
+})
+
+describe('layerOutput (predictBatch without Z)', () => {
+  it("is layerForward's Y, bit for bit, for every activation, on the general path", () => {
+    const acts: ReadonlyArray<Activation> = [...elementwiseActivations, N.softmax]
+    for (const [k, a] of acts.entries()) {
+      const net = makeNetwork(150, [[20, a], [a === N.softmax ? 3 : 2, a]], k) // too large for the fused path
+      const X = M.uniform(150, 9, -1, 1)(M.rng(k))[0]
+      let expected = X
+      for (const layer of net.layers) expected = N.layerForward(layer, expected).y
+      expect(Array.from(new Uint32Array(new Float64Array(N.predictBatch(X)(net).data).buffer))).toEqual(
+        Array.from(new Uint32Array(new Float64Array(expected.data).buffer))
+      )
+    }
+  })
+})
