@@ -176,11 +176,11 @@ export const applyUpdates =
       throw new RangeError(
         `applyUpdates: got updates for ${count(updates.length, 'layer')}, the network has ${count(layers.length, 'layer')}`
       )
-    const next: Layer[] = new Array(layers.length)
+    const next: Layer[] = [] // pushed: a packed array, like every network's
     for (let k = 0; k < layers.length; k++) {
       const layer = layers[k]!
       const u = updates[k]!
-      next[k] = { weights: M.add(u.weights)(layer.weights), bias: M.add(u.bias)(layer.bias), activation: layer.activation }
+      next.push({ weights: M.add(u.weights)(layer.weights), bias: M.add(u.bias)(layer.bias), activation: layer.activation })
     }
     return { inputSize: net.inputSize, layers: next }
   }

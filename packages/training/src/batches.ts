@@ -156,12 +156,28 @@ export const batches = (data: SampleSet, order: ReadonlyArray<number>, batchSize
  * @internal
  */
 export const cut = (data: SampleSet, order: ReadonlyArray<number>, batchSize: number): Batch[] => {
+  if (batchSize === 1) return order.map(singles(data)) // the tutorial's per-sample SGD: no batch to gather
   const out: Batch[] = []
   for (let from = 0; from < order.length; from += batchSize) {
     const to = Math.min(order.length, from + batchSize)
     out.push({ inputs: gather(data.inputs, order, from, to), targets: gather(data.targets, order, from, to) })
   }
   return out
+}
+
+/** Each sample of a data set as a batch of one (views of its columns), made once per data set. */
+const singleBatches = new WeakMap<SampleSet, (s: number) => Batch>()
+
+/** The batch of one of sample `s`, by a table built on first use (a training run asks every epoch). */
+const singles = (data: SampleSet): ((s: number) => Batch) => {
+  let of = singleBatches.get(data)
+  if (of === undefined) {
+    const table: Batch[] = []
+    for (let k = 0; k < data.size; k++) table.push({ inputs: data.inputs.columns[k]!, targets: data.targets.columns[k]! })
+    of = (k) => table[k]!
+    singleBatches.set(data, of)
+  }
+  return of
 }
 
 /**

@@ -2,7 +2,9 @@
  * A training run as a lazy sequence of epochs: an unfold. From where the run stands (the
  * network, the optimizer's state, the generator, the step count), one epoch shuffles the
  * training set with the generator, reduces `trainStep` over its batches, measures the
- * result, and gives the next state. The sequence ends after `numEpochs`, when early stopping
+ * result, and gives the next state. With plain SGD (the optimizer a `learningRate` builds),
+ * the batches go through `descend` of `@purenn/network` instead, which takes the same steps
+ * with the same bits without building a network per step (see `descendThrough`). The sequence ends after `numEpochs`, when early stopping
  * runs out of patience, when `onEpoch` returns `'stop'`, or with a `Left` when the run diverges.
  *
  * Nothing happens until the sequence is iterated, and iterating it again replays the same
@@ -13,79 +15,102 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as M from '@purenn/matrix'
-import type { Rng } from '@purenn/matrix'
-import type { Network } from '@purenn/network'
-import { cut, type Batch } from './batches.js'
-import { improve, patienceRunOut } from './earlyStopping.js'
+import { descend, type Network } from '@purenn/network'
+import type { Batch } from './batches.js'
 import { chunksOf, measure } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
 import { trainStep, type TrainState } from './trainStep.js'
-import { diverged, type Best, type Diverged, type EpochReport, type EpochState, type TrainError } from './types.js'
-import { printsAt, verboseLine } from './verbose.js'
-import { isFiniteNetwork } from './internal/gradients.js'
-
-/** Where a run stands between epochs (an epoch state without its report; epoch 0 at the start). */
-interface Position<S> {
-  readonly epoch: number
-  readonly step: number
-  readonly network: Network
-  readonly optimizerState: S
-  readonly rng: Rng
-  readonly best?: Best
-}
+import { diverged, type Diverged, type EpochState, type TrainError } from './types.js'
+import type { ScheduleState } from './transforms.js'
+import {
+  announce,
+  batchesOf,
+  checkStep,
+  closeEpoch,
+  finished,
+  NOT_FINITE,
+  permuter,
+  shuffle,
+  type Permute,
+  type Position,
+  type Shuffled,
+  type Trained
+} from './internal/epoch.js'
+import { isSgdState, sgdRate, type SgdRate } from './internal/sgdStep.js'
 
 /** The reducer an epoch folds over its batches. */
 type Step<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
 
-/** Milliseconds from a monotonic clock where there is one (`performance`), else from `Date`. */
-const now = (): number => {
-  const p = (globalThis as { performance?: { now: () => number } }).performance
-  return p !== undefined ? p.now() : Date.now()
-}
-
-/** Runs one epoch from `at`: a `Left` if it diverges, else the epoch's state. */
-const runEpoch = <S>(cfg: Config, step: Step<S>, measured: () => Iterable<Batch>, at: Position<S>): E.Either<Diverged, EpochState<S>> => {
-  const start = now()
-  const epoch = at.epoch + 1
-  const [order, rng] = M.permutation(cfg.train.size)(at.rng) // Fisher–Yates from the run's generator
-  const bs = cut(cfg.train, order, cfg.batchSize)
-  let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng, step: at.step }
+/** Reduces `trainStep` over the epoch's batches, checking after each that the run is still finite (`checkStep`, shared with `epochsAsync`). */
+const stepThrough = <S>(cfg: Config, step: Step<S>, epoch: Shuffled, at: Position<S>, bs: ReadonlyArray<Batch>): E.Either<Diverged, Trained<S>> => {
+  let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
   let sum = 0 // Σ over batches of (batch loss · batch size)
   for (let b = 0; b < bs.length; b++) {
     const batch = bs[b]!
     const next = step(st, batch)
-    const loss = next.loss!
-    if (!Number.isFinite(loss)) return E.left(diverged(epoch, st.step, st.network, `the loss is ${loss}`))
-    if (!isFiniteNetwork(next.network)) return E.left(diverged(epoch, st.step, st.network, 'a weight or a bias is no longer a finite number'))
-    sum += loss * batch.inputs.cols
+    const failed = checkStep(cfg, epoch.epoch, b, bs.length, st, next)
+    if (failed !== undefined) return E.left(failed)
+    sum += next.loss! * batch.inputs.cols
     st = next
-    if (cfg.onBatch !== undefined) cfg.onBatch({ epoch, batch: b + 1, batches: bs.length, step: st.step, loss })
   }
-  const m = measure(st.network, measured(), cfg.loss, cfg.classes)
-  const report: EpochReport = {
-    epoch,
-    loss: sum / cfg.train.size,
-    error: m.error,
-    ...(cfg.validation !== undefined ? { validationLoss: m.loss } : {}),
-    ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}),
-    ms: now() - start
-  }
-  const es = cfg.earlyStopping
-  const best = es === undefined ? undefined : improve(at.best, epoch, m.loss, st.network, es.minDelta) // m.loss: after the epoch, on the set measured
-  return E.right({
-    epoch,
-    step: st.step,
-    network: st.network,
-    optimizerState: st.opt,
-    rng,
-    report,
-    ...(best !== undefined ? { best } : {})
-  })
+  return E.right({ network: st.network, opt: st.opt, step: st.step, sum })
 }
 
-/** True when no epoch follows `at`: the last epoch is done, or early stopping ran out of patience. */
-const finished = (cfg: Config, at: Position<unknown>): boolean =>
-  at.epoch >= cfg.numEpochs || (cfg.earlyStopping !== undefined && patienceRunOut(cfg.earlyStopping.patience, at.epoch, at.best))
+/**
+ * The fast path of an epoch for an optimizer built by `sgd` (the one `learningRate` builds):
+ * the batches go through `descend`, whose steps update private buffers instead of building a
+ * network each. It must agree with `stepThrough` over `trainStep`, bit for bit, and does:
+ * `descend` takes the same steps θ + (−η)·g with η read from the same schedule at the same
+ * count (the state's count plus the step), checks the same losses and parameters in the same
+ * order, calls `onBatch` with the same progress, and the state it leaves counts the same steps.
+ */
+const descendThrough = (
+  cfg: Config,
+  rate: SgdRate,
+  count: number,
+  epoch: number,
+  at: Position<unknown>,
+  bs: ReadonlyArray<Batch>
+): E.Either<Diverged, Trained<readonly [ScheduleState]>> => {
+  const onBatch = cfg.onBatch
+  const r = descend(at.network, {
+    loss: cfg.loss,
+    batches: bs,
+    learningRate: rate.constant ?? ((b) => rate.schedule(count + b)), // scaleByLearningRate reads η at its count, one more each step
+    onStep: onBatch === undefined ? undefined : (b, loss) => cfg.onBatch!({ epoch, batch: b + 1, batches: bs.length, step: at.step + b + 1, loss })
+  })
+  const stop = r.stopped
+  if (stop !== undefined)
+    return E.left(diverged(epoch, at.step + stop.step, r.network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE))
+  let sum = 0
+  for (let b = 0; b < r.losses.length; b++) sum += r.losses[b]! * bs[b]!.inputs.cols
+  const n = r.losses.length
+  return E.right({ network: r.network, opt: [{ count: count + n }], step: at.step + n, sum })
+}
+
+/** The count of an `sgd` state whose steps `descendThrough` can take, else undefined (the general path). */
+const sgdCount = (cfg: Config, opt: unknown): number | undefined => {
+  if (sgdRate(cfg.optimizer) === undefined || !isSgdState(opt)) return undefined
+  const count: unknown = opt[0]?.count
+  return typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : undefined
+}
+
+/**
+ * Runs one epoch from `at` (the pieces of `internal/epoch.ts`, which `epochsAsync` runs its
+ * epochs with too): a `Left` if it diverges, else the epoch's state.
+ */
+const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () => Iterable<Batch>, at: Position<S>): E.Either<Diverged, EpochState<S>> => {
+  const epoch = shuffle(permute, at) // Fisher–Yates from the run's generator
+  const bs = batchesOf(cfg, epoch)
+  const count = sgdCount(cfg, at.optimizerState)
+  const trained =
+    count === undefined
+      ? stepThrough(cfg, step, epoch, at, bs)
+      : (descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch.epoch, at as Position<unknown>, bs) as unknown as E.Either<Diverged, Trained<S>>)
+  if (E.isLeft(trained)) return trained
+  const st = trained.right
+  return E.right(closeEpoch(cfg, measure(st.network, measured(), cfg.loss, cfg.classes), at, epoch, st))
+}
 
 /**
  * The epochs after `start`, lazily; each iteration replays them from `start`.
@@ -94,19 +119,19 @@ const finished = (cfg: Config, at: Position<unknown>): boolean =>
  */
 export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<TrainError, EpochState<S>>> => {
   const step = trainStep(cfg.loss, cfg.optimizer) as Step<S>
+  const permute = permuter(cfg)
   const measured = chunksOf(cfg.validation ?? cfg.train) // Error and losses are measured there
   return {
     *[Symbol.iterator]() {
       let at = start
       while (!finished(cfg, at)) {
-        const result = runEpoch(cfg, step, measured, at)
+        const result = runEpoch(cfg, step, permute, measured, at)
         if (E.isLeft(result)) {
           yield result
           return
         }
         const state = result.right
-        if (printsAt(cfg.verbose, state.epoch)) cfg.logger(verboseLine(state.report, cfg.metrics))
-        const stop = cfg.onEpoch !== undefined && cfg.onEpoch(state.report) === 'stop'
+        const stop = announce(cfg, state) // the verbose line, then onEpoch
         yield result
         if (stop) return
         at = state

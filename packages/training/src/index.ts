@@ -5,6 +5,8 @@
  * `applyUpdates` takes them; `chain` joins small transforms into `sgd`, `momentum`, `rmsprop`,
  * `adam`, `adamw`. A learning rate is a number or a `Schedule`. `trainStep` is the reducer
  * (one batch, one update); `epochs` unfolds a run lazily, an epoch at a time; `train` folds it.
+ * `trainAsync` and `epochsAsync` are the same run without blocking: they give the event loop a
+ * turn between batches, stop on an `AbortSignal`, and can share each batch among workers.
  *
  * ```ts
  * import { train } from '@purenn/training'
@@ -26,15 +28,19 @@ export {
   type BatchProgress,
   type InvalidOptions,
   type Diverged,
+  type Aborted,
   type TrainError,
   invalidOptions,
-  diverged
+  diverged,
+  aborted
 } from './types.js'
 export { type TrainOptions, type EarlyStoppingOptions, type Metric } from './options.js'
 export { verboseLine } from './verbose.js'
 export { improve, patienceRunOut } from './earlyStopping.js'
 export { epochs, epochsFrom } from './epochs.js'
 export { type TrainResult, train, trainFrom } from './train.js'
+export { trainAsync, epochsAsync } from './async/trainAsync.js'
+export { type AbortSignalLike } from './async/signal.js'
 export { type Json, type CheckpointJson, type InvalidCheckpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js'
 export {
   type Standardizer,

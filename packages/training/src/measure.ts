@@ -7,12 +7,16 @@
  *
  * @since 0.1.0
  */
-import { predictBatch, type Loss, type Network } from '@purenn/network'
+import { scores, type Loss, type Network, type Scores } from '@purenn/network'
 import { cut, inOrder, type Batch, type SampleSet } from './batches.js'
-import { buf } from './internal/buffer.js'
 
-/** How many samples go through the network at once. */
-const CHUNK = 1024
+/**
+ * How many samples go through the network at once: chunk k of a data set holds its samples
+ * k·CHUNK … (k+1)·CHUNK − 1, in order (the last chunk what is left).
+ *
+ * @internal
+ */
+export const CHUNK = 1024
 
 /**
  * The data set cut into the chunks `measure` runs, in order. A set of one chunk is cut once,
@@ -52,18 +56,27 @@ export interface Measures {
  * @internal
  */
 export const measure = (net: Network, chunks: Iterable<Batch>, loss: Loss, withAccuracy: boolean): Measures => {
+  const all: Scores[] = []
+  for (const chunk of chunks) all.push(scores(net, loss, chunk.inputs, chunk.targets)) // one forward pass: Σ |y − t|, the mean loss, the count right
+  return foldScores(all, withAccuracy)
+}
+
+/**
+ * The measures of a data set from the scores of its chunks, in chunk order (wherever they
+ * were computed: `measure` here, or the workers of an asynchronous run).
+ *
+ * @internal
+ */
+export const foldScores = (all: Iterable<Scores>, withAccuracy: boolean): Measures => {
   let error = 0
   let total = 0
   let right = 0
   let size = 0
-  for (const chunk of chunks) {
-    size += chunk.inputs.cols
-    const predictions = predictBatch(net, chunk.inputs)
-    const y = buf(predictions)
-    const t = buf(chunk.targets)
-    for (let k = 0; k < y.length; k++) error += Math.abs(y[k]! - t[k]!)
-    total += loss.value(predictions, chunk.targets) * chunk.inputs.cols // the chunk's mean times its size
-    if (withAccuracy) right += correct(y, t, chunk.targets.rows, chunk.targets.cols)
+  for (const s of all) {
+    size += s.count
+    error += s.error
+    total += s.loss * s.count // the chunk's mean times its size
+    right += s.correct
   }
   return { error, loss: total / size, accuracy: withAccuracy ? right / size : undefined }
 }
@@ -87,23 +100,4 @@ export const firstNonClassLabel = (data: SampleSet): number => {
     if (w > 1 && ones !== 1) return s
   }
   return -1
-}
-
-/** How many of the `cols` samples are classified right (see `measure`). */
-const correct = (y: Float64Array, t: Float64Array, rows: number, cols: number): number => {
-  let right = 0
-  for (let j = 0; j < cols; j++) {
-    if (rows === 1) {
-      if (y[j]! >= 0.5 === t[j]! >= 0.5) right++
-      continue
-    }
-    let best = 0
-    let truth = 0
-    for (let i = 1; i < rows; i++) {
-      if (y[i * cols + j]! > y[best * cols + j]!) best = i
-      if (t[i * cols + j]! > t[truth * cols + j]!) truth = i
-    }
-    if (best === truth) right++
-  }
-  return right
 }

@@ -28,6 +28,7 @@ import { invalidOptions, type BatchProgress, type EpochReport, type InvalidOptio
 import { count, describeValue } from './internal/describe.js'
 import { isFiniteNetwork } from './internal/gradients.js'
 import { at, check, codec, firstFailure, isRecord, optional, root } from './internal/codecs.js'
+import type { AbortSignalLike } from './async/signal.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -84,6 +85,8 @@ export type Metric = 'loss' | 'accuracy'
  * | `earlyStopping` | none | `{ patience, minDelta = 0, restoreBest = true }` |
  * | `onEpoch(report)` | none | returning `'stop'` ends the run |
  * | `onBatch(progress)` | none | after every batch |
+ * | `signal` | none | an `AbortSignal` that stops the run (`trainAsync`, `epochsAsync` only) |
+ * | `workers` | 1 | threads sharing each batch's gradients (`trainAsync`, `epochsAsync` only) |
  *
  * @example
  * import type { TrainOptions } from '@purenn/training'
@@ -109,6 +112,8 @@ export interface TrainOptions<S = unknown> {
   readonly earlyStopping?: EarlyStoppingOptions
   readonly onEpoch?: (report: EpochReport) => 'stop' | void
   readonly onBatch?: (progress: BatchProgress) => void
+  readonly signal?: AbortSignalLike
+  readonly workers?: number
 }
 
 /**
@@ -131,6 +136,8 @@ export interface Config {
   readonly earlyStopping: { readonly patience: number; readonly minDelta: number; readonly restoreBest: boolean } | undefined
   readonly onEpoch: ((report: EpochReport) => unknown) | undefined
   readonly onBatch: ((progress: BatchProgress) => unknown) | undefined
+  readonly signal: AbortSignalLike | undefined
+  readonly workers: number // 1: the steps run on this thread; n > 1: this thread and n − 1 workers share each batch
 }
 
 // -------------------------------------------------------------------------------------
@@ -183,6 +190,15 @@ const Verbose = codec('Verbose', (u) =>
   typeof u === 'boolean'
     ? E.right(u ? 1 : 0)
     : check(typeof u === 'number' && Number.isInteger(u) && u > 0, u as number, 'true, false or a positive integer (print every n epochs)', u)
+)
+
+const Signal = codec('AbortSignal', (u) =>
+  check(
+    isRecord(u) && typeof u.aborted === 'boolean' && typeof u.addEventListener === 'function' && typeof u.removeEventListener === 'function',
+    u as unknown as AbortSignalLike,
+    'an AbortSignal (an object with aborted, addEventListener and removeEventListener)',
+    u
+  )
 )
 
 const MetricCodec = codec('Metric', (u) => check(u === 'loss' || u === 'accuracy', u as Metric, "'loss' or 'accuracy'", u))
@@ -285,7 +301,9 @@ const optionsCodec = (inputs: number, outputs: number) => {
     metrics: optional(Metrics),
     earlyStopping: optional(EarlyStopping),
     onEpoch: optional(Func),
-    onBatch: optional(Func)
+    onBatch: optional(Func),
+    signal: optional(Signal),
+    workers: optional(PositiveInteger)
   })
 }
 
@@ -323,12 +341,13 @@ const suggestion = (key: string): string => {
 }
 
 /**
- * Decodes the options of `train` or `epochs` for a network: a `Left` of `InvalidOptions`
- * naming the first bad field, or the `Config` the loop runs on.
+ * Decodes the options of `train` or `epochs` (or, with `driver` 'async', of `trainAsync` or
+ * `epochsAsync`) for a network: a `Left` of `InvalidOptions` naming the first bad field, or
+ * the `Config` the loop runs on.
  *
  * @internal
  */
-export const decodeOptions = (u: unknown, net: unknown): E.Either<InvalidOptions, Config> =>
+export const decodeOptions = (u: unknown, net: unknown, driver: 'sync' | 'async' = 'sync'): E.Either<InvalidOptions, Config> =>
   pipe(
     checkNetwork(net),
     E.chain((network) => {
@@ -339,12 +358,22 @@ export const decodeOptions = (u: unknown, net: unknown): E.Either<InvalidOptions
       return pipe(
         optionsCodec(network.inputSize, last.weights.rows).validate(u, root(u)),
         E.mapLeft(firstError),
+        E.chain((o) => (driver === 'sync' ? syncOnly(o) : E.right(o))),
         E.chain(crossCheck)
       )
     })
   )
 
 type Decoded = t.TypeOf<ReturnType<typeof optionsCodec>>
+
+/** `train` and `epochs` run to the end on this thread: a signal could never fire, workers never start. */
+const syncOnly = (o: Decoded): E.Either<InvalidOptions, Decoded> => {
+  if (o.signal !== undefined)
+    return E.left(invalidOptions('signal', 'expected no signal: train and epochs never give the event loop a turn, so nothing could abort them (use trainAsync or epochsAsync)'))
+  if (o.workers !== undefined && o.workers !== 1)
+    return E.left(invalidOptions('workers', `expected 1: train and epochs run on this thread (use trainAsync or epochsAsync for workers), got ${o.workers}`))
+  return E.right(o)
+}
 
 /** The checks across fields, then the config with its defaults. */
 const crossCheck = (o: Decoded): E.Either<InvalidOptions, Config> => {
@@ -396,7 +425,9 @@ const crossCheck = (o: Decoded): E.Either<InvalidOptions, Config> => {
     classes,
     earlyStopping: es === undefined ? undefined : { patience: es.patience, minDelta: es.minDelta ?? 0, restoreBest: es.restoreBest ?? true },
     onEpoch: o.onEpoch as ((report: EpochReport) => unknown) | undefined,
-    onBatch: o.onBatch as ((progress: BatchProgress) => unknown) | undefined
+    onBatch: o.onBatch as ((progress: BatchProgress) => unknown) | undefined,
+    signal: o.signal,
+    workers: o.workers ?? 1
   })
 }
 

@@ -11,6 +11,7 @@ import type { Network } from '@purenn/network'
 import { startOf, unfold } from './epochs.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
 import type { EpochReport, EpochState, TrainError } from './types.js'
+import { fold } from './internal/fold.js'
 
 /**
  * What a finished run gives: the trained network and one report per epoch.
@@ -28,17 +29,14 @@ export interface TrainResult {
   readonly history: ReadonlyArray<EpochReport>
 }
 
-/** Folds the epochs: collects the reports, keeps the last state; a `Left` ends the fold. */
-const fold = <S>(cfg: Config, start: Network, items: Iterable<E.Either<TrainError, EpochState<S>>>): E.Either<TrainError, TrainResult> => {
-  const history: EpochReport[] = []
-  let last: EpochState<S> | undefined
+/** Folds the epochs (see `internal/fold.ts`, which `trainAsync` folds its epochs with too); a `Left` ends the fold. */
+const foldAll = <S>(cfg: Config, start: Network, items: Iterable<E.Either<TrainError, EpochState<S>>>): E.Either<TrainError, TrainResult> => {
+  const run = fold<S>(cfg, start)
   for (const item of items) {
-    if (E.isLeft(item)) return E.left(item.left._tag === 'Diverged' ? { ...item.left, history } : item.left)
-    history.push(item.right.report)
-    last = item.right
+    const added = run.add(item)
+    if (E.isLeft(added)) return added
   }
-  const restore = cfg.earlyStopping?.restoreBest === true && last?.best !== undefined
-  return E.right({ network: restore ? last!.best!.network : (last?.network ?? start), history })
+  return run.result()
 }
 
 /**
@@ -69,7 +67,7 @@ export const train =
   (net: Network): E.Either<TrainError, TrainResult> =>
     pipe(
       decodeOptions(options, net),
-      E.chain((cfg) => fold(cfg, net, unfold(cfg, startOf(cfg, net))))
+      E.chain((cfg) => foldAll(cfg, net, unfold(cfg, startOf(cfg, net))))
     )
 
 /**
@@ -88,5 +86,5 @@ export const trainFrom =
   (state: EpochState<S>): E.Either<TrainError, TrainResult> =>
     pipe(
       decodeOptions(options, state.network),
-      E.chain((cfg) => fold(cfg, state.network, unfold(cfg, state)))
+      E.chain((cfg) => foldAll(cfg, state.network, unfold(cfg, state)))
     )

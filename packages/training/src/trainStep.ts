@@ -8,6 +8,9 @@ import type { Rng } from '@purenn/matrix'
 import { gradients, type Loss, type Network } from '@purenn/network'
 import { applyUpdates, type GradientTransformation } from './GradientTransformation.js'
 import type { Batch } from './batches.js'
+import type { Schedule } from './Schedule.js'
+import type { ScheduleState } from './transforms.js'
+import { descend, isSgdState, sgdRate } from './internal/sgdStep.js'
 
 /**
  * Where training stands between two steps: the network, the optimizer's state, the generator
@@ -51,7 +54,8 @@ export const initTrainState = <S>(optimizer: GradientTransformation<S>, network:
 /**
  * One step: the batch's loss and gradients by backpropagation, the optimizer's proposed
  * updates, and the updated network: `(g, L) = ∇L(θ; batch)`, `(u, s') = update(g, s, θ)`,
- * `θ' = θ + u`. Pure: the same state and batch give the same new state, bit for bit.
+ * `θ' = θ + u`. Pure: the same state and batch give the same new state, bit for bit. With an
+ * optimizer built by `sgd`, the update and its application are fused into one pass (same bits).
  *
  * @example
  * import { pipe } from 'fp-ts/function'
@@ -64,10 +68,36 @@ export const initTrainState = <S>(optimizer: GradientTransformation<S>, network:
  * @category reducers
  * @since 0.1.0
  */
-export const trainStep =
-  <S>(loss: Loss, optimizer: GradientTransformation<S>) =>
-  (state: TrainState<S>, batch: Batch): TrainState<S> => {
-    const { loss: value, gradients: g } = gradients(loss, batch.inputs, batch.targets)(state.network)
+export const trainStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): ((state: TrainState<S>, batch: Batch) => TrainState<S>) => {
+  const general = generalStep(loss, optimizer)
+  const rate = sgdRate(optimizer as GradientTransformation<unknown>)
+  return rate === undefined ? general : (sgdStep(loss, rate.schedule, general as unknown as Reducer<unknown>) as unknown as Reducer<S>)
+}
+
+type Reducer<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
+
+/** One step for any optimizer: gradients, the optimizer's updates, `applyUpdates`. */
+const generalStep =
+  <S>(loss: Loss, optimizer: GradientTransformation<S>): Reducer<S> =>
+  (state, batch) => {
+    const { loss: value, gradients: g } = gradients(state.network, loss, batch.inputs, batch.targets)
     const [updates, opt] = optimizer.update(g, state.opt, state.network)
     return { network: applyUpdates(updates)(state.network), opt, rng: state.rng, step: state.step + 1, loss: value }
+  }
+
+/**
+ * One step for an optimizer built by `sgd`, fused (see `internal/sgdStep.ts`): the same state
+ * as `generalStep`'s, bit for bit, without building the updates. A state of another shape
+ * goes to the general step, which refuses it.
+ */
+const sgdStep =
+  (loss: Loss, schedule: Schedule, general: Reducer<unknown>): Reducer<unknown> =>
+  (state, batch) => {
+    const opt = state.opt
+    if (!isSgdState(opt)) return general(state, batch)
+    const { loss: value, gradients: g } = gradients(state.network, loss, batch.inputs, batch.targets)
+    const count = opt[0].count
+    const k = -schedule(count) // scaleByLearningRate's u = −η(t)·g, taken into the sum below
+    const next: readonly [ScheduleState] = [{ count: count + 1 }]
+    return { network: descend(state.network, g, k), opt: next, rng: state.rng, step: state.step + 1, loss: value }
   }

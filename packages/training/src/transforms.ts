@@ -14,6 +14,7 @@ import { emptyState, stateless, type EmptyState, type GradientTransformation } f
 import { toSchedule, type ScalarOrSchedule } from './Schedule.js'
 import { describeValue } from './internal/describe.js'
 import { globalNorm, map1, map2, zerosLike } from './internal/gradients.js'
+import { rememberLinkSchedule } from './internal/sgdStep.js'
 
 // -------------------------------------------------------------------------------------
 // states
@@ -152,7 +153,7 @@ export const scale = (k: number): GradientTransformation<EmptyState> => {
  */
 export const scaleByLearningRate = (learningRate: ScalarOrSchedule): GradientTransformation<ScheduleState> => {
   const schedule = toSchedule(learningRateArg('scaleByLearningRate', learningRate))
-  return {
+  const tx: GradientTransformation<ScheduleState> = {
     init: () => ({ count: 0 }),
     update: (grads, state) => {
       const k = -schedule(state.count)
@@ -162,6 +163,7 @@ export const scaleByLearningRate = (learningRate: ScalarOrSchedule): GradientTra
       return [updates, { count: state.count + 1 }]
     }
   }
+  return rememberLinkSchedule(tx, schedule) // lets sgd's step read the same schedule
 }
 
 /**

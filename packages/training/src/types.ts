@@ -137,16 +137,37 @@ export interface Diverged {
 }
 
 /**
- * Why a run could not start or could not go on.
+ * A run of `trainAsync` or `epochsAsync` stopped by its `signal`: `network` is the network
+ * after the last step that finished before the abort (the starting network if none did);
+ * `history` holds the reports of the epochs completed before (when the run was driven by
+ * `trainAsync`).
  *
  * @example
- * import type { TrainError } from '@purenn/training'
- * const describe = (e: TrainError): string => (e._tag === 'Diverged' ? `stopped at epoch ${e.epoch}` : `bad option ${e.path}`)
+ * import { trainAsync } from '@purenn/training'
+ * // const controller = new AbortController(); stopButton.onclick = () => controller.abort()
+ * // await trainAsync({ ...options, signal: controller.signal })(net) is a Left { _tag: 'Aborted', network, message } once stopped
  *
  * @category errors
  * @since 0.1.0
  */
-export type TrainError = InvalidOptions | Diverged
+export interface Aborted {
+  readonly _tag: 'Aborted'
+  readonly message: string
+  readonly network: Network
+  readonly history?: ReadonlyArray<EpochReport>
+}
+
+/**
+ * Why a run could not start or could not go on.
+ *
+ * @example
+ * import type { TrainError } from '@purenn/training'
+ * const describe = (e: TrainError): string => (e._tag === 'Diverged' ? `stopped at epoch ${e.epoch}` : e._tag === 'Aborted' ? 'stopped by its signal' : `bad option ${e.path}`)
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type TrainError = InvalidOptions | Diverged | Aborted
 
 /**
  * An `InvalidOptions` error.
@@ -180,4 +201,24 @@ export const diverged = (epoch: number, step: number, network: Network, what: st
   step,
   network,
   message: `Diverged at epoch ${epoch}, step ${step}: ${what}; the network returned is the last finite one, from before that step`
+})
+
+/**
+ * An `Aborted` error: the run stopped by its signal at `epoch` (from 1) after `step` steps in
+ * all, with the network as it was after the last of them.
+ *
+ * @example
+ * import { aborted } from '@purenn/training'
+ * // aborted(2, 7, net).message === 'Aborted in epoch 2, after step 7: the network returned is the one that step left'
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export const aborted = (epoch: number, step: number, network: Network): Aborted => ({
+  _tag: 'Aborted',
+  network,
+  message:
+    step === 0
+      ? 'Aborted before the first step: the network returned is the one the run started from'
+      : `Aborted in epoch ${epoch}, after step ${step}: the network returned is the one that step left`
 })

@@ -34,8 +34,8 @@ const run2 = (fn: string, a: Matrix, b: Matrix, f: Kernel2): Matrix => {
 
 /** Applies `f` to every matrix of the tree. */
 export const map1 = (a: Gradients, f: Kernel1): Gradients => {
-  const out: LayerGradients[] = new Array(a.length)
-  for (let k = 0; k < a.length; k++) out[k] = { weights: run1(a[k]!.weights, f), bias: run1(a[k]!.bias, f) }
+  const out: LayerGradients[] = [] // pushed: a packed array, like the gradients it maps
+  for (let k = 0; k < a.length; k++) out.push({ weights: run1(a[k]!.weights, f), bias: run1(a[k]!.bias, f) })
   return out
 }
 
@@ -43,9 +43,8 @@ export const map1 = (a: Gradients, f: Kernel1): Gradients => {
 export const map2 = (fn: string, a: Gradients, b: Gradients, f: Kernel2): Gradients => {
   if (a.length !== b.length)
     throw new RangeError(`${fn}: expected ${count(a.length, 'layer')} of state, got ${count(b.length, 'layer')}`)
-  const out: LayerGradients[] = new Array(a.length)
-  for (let k = 0; k < a.length; k++)
-    out[k] = { weights: run2(fn, a[k]!.weights, b[k]!.weights, f), bias: run2(fn, a[k]!.bias, b[k]!.bias, f) }
+  const out: LayerGradients[] = [] // pushed: a packed array, like the gradients it maps
+  for (let k = 0; k < a.length; k++) out.push({ weights: run2(fn, a[k]!.weights, b[k]!.weights, f), bias: run2(fn, a[k]!.bias, b[k]!.bias, f) })
   return out
 }
 

@@ -1,0 +1,217 @@
+/**
+ * A pool of workers that compute the gradients of a batch's shards: worker k takes the k-th
+ * shard it is given. The platform gives the workers (`Platform`: Web Workers in browsers,
+ * worker threads in Node); the pool starts them when first asked for gradients, not before,
+ * sends each the run's setup once (`protocol.ts`), and `close` ends them, so that a run leaves
+ * no thread behind. Between two requests the workers are let go (`hold(false)`: unref'd in
+ * Node), so that even a run abandoned half-way keeps no process alive.
+ *
+ * @since 0.1.0
+ */
+import type { Loss, Network, Scores } from '@purenn/network'
+import type { SampleSet } from '../batches.js'
+import {
+  canShare,
+  gradientsView,
+  layoutOf,
+  parameterCount,
+  sharedZeros,
+  writeFlat,
+  type LayerLayout,
+  type Reply,
+  type SetMessage,
+  type ToWorker
+} from './protocol.js'
+import type { ShardResult } from './shards.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A worker as the pool sees it, whatever the platform. */
+export interface WorkerPort {
+  /** Sends a message, transferring the buffers listed. */
+  readonly post: (message: ToWorker, transfer: ArrayBuffer[]) => void
+  /** Listens for the worker's replies and for its failure (a script that did not load, a crash). */
+  readonly listen: (onReply: (reply: Reply) => void, onError: (error: Error) => void) => void
+  /** `true` while the run waits for this worker (it keeps a Node process alive), `false` when idle. */
+  readonly hold: (busy: boolean) => void
+  /** Ends the worker. */
+  readonly terminate: () => void
+}
+
+/**
+ * Where the workers come from: `spawn` starts one, or is undefined where the platform has
+ * none, and `missing` then says why and what to do instead.
+ */
+export interface Platform {
+  readonly spawn: (() => WorkerPort) | undefined
+  readonly missing: string
+}
+
+/**
+ * What every worker of a run is set up with: the loss, the training set, the set measured
+ * after each epoch (the validation set, or the training set again), and the network (for its
+ * layout).
+ */
+export interface PoolSetup {
+  readonly loss: Loss
+  readonly data: SampleSet
+  readonly measured: SampleSet
+  readonly network: Network
+}
+
+/** The workers of one run. */
+export interface Pool {
+  /**
+   * The loss and gradients of each shard (lists of samples of the training set, one per
+   * worker at most) for the network, in shard order, whatever order the workers answer in;
+   * `next`, the shards the next request will likely ask for, which the workers gather ahead.
+   * The gradients may view buffers the next request overwrites: read them before asking again.
+   */
+  readonly gradients: (
+    net: Network,
+    shards: ReadonlyArray<ReadonlyArray<number>>,
+    next?: ReadonlyArray<ReadonlyArray<number>>
+  ) => Promise<ReadonlyArray<ShardResult>>
+  /**
+   * The scores of chunks of the measured set (ranges `[from, to)` of its samples) for the
+   * network: one group of chunks per worker at most, answered group by group, in order.
+   */
+  readonly scores: (net: Network, groups: ReadonlyArray<ReadonlyArray<readonly [number, number]>>) => Promise<ReadonlyArray<ReadonlyArray<Scores>>>
+  /** Ends every worker; the pool cannot be used again. */
+  readonly close: () => void
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+interface Waiting {
+  readonly resolve: (reply: Reply) => void
+  readonly reject: (error: Error) => void
+}
+
+/** A started worker and, when memory is shared, the buffer it writes its gradients in. */
+interface Member {
+  readonly port: WorkerPort
+  readonly grads: Float64Array | undefined
+}
+
+/** The started pool: its members and, when memory is shared, the buffer of parameters they all read. */
+interface Started {
+  readonly members: ReadonlyArray<Member>
+  readonly params: Float64Array | undefined
+  readonly layout: ReadonlyArray<LayerLayout>
+}
+
+/** A copy of `x` in shared memory. */
+const sharedCopy = (x: Float64Array): Float64Array => {
+  const out = sharedZeros(x.length)
+  out.set(x)
+  return out
+}
+
+/** A data set as workers receive it: copied once into shared memory, or as it is (each worker then gets a copy). */
+const setMessage = (data: SampleSet, share: boolean): SetMessage => ({
+  inputWidth: data.inputs.width,
+  inputs: share ? sharedCopy(data.inputs.data) : data.inputs.data,
+  targetWidth: data.targets.width,
+  targets: share ? sharedCopy(data.targets.data) : data.targets.data
+})
+
+/** A pool of `size` workers from `spawn`, started lazily, for a run set up as `setup` says. */
+export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): Pool => {
+  let started: Started | undefined
+  let failure: Error | undefined
+  let closed = false
+  let nextId = 0
+  const waiting = new Map<number, Waiting>()
+
+  const fail = (error: Error): void => {
+    failure ??= error
+    for (const w of waiting.values()) w.reject(failure)
+    waiting.clear()
+  }
+
+  const onReply = (reply: Reply): void => {
+    const w = waiting.get(reply.id)
+    if (w === undefined) return // an answer to a request given up on (the run was aborted)
+    waiting.delete(reply.id)
+    if (reply.kind === 'failed') w.reject(new Error(`a worker could not answer: ${reply.message}`))
+    else w.resolve(reply)
+  }
+
+  const start = (): Started => {
+    const share = canShare()
+    const layout = layoutOf(setup.network)
+    const count = parameterCount(layout)
+    const params = share ? sharedZeros(count) : undefined
+    const data = setMessage(setup.data, share)
+    const measured = setup.measured === setup.data ? undefined : setMessage(setup.measured, share)
+    const members: Member[] = []
+    for (let k = 0; k < size; k++) {
+      const port = spawn()
+      port.listen(onReply, (error) => fail(new Error(`worker ${k + 1} of ${size} failed: ${error.message}`)))
+      const grads = share ? sharedZeros(count) : undefined
+      port.post({ kind: 'start', loss: setup.loss.name, inputSize: setup.network.inputSize, layout, data, measured, params, grads }, [])
+      members.push({ port, grads })
+    }
+    return { members, params, layout }
+  }
+
+  /** Sends a request (given its id) to a member, with its own copy of the parameters when memory is not shared. */
+  const request = (member: Member, params: Float64Array | undefined, message: (id: number, params: Float64Array | undefined) => ToWorker): Promise<Reply> =>
+    new Promise<Reply>((resolve, reject) => {
+      const id = nextId++
+      waiting.set(id, { resolve, reject })
+      const own = params?.slice() // not shared: each worker is given a copy, transferred
+      member.port.post(message(id, own), own === undefined ? [] : [own.buffer as ArrayBuffer])
+    })
+
+  /**
+   * Starts the pool if need be, writes the network's parameters where the workers read them
+   * (shared: written between requests, while no worker reads; else a buffer to copy to each),
+   * and runs `ask` on the first `count` members, holding them while they work.
+   */
+  const round = async <A>(
+    net: Network,
+    count: number,
+    ask: (member: Member, k: number, params: Float64Array | undefined, layout: ReadonlyArray<LayerLayout>) => Promise<A>
+  ): Promise<A[]> => {
+    if (closed) throw new Error('the worker pool is closed')
+    if (failure !== undefined) throw failure
+    started ??= start()
+    const params = started.params === undefined ? writeFlat(net.layers) : (writeFlat(net.layers, started.params), undefined)
+    const used = started.members.slice(0, count)
+    used.forEach((m) => m.port.hold(true))
+    try {
+      const layout = started.layout
+      return await Promise.all(used.map((m, k) => ask(m, k, params, layout)))
+    } finally {
+      used.forEach((m) => m.port.hold(false))
+    }
+  }
+
+  return {
+    gradients: (net, shards, next) =>
+      round(net, shards.length, async (member, k, params, layout) => {
+        const samples = shards[k]!
+        const reply = await request(member, params, (id, own) => ({ kind: 'shard', id, samples, next: next?.[k], params: own }))
+        if (reply.kind !== 'gradients') throw new Error(`a worker answered a shard with ${reply.kind}`)
+        return { loss: reply.loss, gradients: gradientsView(layout, reply.grads ?? member.grads!), size: samples.length }
+      }),
+    scores: (net, groups) =>
+      round(net, groups.length, async (member, k, params) => {
+        const reply = await request(member, params, (id, own) => ({ kind: 'scores', id, chunks: groups[k]!, params: own }))
+        if (reply.kind !== 'scores') throw new Error(`a worker answered a scores request with ${reply.kind}`)
+        return reply.scores
+      }),
+    close: () => {
+      closed = true
+      fail(new Error('the worker pool was closed'))
+      started?.members.forEach((m) => m.port.terminate())
+      started = undefined
+    }
+  }
+}

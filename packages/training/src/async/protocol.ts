@@ -1,0 +1,210 @@
+/**
+ * What a run and its workers say to each other, and how each side turns it back into
+ * values. The network is plain data, so it travels as one buffer of parameters (each layer's
+ * weights, row by row, then its bias) beside its layout (each layer's shape and activation,
+ * by name: a function cannot cross to another thread; the worker looks the name up among the
+ * built-ins). The loss travels by name too.
+ *
+ * - `start`, once per worker: the layout, the loss, the training set (sample-major, as the
+ *   run holds it), the set measured after each epoch when it is another (the validation set)
+ *   and, where memory can be shared, the buffers the parameters and the worker's gradients
+ *   will be exchanged in.
+ * - `shard`, once per step: the samples of the worker's shard (their indices in the training
+ *   set), the samples of its shard of the next batch (gathered once the reply is sent, while
+ *   the run takes its step, so that gathering is off the step's critical path), and the
+ *   parameters themselves when memory is not shared.
+ * - `scores`, once per epoch: chunks of the measured set (ranges of its samples), whose scores
+ *   (`scores` of `@purenn/network`: Error, mean loss, count right) the run folds with its own.
+ * - the reply: the shard's mean loss, and its gradients when memory is not shared (else they
+ *   are in the worker's shared buffer); or the chunks' scores; or the message of what went
+ *   wrong.
+ *
+ * Sharing (`SharedArrayBuffer`: Node, and browsers on a cross-origin-isolated page) avoids a
+ * copy and an allocation of the network a step and worker; without it, the buffers are copied
+ * into fresh ones and transferred. The run writes the shared parameters only between steps,
+ * after every worker has answered, and a worker writes its gradients only before answering,
+ * so no buffer is read while it is written.
+ *
+ * The worker's side of the conversation is in `serve.ts`.
+ *
+ * @since 0.1.0
+ */
+import type { Matrix } from '@purenn/matrix'
+import {
+  binaryCrossEntropy,
+  builtinActivations,
+  crossEntropy,
+  isBuiltinName,
+  meanAbsoluteError,
+  mse,
+  type Gradients,
+  type Loss,
+  type Network,
+  type Scores
+} from '@purenn/network'
+import { cut, type Batch, type SampleSet } from '../batches.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A layer's shape (`rows x cols` weights, `rows x 1` bias) and its activation's name. */
+export interface LayerLayout {
+  readonly activation: string
+  readonly rows: number
+  readonly cols: number
+}
+
+/** A data set on the wire: `inputs` and `targets` sample-major, `inputWidth` and `targetWidth` numbers a sample. */
+export interface SetMessage {
+  readonly inputWidth: number
+  readonly inputs: Float64Array
+  readonly targetWidth: number
+  readonly targets: Float64Array
+}
+
+/**
+ * Sets a worker up for a run: `measured` is the set measured after each epoch, when it is not
+ * the training set; `params` and `grads` are shared buffers, or absent when memory is not
+ * shared.
+ */
+export interface StartMessage {
+  readonly kind: 'start'
+  readonly loss: string
+  readonly inputSize: number
+  readonly layout: ReadonlyArray<LayerLayout>
+  readonly data: SetMessage
+  readonly measured: SetMessage | undefined
+  readonly params: Float64Array | undefined
+  readonly grads: Float64Array | undefined
+}
+
+/**
+ * Asks for the loss and gradients of the samples listed; `next` lists the samples the next
+ * request will most likely ask for (to gather ahead); `params` travels here when memory is not
+ * shared.
+ */
+export interface ShardMessage {
+  readonly kind: 'shard'
+  readonly id: number
+  readonly samples: ReadonlyArray<number>
+  readonly next: ReadonlyArray<number> | undefined
+  readonly params: Float64Array | undefined
+}
+
+/** Asks for the scores of chunks of the measured set, each a range `[from, to)` of its samples. */
+export interface ScoresMessage {
+  readonly kind: 'scores'
+  readonly id: number
+  readonly chunks: ReadonlyArray<readonly [from: number, to: number]>
+  readonly params: Float64Array | undefined
+}
+
+/** What a worker is sent. */
+export type ToWorker = StartMessage | ShardMessage | ScoresMessage
+
+/** The answer to a shard: its mean loss and, when memory is not shared, its gradients. */
+export interface GradientsReply {
+  readonly kind: 'gradients'
+  readonly id: number
+  readonly loss: number
+  readonly grads: Float64Array | undefined
+}
+
+/** The answer to a `scores` request: one `Scores` a chunk, in order. */
+export interface ScoresReply {
+  readonly kind: 'scores'
+  readonly id: number
+  readonly scores: ReadonlyArray<Scores>
+}
+
+/** A worker's answer to request `id`, or the message of what went wrong. */
+export type Reply = GradientsReply | ScoresReply | { readonly kind: 'failed'; readonly id: number; readonly message: string }
+
+/** A message and the buffers to transfer with it. */
+export type Outgoing<A> = readonly [message: A, transfer: ArrayBuffer[]]
+
+/** A worker's answer: the reply to post, the buffers to transfer, and what to do once it is posted. */
+export interface Answer {
+  readonly reply: Reply
+  readonly transfer: ArrayBuffer[]
+  readonly then: () => void
+}
+
+// -------------------------------------------------------------------------------------
+// built-ins by name
+// -------------------------------------------------------------------------------------
+
+const builtinLosses: Readonly<Record<string, Loss>> = { mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy }
+
+/** The built-in loss of that name, if any. */
+export const lossNamed = (name: string): Loss | undefined => (Object.hasOwn(builtinLosses, name) ? builtinLosses[name] : undefined)
+
+/**
+ * Why the network or the loss cannot go to a worker (a custom activation or loss: a function
+ * the worker cannot have), or undefined when both can. A value counts as built-in when it is
+ * the very one the package exports under its name.
+ */
+export const unsendable = (net: Network, loss: Loss): string | undefined => {
+  if (lossNamed(loss.name) !== loss)
+    return `expected 1 with a custom loss (${JSON.stringify(loss.name)}): a worker knows only the built-in losses (mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy)`
+  const k = net.layers.findIndex((l) => !isBuiltinName(l.activation.name) || builtinActivations[l.activation.name] !== l.activation)
+  if (k >= 0)
+    return `expected 1 with a custom activation (${JSON.stringify(net.layers[k]!.activation.name)} in layer ${k}): a worker knows only the built-in activations`
+  return undefined
+}
+
+// -------------------------------------------------------------------------------------
+// buffers
+// -------------------------------------------------------------------------------------
+
+declare const SharedArrayBuffer: (new (bytes: number) => ArrayBuffer) | undefined
+
+/** Whether buffers can be shared with workers here (Node; browsers only on cross-origin-isolated pages). */
+export const canShare = (): boolean => typeof SharedArrayBuffer !== 'undefined'
+
+/** `n` zeros in a buffer shared with the workers. */
+export const sharedZeros = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer!(n * Float64Array.BYTES_PER_ELEMENT))
+
+/** How many parameters a layout holds: Σ over layers of rows·cols + rows. */
+export const parameterCount = (layout: ReadonlyArray<LayerLayout>): number => layout.reduce((n, l) => n + l.rows * l.cols + l.rows, 0)
+
+/** The layout of a network. */
+export const layoutOf = (net: Network): LayerLayout[] =>
+  net.layers.map((l) => ({ activation: l.activation.name, rows: l.weights.rows, cols: l.weights.cols }))
+
+/**
+ * Writes parameters (a network's layers) or gradients into `out`, or a fresh buffer: each
+ * layer's weights row by row, then its bias.
+ */
+export const writeFlat = (
+  layers: ReadonlyArray<{ readonly weights: Matrix; readonly bias: Matrix }>,
+  out: Float64Array = new Float64Array(layers.reduce((n, l) => n + l.weights.data.length + l.bias.data.length, 0))
+): Float64Array => {
+  let at = 0
+  for (const l of layers) {
+    out.set(l.weights.data as Float64Array, at)
+    at += l.weights.data.length
+    out.set(l.bias.data as Float64Array, at)
+    at += l.bias.data.length
+  }
+  return out
+}
+
+/** Matrices viewing a flat buffer laid out as `writeFlat` writes: one `{ weights, bias }` per layer (views, not copies). */
+export const viewsOf = (layout: ReadonlyArray<LayerLayout>, flat: Float64Array): Array<{ readonly weights: Matrix; readonly bias: Matrix }> => {
+  let at = 0
+  return layout.map((l) => {
+    const weights: Matrix = { rows: l.rows, cols: l.cols, data: flat.subarray(at, at + l.rows * l.cols) }
+    at += l.rows * l.cols
+    const bias: Matrix = { rows: l.rows, cols: 1, data: flat.subarray(at, at + l.rows) }
+    at += l.rows
+    return { weights, bias }
+  })
+}
+
+/** A shard's gradients as views of a flat buffer laid out like the network's parameters (read before the buffer is written again). */
+export const gradientsView = (layout: ReadonlyArray<LayerLayout>, flat: Float64Array): Gradients => viewsOf(layout, flat)
+
+/** The samples listed, gathered as `batches` gathers a batch: a `width x n` matrix of columns each (a view for one sample). */
+export const gatherSamples = (data: SampleSet, samples: ReadonlyArray<number>): Batch => cut(data, samples, samples.length)[0]!

@@ -1,0 +1,212 @@
+/**
+ * A training run as an asynchronous sequence of epochs: the unfold of `epochs`, built from the
+ * same pieces (`internal/epoch.ts`: the shuffle, the batches, the checks after each step, the
+ * measures and report of each epoch, the verbose line and `onEpoch`), with two differences.
+ *
+ * - Between two batches the run may give the event loop a turn (`pause.ts`: once `SLICE_MS`
+ *   have passed since the last), and it reads its `signal` before every step and before
+ *   measuring an epoch: once aborted, it ends with a `Left` of `Aborted` carrying the network
+ *   after the last finished step.
+ * - With `workers` n > 1, each batch is cut into n shards (`shards.ts`): this thread computes
+ *   the first while a pool of n − 1 workers computes the others (`pool.ts`; this thread would
+ *   otherwise wait idle, and one message fewer goes each way); the run combines them in shard
+ *   order and takes the optimizer's step here. Waiting for the workers is a turn of the event
+ *   loop, and an abort ends the wait at once (the answers of the step in flight are dropped).
+ *
+ * With one worker (the default) the steps are `trainStep`'s, on this thread: the networks,
+ * optimizer states and reports are those of `epochs`, bit for bit.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { gradients, scores, type Network } from '@purenn/network'
+import type { GradientTransformation } from '../GradientTransformation.js'
+import type { Batch, SampleSet } from '../batches.js'
+import { CHUNK, chunksOf, foldScores, measure, type Measures } from '../measure.js'
+import type { Config } from '../options.js'
+import { trainStep, type TrainState } from '../trainStep.js'
+import { aborted, type EpochState, type TrainError } from '../types.js'
+import { announce, batchCount, batchesOf, checkStep, closeEpoch, finished, now, permuter, shuffle, type Position } from '../internal/epoch.js'
+import { turns, type Turns } from './pause.js'
+import { pool, type Pool, type WorkerPort } from './pool.js'
+import { gatherSamples } from './protocol.js'
+import { shardBounds, type ShardResult } from './shards.js'
+import { shardStep, type ShardStep } from './shardStep.js'
+import { abortion, type Abortion } from './signal.js'
+
+/** The shards of batch `b` of an epoch: the samples of each (their indices in the training set, in the epoch's `order`), one shard per worker at most. */
+const shardsAt = (cfg: Config, order: ReadonlyArray<number>, b: number): number[][] => {
+  const from = b * cfg.batchSize
+  const size = Math.min(cfg.batchSize, order.length - from)
+  return shardBounds(size, cfg.workers).map(([lo, hi]) => order.slice(from + lo, from + hi))
+}
+
+/**
+ * Waits for the workers' answers, or for the signal, whichever comes first: a turn of the
+ * event loop (the clock notes it).
+ */
+const waitFor = async <A>(answers: Promise<A>, stop: Abortion, clock: Turns): Promise<A | 'aborted'> => {
+  const answer = await Promise.race([answers, stop.fired])
+  clock.reset()
+  return answer
+}
+
+/** A step taken over shards: the new state, whether its parameters were checked finite on the way, and the batch's size. */
+interface Taken<S> {
+  readonly state: TrainState<S>
+  readonly finite: true | undefined
+  readonly size: number
+}
+
+/**
+ * The steps of an epoch over shards, batch `b` after batch `b − 1`. In a step, the workers
+ * are asked first, so that they compute while this thread does its own shard; then this
+ * thread gathers its shard of the next batch while they finish (each worker gathers its own
+ * once it has answered); then the optimizer's step from the shards (`shardStep`:
+ * `(g, L) = Σₖ (Bₖ/B)·(gₖ, Lₖ)`, `(u, s') = update(g, s, θ)`, `θ' = θ + u`, as `trainStep`
+ * takes it). As soon as the new network is known, the workers are asked for the next batch,
+ * before this thread checks the step and calls back: they never wait for that. A request the
+ * run does not go on to read (it stopped) is dropped with the pool. `'aborted'` when the
+ * signal fires before the workers answer.
+ */
+const shardedSteps = <S>(
+  cfg: Config,
+  apply: ShardStep<S>,
+  workers: Pool,
+  stop: Abortion,
+  clock: Turns,
+  order: ReadonlyArray<number>,
+  batches: number
+): ((st: TrainState<S>, b: number) => Promise<Taken<S> | 'aborted'>) => {
+  const shardsOf = (b: number): number[][] => (b < batches ? shardsAt(cfg, order, b) : [])
+  let ahead: Batch | undefined // this thread's shard of the next batch, gathered
+  let pending: Promise<ReadonlyArray<ShardResult>> | undefined // the workers' answers for the next batch, asked for
+  const ask = (net: Network, b: number): Promise<ReadonlyArray<ShardResult>> => {
+    const [, ...rest] = shardsOf(b)
+    const [, ...next] = shardsOf(b + 1)
+    if (rest.length === 0) return Promise.resolve([])
+    const answers = workers.gradients(net, rest, next)
+    answers.catch(() => undefined) // read by the next step; kept from going unhandled when the run stops first
+    return answers
+  }
+  return async (st, b) => {
+    const [first, ...rest] = shardsOf(b)
+    const others = pending ?? ask(st.network, b)
+    const own = ahead ?? gatherSamples(cfg.train, first!)
+    const mine = gradients(st.network, cfg.loss, own.inputs, own.targets)
+    const [following] = shardsOf(b + 1)
+    ahead = following === undefined ? undefined : gatherSamples(cfg.train, following)
+    const answer = rest.length === 0 ? [] : await waitFor(others, stop, clock)
+    if (answer === 'aborted') return 'aborted'
+    const taken = apply(st, [{ loss: mine.loss, gradients: mine.gradients, size: own.inputs.cols }, ...answer])
+    pending = b + 1 < batches ? ask(taken.state.network, b + 1) : undefined
+    return { ...taken, size: own.inputs.cols + rest.reduce((n, s) => n + s.length, 0) }
+  }
+}
+
+/**
+ * The measures of the network on a data set (`measure`'s), its chunks shared among this
+ * thread and the workers: contiguous groups of chunks, the first group here. The scores of
+ * every chunk are folded in chunk order, as `measure` folds them: the same bits as measuring
+ * on one thread. `'aborted'` when the signal fires before the workers answer.
+ */
+const parallelMeasure = async (cfg: Config, set: SampleSet, workers: Pool, stop: Abortion, clock: Turns, net: Network): Promise<Measures | 'aborted'> => {
+  const chunks: Array<readonly [number, number]> = []
+  for (let from = 0; from < set.size; from += CHUNK) chunks.push([from, Math.min(set.size, from + CHUNK)]) // as chunksOf cuts them
+  const [mine, ...others] = shardBounds(chunks.length, cfg.workers).map(([lo, hi]) => chunks.slice(lo, hi))
+  const theirs = others.length === 0 ? Promise.resolve([]) : workers.scores(net, others)
+  theirs.catch(() => undefined) // read below; kept from going unhandled if this thread's chunks throw first
+  const own = mine!.map(([from, to]) => {
+    const chunk = gatherSamples(set, Array.from({ length: to - from }, (_, k) => from + k))
+    return scores(net, cfg.loss, chunk.inputs, chunk.targets)
+  })
+  const answer = others.length === 0 ? [] : await waitFor(theirs, stop, clock)
+  if (answer === 'aborted') return 'aborted'
+  return foldScores([...own, ...answer.flat()], cfg.classes)
+}
+
+/**
+ * The epochs after `start`, asynchronously; each iteration replays the run from `start`, with
+ * a pool of its own (started at the first batch, ended with the iteration, however it ends)
+ * when `cfg.workers` > 1. `spawn` starts a worker; the caller has checked that there is one
+ * when workers are asked for.
+ *
+ * @internal
+ */
+export const unfoldAsync = <S>(
+  cfg: Config,
+  start: Position<S>,
+  spawn: (() => WorkerPort) | undefined
+): AsyncIterable<E.Either<TrainError, EpochState<S>>> => ({
+  async *[Symbol.asyncIterator]() {
+    const step = trainStep(cfg.loss, cfg.optimizer as GradientTransformation<S>)
+    const apply = shardStep(cfg.optimizer as GradientTransformation<S>) // the second half of trainStep, for a batch in shards
+    const permute = permuter(cfg)
+    const measured = chunksOf(cfg.validation ?? cfg.train) // Error and losses are measured there
+    const signal = cfg.signal
+    const stop = abortion(signal)
+    const clock = turns(now)
+    const measuredSet = cfg.validation ?? cfg.train
+    const workers =
+      cfg.workers > 1 && spawn !== undefined ? pool(spawn, cfg.workers - 1, { loss: cfg.loss, data: cfg.train, measured: measuredSet, network: start.network }) : undefined
+    try {
+      let at = start
+      while (!finished(cfg, at)) {
+        const epoch = shuffle(permute, at)
+        const batches = batchCount(cfg)
+        const gathered = workers === undefined ? batchesOf(cfg, epoch) : [] // with workers, each thread gathers its own shard
+        let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
+        let sum = 0 // Σ over batches of (batch loss · batch size)
+        const sharded = workers === undefined ? undefined : shardedSteps(cfg, apply, workers, stop, clock, epoch.order, batches)
+        for (let b = 0; b < batches; b++) {
+          if (clock.due()) await clock.turn()
+          if (signal?.aborted === true) {
+            yield E.left(aborted(epoch.epoch, st.step, st.network))
+            return
+          }
+          let next: TrainState<S> | 'aborted'
+          let size: number
+          let finite: true | undefined // every parameter of next's network already checked finite (a fused step)
+          if (sharded === undefined) {
+            const batch = gathered[b]!
+            size = batch.inputs.cols
+            next = step(st, batch)
+          } else {
+            const taken = await sharded(st, b)
+            next = taken === 'aborted' ? taken : taken.state
+            finite = taken === 'aborted' ? undefined : taken.finite
+            size = taken === 'aborted' ? 0 : taken.size
+          }
+          if (next === 'aborted') {
+            yield E.left(aborted(epoch.epoch, st.step, st.network))
+            return
+          }
+          const failed = checkStep(cfg, epoch.epoch, b, batches, st, next, finite)
+          if (failed !== undefined) {
+            yield E.left(failed)
+            return
+          }
+          sum += next.loss! * size
+          st = next
+        }
+        if (clock.due()) await clock.turn() // measuring can take a while: let the page breathe first
+        let m: Measures | 'aborted'
+        if (signal?.aborted === true) m = 'aborted' // nor measure for a run that was stopped
+        else if (workers === undefined) m = measure(st.network, measured(), cfg.loss, cfg.classes)
+        else m = await parallelMeasure(cfg, measuredSet, workers, stop, clock, st.network)
+        if (m === 'aborted') {
+          yield E.left(aborted(epoch.epoch, st.step, st.network))
+          return
+        }
+        const state = closeEpoch(cfg, m, at, epoch, { network: st.network, opt: st.opt, step: st.step, sum })
+        const stopNow = announce(cfg, state)
+        yield E.right(state)
+        if (stopNow) return
+        at = state
+      }
+    } finally {
+      stop.dispose()
+      workers?.close()
+    }
+  }
+})

@@ -1,0 +1,41 @@
+/**
+ * The optimizer's step from a batch's shards (their losses and gradients, computed by this
+ * thread and the workers): the second half of `trainStep`, `(u, s') = update(g, s, θ)`,
+ * `θ' = θ + u`, on the combined `(g, L) = Σₖ (Bₖ/B)·(gₖ, Lₖ)` (`shards.ts`). For an optimizer
+ * built by `sgd`, the combination and the step are fused into one pass, `θ' = θ + (−η(t))·g`
+ * (the same bits as combining, then stepping: see `combineDescend`), as `trainStep` fuses its
+ * own step for it (`internal/sgdStep.ts`).
+ *
+ * @since 0.1.0
+ */
+import { applyUpdates, type GradientTransformation } from '../GradientTransformation.js'
+import type { TrainState } from '../trainStep.js'
+import type { ScheduleState } from '../transforms.js'
+import { isSgdState, sgdRate } from '../internal/sgdStep.js'
+import { combine, combineDescend, type ShardResult } from './shards.js'
+
+/**
+ * The state after a step whose batch came in these shards (in shard order), and whether every
+ * parameter of its network is known to be finite (`true`: checked on the way; `undefined`: not
+ * checked).
+ */
+export type ShardStep<S> = (state: TrainState<S>, shards: ReadonlyArray<ShardResult>) => { readonly state: TrainState<S>; readonly finite: true | undefined }
+
+/** The step of an optimizer from a batch's shards. */
+export const shardStep = <S>(optimizer: GradientTransformation<S>): ShardStep<S> => {
+  const general: ShardStep<S> = (state, shards) => {
+    const { loss, gradients } = combine(shards)
+    const [updates, opt] = optimizer.update(gradients, state.opt, state.network)
+    return { state: { network: applyUpdates(updates)(state.network), opt, rng: state.rng, step: state.step + 1, loss }, finite: undefined }
+  }
+  const rate = sgdRate(optimizer as GradientTransformation<unknown>)
+  if (rate === undefined) return general
+  return (state, shards) => {
+    const opt: unknown = state.opt
+    if (!isSgdState(opt)) return general(state, shards) // a state of another shape: the general path refuses it
+    const count = opt[0].count
+    const { loss, network, finite } = combineDescend(state.network, shards, -rate.schedule(count)) // u = −η(t)·g, as scaleByLearningRate forms it
+    const next: readonly [ScheduleState] = [{ count: count + 1 }]
+    return { state: { network, opt: next as unknown as S, rng: state.rng, step: state.step + 1, loss }, finite: finite ? true : undefined }
+  }
+}

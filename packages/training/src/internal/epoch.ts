@@ -1,0 +1,150 @@
+/**
+ * The pieces of an epoch that every driver of a run shares: the synchronous unfold
+ * (`epochs`, `train`) and the asynchronous one (`epochsAsync`, `trainAsync`), which differ
+ * only in how they get from one batch to the next (straight on, or after giving the event loop
+ * a turn, or after the workers answer). Built from the same pieces, the drivers give the same
+ * networks and reports, bit for bit.
+ *
+ * An epoch is: `shuffle` (the epoch's order of the samples, drawn from the run's generator),
+ * then, for each batch (`batchCount` of them, `batchesOf` gathers them), a step checked by
+ * `checkStep`, then `closeEpoch` (from the network's measures, write the report, keep the best);
+ * `announce` prints the verbose line and asks `onEpoch`; `finished` says whether another
+ * epoch follows.
+ */
+import * as M from '@purenn/matrix'
+import type { Rng } from '@purenn/matrix'
+import type { Network } from '@purenn/network'
+import { cut, type Batch } from '../batches.js'
+import { improve, patienceRunOut } from '../earlyStopping.js'
+import type { Measures } from '../measure.js'
+import type { Config } from '../options.js'
+import type { TrainState } from '../trainStep.js'
+import { diverged, type Best, type Diverged, type EpochReport, type EpochState } from '../types.js'
+import { printsAt, verboseLine } from '../verbose.js'
+import { isFiniteNetwork } from './gradients.js'
+
+/** Where a run stands between epochs (an epoch state without its report; epoch 0 at the start). */
+export interface Position<S> {
+  readonly epoch: number
+  readonly step: number
+  readonly network: Network
+  readonly optimizerState: S
+  readonly rng: Rng
+  readonly best?: Best
+}
+
+/** Where an epoch's batches leave the run: the network, the optimizer's state, the step count, Σ (batch loss · batch size). */
+export interface Trained<S> {
+  readonly network: Network
+  readonly opt: S
+  readonly step: number
+  readonly sum: number
+}
+
+/** An epoch under way: its number (from 1), when it started, the order of its samples, the generator for the next epoch. */
+export interface Shuffled {
+  readonly epoch: number
+  readonly started: number
+  readonly order: ReadonlyArray<number>
+  readonly rng: Rng
+}
+
+/**
+ * Milliseconds from a monotonic clock where there is one (`performance`), else from `Date`.
+ * The clock is looked up once: in Node, `globalThis.performance` is a getter that costs more
+ * than reading the clock, and an asynchronous run reads it after every batch.
+ */
+const clock: { now: () => number } = (globalThis as { performance?: { now: () => number } }).performance ?? Date
+export const now = (): number => clock.now()
+
+/** The words of a `Diverged` error whose parameters stopped being finite. */
+export const NOT_FINITE = 'a weight or a bias is no longer a finite number'
+
+/** The run's shuffle: a Fisher–Yates permutation of the training set drawn from a generator (built once a run). */
+export type Permute = (r: Rng) => readonly [ReadonlyArray<number>, Rng]
+
+/** The shuffle of a run's training set. */
+export const permuter = (cfg: Config): Permute => M.permutation(cfg.train.size)
+
+/** Starts the epoch after `at`: its samples in the order of a permutation drawn from the run's generator. */
+export const shuffle = (permute: Permute, at: Position<unknown>): Shuffled => {
+  const started = now()
+  const [order, rng] = permute(at.rng)
+  return { epoch: at.epoch + 1, started, order, rng }
+}
+
+/** How many batches an epoch has: ⌈N / batchSize⌉, the last one holding what is left. */
+export const batchCount = (cfg: Config): number => Math.ceil(cfg.train.size / cfg.batchSize)
+
+/** The epoch's batches: its samples in its order, cut into batches of `batchSize` (the last one holds what is left). */
+export const batchesOf = (cfg: Config, epoch: Shuffled): Batch[] => cut(cfg.train, epoch.order, cfg.batchSize)
+
+/**
+ * Checks a step from `before` to `after` (which carries the batch's loss): a `Diverged` with
+ * the network that entered the step if the loss or a parameter is no longer finite, else
+ * undefined, after telling `onBatch` (batch `b` from 0, of `batches`). `finite` says the
+ * caller has already checked every parameter on the way (a fused step). (No `Either` here: it
+ * runs after every step, and an allocation a step shows on a small network.)
+ */
+export const checkStep = <S>(
+  cfg: Config,
+  epoch: number,
+  b: number,
+  batches: number,
+  before: TrainState<S>,
+  after: TrainState<S>,
+  finite?: true
+): Diverged | undefined => {
+  const loss = after.loss!
+  if (!Number.isFinite(loss)) return diverged(epoch, before.step, before.network, `the loss is ${loss}`)
+  if (finite !== true && !isFiniteNetwork(after.network)) return diverged(epoch, before.step, before.network, NOT_FINITE)
+  if (cfg.onBatch !== undefined) cfg.onBatch({ epoch, batch: b + 1, batches, step: after.step, loss })
+  return undefined
+}
+
+/**
+ * Ends an epoch: from the measures of the trained network on the validation set (the training
+ * set if there is none; see `measure`), writes the report and, with early stopping, keeps the
+ * best epoch.
+ */
+export const closeEpoch = <S>(cfg: Config, m: Measures, at: Position<S>, epoch: Shuffled, st: Trained<S>): EpochState<S> => {
+  const report = reportOf(epoch.epoch, st.sum / cfg.train.size, m.error, cfg.validation !== undefined ? m.loss : undefined, m.accuracy, now() - epoch.started)
+  const es = cfg.earlyStopping
+  const best = es === undefined ? undefined : improve(at.best, epoch.epoch, m.loss, st.network, es.minDelta) // m.loss: after the epoch, on the set measured
+  const state: { -readonly [K in keyof EpochState<S>]: EpochState<S>[K] } = {
+    epoch: epoch.epoch,
+    step: st.step,
+    network: st.network,
+    optimizerState: st.opt,
+    rng: epoch.rng,
+    report
+  }
+  if (best !== undefined) state.best = best
+  return state
+}
+
+/** An epoch's report, its optional fields present only when measured (built without spreads: an epoch is short). */
+const reportOf = (
+  epoch: number,
+  loss: number,
+  error: number,
+  validationLoss: number | undefined,
+  accuracy: number | undefined,
+  ms: number
+): EpochReport => {
+  const report: { -readonly [K in keyof EpochReport]?: EpochReport[K] } = { epoch, loss, error } // the fields in the order of EpochReport
+  if (validationLoss !== undefined) report.validationLoss = validationLoss
+  if (accuracy !== undefined) report.accuracy = accuracy
+  report.ms = ms
+  return report as EpochReport
+}
+
+/** True when no epoch follows `at`: the last epoch is done, or early stopping ran out of patience. */
+export const finished = (cfg: Config, at: Position<unknown>): boolean =>
+  at.epoch >= cfg.numEpochs || (cfg.earlyStopping !== undefined && patienceRunOut(cfg.earlyStopping.patience, at.epoch, at.best))
+
+/** Prints the epoch's verbose line when one is due, then asks `onEpoch`: true when it says `'stop'`. */
+export const announce = (cfg: Config, state: EpochState<unknown>): boolean => {
+  if (printsAt(cfg.verbose, state.epoch)) cfg.logger(verboseLine(state.report, cfg.metrics))
+  return cfg.onEpoch !== undefined && cfg.onEpoch(state.report) === 'stop'
+}

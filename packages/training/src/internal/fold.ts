@@ -1,0 +1,42 @@
+/**
+ * The fold of a run's items into `train`'s result, shared by `train` (over the epochs'
+ * iterable) and `trainAsync` (over the async one): the reports collected in order, the last
+ * state kept; a `Left` ends the fold, carrying the reports of the epochs before it; at the end,
+ * the last network or, with early stopping's `restoreBest`, the best one.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { Network } from '@purenn/network'
+import type { TrainResult } from '../train.js'
+import type { Config } from '../options.js'
+import type { EpochReport, EpochState, TrainError } from '../types.js'
+
+/** A fold in progress: `add` takes the next item (a `Left` when it ends the run), `result` gives the outcome. */
+export interface Fold<S> {
+  readonly add: (item: E.Either<TrainError, EpochState<S>>) => E.Either<TrainError, void>
+  readonly result: () => E.Either<TrainError, TrainResult>
+}
+
+/** The error with the reports of the epochs completed before it (a run stopped by divergence or by its signal). */
+const withHistory = (e: TrainError, history: ReadonlyArray<EpochReport>): TrainError =>
+  e._tag === 'InvalidOptions' ? e : { ...e, history }
+
+/**
+ * A fold over a run that started from `start`. It collects into a buffer of its own, never
+ * handed out while the fold goes on.
+ */
+export const fold = <S>(cfg: Config, start: Network): Fold<S> => {
+  const history: EpochReport[] = []
+  let last: EpochState<S> | undefined
+  return {
+    add: (item) => {
+      if (E.isLeft(item)) return E.left(withHistory(item.left, history))
+      history.push(item.right.report)
+      last = item.right
+      return E.right(undefined)
+    },
+    result: () => {
+      const restore = cfg.earlyStopping?.restoreBest === true && last?.best !== undefined
+      return E.right({ network: restore ? last!.best!.network : (last?.network ?? start), history })
+    }
+  }
+}

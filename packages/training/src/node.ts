@@ -1,0 +1,80 @@
+/// <reference types="node" />
+/**
+ * `@purenn/training/node`: `trainAsync` and `epochsAsync` whose `workers` are Node worker
+ * threads. This is the one module of the package that imports a Node built-in; the core entry
+ * point runs unchanged in browsers, where its `trainAsync` and `epochsAsync` use Web Workers.
+ * With `workers: 1` (the default) the two entries run the same code and no thread starts.
+ *
+ * ```ts
+ * import { trainAsync } from '@purenn/training/node'
+ * const result = await trainAsync({ trainData, trainLabels, numEpochs: 5, learningRate: 0.1, batchSize: 256, workers: 2 })(net)
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Worker } from 'node:worker_threads'
+import type { Reply } from './async/protocol.js'
+import type { Platform, WorkerPort } from './async/pool.js'
+import { epochsAsyncOn, trainAsyncOn } from './async/trainAsync.js'
+
+/** One worker thread running `async/nodeWorker.js`, as a pool's port. */
+const spawnThread = (): WorkerPort => {
+  const worker = new Worker(new URL('./async/nodeWorker.js', import.meta.url))
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    listen: (onReply, onError) => {
+      worker.on('message', (reply: Reply) => onReply(reply))
+      worker.on('error', (error) => onError(error))
+      worker.on('messageerror', (error) => onError(error))
+      worker.on('exit', (code) => {
+        if (code !== 0) onError(new Error(`the worker thread exited with code ${code}`))
+      })
+    },
+    hold: (busy) => (busy ? worker.ref() : worker.unref()),
+    terminate: () => {
+      worker.removeAllListeners('exit') // ended on purpose: not a failure
+      void worker.terminate()
+    }
+  }
+}
+
+/**
+ * Node's worker threads, for the pool of an asynchronous run.
+ *
+ * @internal
+ */
+export const nodeWorkers: Platform = { spawn: spawnThread, missing: '' }
+
+/**
+ * `epochsAsync` of the core entry, with Node worker threads as its `workers`: the same
+ * items, an `AsyncIterable` of epoch states or the `Left` that ends the run. See the core
+ * entry's `epochsAsync`.
+ *
+ * @example
+ * import * as E from 'fp-ts/Either'
+ * import { epochsAsync } from '@purenn/training/node'
+ * for await (const item of epochsAsync({ ...options, batchSize: 256, workers: 2 })(net)) {
+ *   if (E.isLeft(item)) break
+ *   console.log(item.right.epoch, item.right.report.error)
+ * }
+ *
+ * @category training
+ * @since 0.1.0
+ */
+export const epochsAsync = epochsAsyncOn(nodeWorkers)
+
+/**
+ * `trainAsync` of the core entry, with Node worker threads as its `workers`: a `Promise` of
+ * `train`'s result, from a run that leaves the event loop free between batches and stops on
+ * its `signal`. The threads start with the first batch and end with the run.
+ *
+ * @example
+ * import { trainAsync } from '@purenn/training/node'
+ * const controller = new AbortController()
+ * process.once('SIGINT', () => controller.abort()) // Ctrl-C keeps what was learnt so far
+ * const result = await trainAsync({ ...options, batchSize: 256, workers: 2, signal: controller.signal })(net)
+ *
+ * @category training
+ * @since 0.1.0
+ */
+export const trainAsync = trainAsyncOn(nodeWorkers)

@@ -1,0 +1,143 @@
+// The fast paths for plain SGD (src/internal/sgdStep.ts, `descendThrough` in src/epochs.ts)
+// against the general path they replace: `chain(scaleByLearningRate(η))` is the same optimizer
+// as `sgd({ learningRate: η })` but is not recognised, so it runs `trainStep`'s general step.
+// Every law here is bit for bit.
+import { describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
+import * as M from '@purenn/matrix'
+import { crossEntropy, mse, relu, softmax, addLayer, network, randomize, type Network } from '@purenn/network'
+import {
+  chain,
+  cosineDecay,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  epochsFrom,
+  epochs,
+  initTrainState,
+  scaleByLearningRate,
+  sgd,
+  train,
+  trainStep,
+  type BatchProgress,
+  type EpochState,
+  type GradientTransformation,
+  type TrainError,
+  type TrainOptions
+} from '@purenn/training'
+import { columns, netOf, paramsOf, right, sigmoidNet, xorData, xorLabels } from './helpers.js'
+
+/** What a run reports and hands back, every number compared bit for bit (`ms` left out). */
+const observed = (items: ReadonlyArray<E.Either<TrainError, EpochState<unknown>>>): unknown =>
+  items.map((item) =>
+    E.isLeft(item)
+      ? { left: item.left._tag === 'Diverged' ? { ...item.left, network: paramsOf(item.left.network) } : item.left }
+      : {
+          epoch: item.right.epoch,
+          step: item.right.step,
+          network: paramsOf(item.right.network),
+          opt: item.right.optimizerState,
+          rng: item.right.rng,
+          report: { ...item.right.report, ms: 0 }
+        }
+  )
+
+/** The same run twice: with `sgd` (fast paths) and with the unrecognised chain (general path). */
+const bothWays = (options: Omit<TrainOptions<unknown>, 'optimizer' | 'learningRate'>, rate: number | ((t: number) => number), net: Network) => {
+  const progress: Array<BatchProgress[]> = [[], []]
+  const fast = [...right(epochs({ ...options, optimizer: sgd({ learningRate: rate }), onBatch: (p) => progress[0]!.push(p) })(net))]
+  const general = [
+    ...right(
+      epochs({ ...options, optimizer: chain(scaleByLearningRate(rate)) as GradientTransformation<unknown>, onBatch: (p) => progress[1]!.push(p) })(net)
+    )
+  ]
+  return { fast, general, progress }
+}
+
+// five samples, so that batches of two leave a partial one
+const data = [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]]
+const labels = [[0], [1], [1], [0], [1]]
+
+describe('the fast paths for sgd', () => {
+  it('trainStep with sgd takes the steps of the general path, bit for bit', () => {
+    const net = sigmoidNet([2, 3, 1], 5)
+    for (const rate of [0.3, cosineDecay({ init: 0.5, steps: 20 })]) {
+      const fast = sgd({ learningRate: rate })
+      const general = chain(scaleByLearningRate(rate))
+      let a = initTrainState(fast, net, M.rng(0))
+      let b = initTrainState(general, net, M.rng(0))
+      for (let i = 0; i < 12; i++) {
+        const batch = { inputs: columns(data.slice(i % 4, (i % 4) + 2)), targets: columns(labels.slice(i % 4, (i % 4) + 2)) }
+        a = trainStep(mse, fast)(a, batch)
+        b = trainStep(mse, general)(b, batch)
+        expect(paramsOf(a.network)).toEqual(paramsOf(b.network))
+        expect([a.loss, a.step, a.opt]).toEqual([b.loss, b.step, b.opt])
+      }
+    }
+  })
+
+  it('trainStep with sgd refuses a state of the wrong shape as the general path does', () => {
+    const net = sigmoidNet([2, 1], 1)
+    const batch = { inputs: columns([[0, 1]]), targets: columns([[1]]) }
+    const bad = { ...initTrainState(sgd({ learningRate: 0.1 }), net, M.rng(0)), opt: [] as unknown as readonly [{ count: number }] }
+    expect(() => trainStep(mse, sgd({ learningRate: 0.1 }))(bad, batch)).toThrow('chain: expected a state of 1 entry (one per transformation), got an array of 0')
+  })
+
+  it('an epoch of sgd (by descend) gives the states, reports and progress of folding the general trainStep', () => {
+    const cases: ReadonlyArray<readonly [Omit<TrainOptions<unknown>, 'optimizer' | 'learningRate'>, number | ((t: number) => number), Network]> = [
+      [{ trainData: xorData, trainLabels: xorLabels, numEpochs: 25, seed: 3 }, 0.5, sigmoidNet([2, 2, 1], 1)], // the tutorial's case
+      [{ trainData: data, trainLabels: labels, numEpochs: 9, batchSize: 2, seed: 7 }, 0.3, sigmoidNet([2, 4, 1], 2)],
+      [{ trainData: data, trainLabels: labels, validationData: xorData, validationLabels: xorLabels, numEpochs: 9, batchSize: 3 }, cosineDecay({ init: 0.9, steps: 30 }), sigmoidNet([2, 3, 1], 4)]
+    ]
+    for (const [options, rate, net] of cases) {
+      const { fast, general, progress } = bothWays(options, rate, net)
+      expect(observed(fast)).toEqual(observed(general))
+      expect(progress[0]).toEqual(progress[1])
+    }
+  })
+
+  it('an epoch of sgd on a network too large for the fused kernels agrees too (the dense path of descend)', () => {
+    const X = M.uniform(150, 40, 0, 1)(M.rng(1))[0]
+    const T = M.fromFunction(3, 40, (i, j) => (i === j % 3 ? 1 : 0))
+    const [net] = randomize(-0.1, 0.1)(addLayer({ nodes: 3, activation: softmax })(addLayer({ nodes: 30, activation: relu })(network(150))))(M.rng(2))
+    const { fast, general } = bothWays({ trainData: X, trainLabels: T, numEpochs: 3, batchSize: 8, loss: crossEntropy }, 0.2, net)
+    expect(observed(fast)).toEqual(observed(general))
+  })
+
+  it('diverges where the general path does, with the same network and message', () => {
+    // a linear neuron on x = 10, t = 0: at rate 1000 |w| grows until the loss overflows; at
+    // rate 1e308 the first step already leaves the finite numbers
+    const net = netOf([{ weights: [[0.5]], bias: [0.1] }])
+    for (const rate of [1000, 1e308]) {
+      const { fast, general } = bothWays({ trainData: [[10]], trainLabels: [[0]], numEpochs: 1000 }, rate, net)
+      const last = fast.at(-1)!
+      expect(E.isLeft(last) && last.left._tag === 'Diverged').toBe(true)
+      expect(observed(fast)).toEqual(observed(general))
+    }
+  })
+
+  it('train with sgd is folding trainStep by hand, bit for bit', () => {
+    const net = sigmoidNet([2, 3, 1], 11)
+    const optimizer = sgd({ learningRate: 0.4 })
+    const result = right(train({ trainData: data, trainLabels: labels, numEpochs: 7, optimizer, batchSize: 1, seed: 42 })(net))
+    const set = { inputs: columns(data), targets: columns(labels) }
+    const step = trainStep(mse, optimizer)
+    let st = initTrainState(optimizer, net, M.rng(42))
+    for (let epoch = 1; epoch <= 7; epoch++) {
+      const [order, next] = M.permutation(5)(st.rng)
+      st = { ...st, rng: next }
+      for (const s of order)
+        st = step(st, { inputs: M.selectColumns([s])(set.inputs), targets: M.selectColumns([s])(set.targets) })
+    }
+    expect(paramsOf(result.network)).toEqual(paramsOf(st.network))
+  })
+
+  it('a run of sgd resumed from a checkpoint is the uninterrupted run, bit for bit', () => {
+    const optimizer = sgd({ learningRate: cosineDecay({ init: 0.8, steps: 100 }) })
+    const options = { trainData: xorData, trainLabels: xorLabels, validationData: xorData, validationLabels: xorLabels, numEpochs: 20, optimizer, seed: 9 }
+    const net = sigmoidNet([2, 3, 1], 21)
+    const whole = [...right(epochs(options)(net))]
+    const checkpoint = right(decodeCheckpoint(JSON.parse(JSON.stringify(encodeCheckpoint(right(whole[8]!)))), optimizer))
+    const resumed = [...right(epochsFrom(options)(checkpoint))]
+    expect(observed(resumed)).toEqual(observed(whole.slice(9)))
+  })
+})
