@@ -2,7 +2,7 @@
  * purenn's benchmark suite: `pnpm bench` (full run, writes BENCHMARKS.md at the repository
  * root) or `pnpm bench --quick` (one epoch, few repetitions, for development). `--only=1,2`
  * runs only those workloads (1 XOR, 2 MNIST training, 3 inference, 4 products, `network`
- * the network kernels) and writes nothing.
+ * the network kernels, `workers` data-parallel training) and writes nothing.
  *
  * Every workload runs purenn and each peer in the same process, after a warm-up, and reports
  * medians; ratios are against purenn, measured in the same run.
@@ -20,6 +20,7 @@ import * as synaptic from './peers/synaptic.js'
 import * as tfjs from './peers/tfjs.js'
 import { run as runProducts } from './products.js'
 import { run as runNetwork } from './network.js'
+import { run as runWorkers } from './workers.js'
 
 interface Settings {
   readonly quick: boolean
@@ -175,7 +176,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<string> => {
   const only = onlyArg === undefined ? undefined : new Set(onlyArg.slice('--only='.length).split(','))
   const sections: Array<[string, string]> = []
   const section = async (title: string, body: () => Promise<string>): Promise<void> => {
-    const key = title.match(/^Workload (\d)/)?.[1] ?? 'network'
+    const key = title.match(/^Workload (\d)/)?.[1] ?? (title.startsWith('Workers') ? 'workers' : 'network')
     if (only !== undefined && !only.has(key)) return
     log(`== ${title}`)
     const text = await body()
@@ -189,6 +190,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<string> => {
     mnistWorkload(s, data)
   )
   await section('Workload 3: inference, the 1,996 test digits in one call', () => inferenceWorkload(s, data))
+  await section('Workers: MNIST epochs at batch 256 on 1 and 2 worker threads', () => runWorkers({ quick: s.quick }))
   const minutes = (performance.now() - t0) / 60000
   const report = [
     '# purenn benchmarks',
