@@ -107,11 +107,19 @@ describe('abort with workers', () => {
     let steps = 0
     let stepsAtAbort = -1
     const big = sigmoidNet([3, 64, 64, 2], 1)
-    const long = { ...base, numEpochs: 10_000, batchSize: 96, workers: 2, signal: controller.signal, onBatch: () => void steps++ }
-    setTimeout(() => {
-      stepsAtAbort = steps
-      controller.abort()
-    }, 300)
+    // The abort is armed after the first step (not at a fixed time, which a loaded machine
+    // could reach before any step) and fires from a timer while later steps are computing.
+    const abortSoon = (): void => {
+      setTimeout(() => {
+        stepsAtAbort = steps
+        controller.abort()
+      }, 20)
+    }
+    const onBatch = (): void => {
+      steps++
+      if (steps === 1) abortSoon()
+    }
+    const long = { ...base, numEpochs: 10_000, batchSize: 96, workers: 2, signal: controller.signal, onBatch }
     const r = await trainAsync(long)(big)
     expect(stepsAtAbort).toBeGreaterThan(0)
     expect(steps).toBe(stepsAtAbort)
