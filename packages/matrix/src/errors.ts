@@ -58,7 +58,18 @@ export type MatrixError =
   | { readonly _tag: 'NotANumber'; readonly message: string; readonly row: number; readonly col: number; readonly value: unknown }
   | { readonly _tag: 'NotFinite'; readonly message: string; readonly row: number; readonly col: number; readonly value: number }
 
-/** Describes a value for an error message: its type, and the value itself when short. */
+/**
+ * Describes a value for an error message: its type, and the value itself when short. Shared
+ * by every purenn package, so that all messages describe bad values alike.
+ *
+ * @example
+ * import { describeValue } from '@purenn/matrix'
+ * describeValue('abc') // 'string "abc"'
+ * describeValue([1, 2]) // 'an array of 2'
+ *
+ * @category errors
+ * @since 0.1.0
+ */
 export const describeValue = (value: unknown): string => {
   if (value === null) return 'null'
   if (value === undefined) return 'undefined'

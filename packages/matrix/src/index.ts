@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-export { ShapeError, type MatrixError } from './errors.js'
+export { ShapeError, type MatrixError, describeValue } from './errors.js'
 export {
   type Matrix,
   type ReadonlyFloat64Array,
