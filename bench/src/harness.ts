@@ -14,6 +14,21 @@ export const median = (xs: ReadonlyArray<number>): number => {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
 }
 
+/**
+ * Warms up a timed call (at least twice, and for at least `warmup` seconds), then returns the
+ * number of calls a repetition needs to take about `target` seconds. `once` runs the call once
+ * and returns the seconds it took.
+ */
+export const calibrate = (once: () => number, warmup: number, target: number): number => {
+  let n = 0
+  let spent = 0
+  while (n < 2 || spent < warmup) {
+    spent += once()
+    n++
+  }
+  return Math.max(1, Math.round(target / (spent / n)))
+}
+
 /** Runs `f` `warmup` times untimed, then `reps` times timed; returns each timed run's milliseconds. */
 export const timeRuns = (f: () => void, reps: number, warmup = 1): number[] => {
   for (let i = 0; i < warmup; i++) f()

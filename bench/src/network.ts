@@ -24,7 +24,7 @@ import * as N from '@purenn/network'
 import type { Network } from '@purenn/network'
 import { MultiLayerPerceptron, tutorialSigmoid } from './baselines/tutorial-mlp.js'
 import { seededSource } from './baselines/tutorial-matrix.js'
-import { median } from './harness.js'
+import { calibrate, median } from './harness.js'
 
 /** Keeps results alive so that no engine can drop the work. */
 let sink = 0
@@ -78,15 +78,7 @@ const measure = (
   sides: ReadonlyArray<Side>,
   settings: { readonly warmup: number; readonly target: number; readonly reps: number }
 ): number[] => {
-  const iterations = sides.map((side) => {
-    let n = 0
-    let spent = 0
-    while (n < 2 || spent < settings.warmup) {
-      spent += time(side, 1)
-      n++
-    }
-    return Math.max(1, Math.round(settings.target / (spent / n)))
-  })
+  const iterations = sides.map((side) => calibrate(() => time(side, 1), settings.warmup, settings.target))
   const rates: number[][] = sides.map(() => [])
   for (let r = 0; r < settings.reps; r++)
     sides.forEach((side, i) => {

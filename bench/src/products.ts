@@ -20,6 +20,7 @@
  */
 import { pathToFileURL } from 'node:url'
 import * as M from '@purenn/matrix'
+import { calibrate, median } from './harness.js'
 import { Matrix as TutorialMatrix, seededSource } from './baselines/tutorial-matrix.js'
 
 // Typed-array reads use `!`: every index is in bounds by construction (loops run over the shapes).
@@ -89,12 +90,6 @@ const time = (c: Candidate, iterations: number): number => {
   return (performance.now() - start) / 1000
 }
 
-/** The median of a non-empty list. */
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((x, y) => x - y)
-  const h = s.length >> 1
-  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2
-}
 
 /** What `measure` reports: the median rate of each candidate, and the median of the per-repetition ratios. */
 interface Measured {
@@ -116,15 +111,7 @@ const measure = (
   flops: number,
   settings: { readonly warmup: number; readonly target: number; readonly reps: number }
 ): Measured => {
-  const iterations = candidates.map((c) => {
-    let n = 0
-    let spent = 0
-    while (n < 2 || spent < settings.warmup) {
-      spent += time(c, 1)
-      n++
-    }
-    return Math.max(1, Math.round(settings.target / (spent / n)))
-  })
+  const iterations = candidates.map((c) => calibrate(() => time(c, 1), settings.warmup, settings.target))
   const rates: number[][] = candidates.map(() => [])
   const ratios: number[][] = candidates.map(() => [])
   for (let r = 0; r < settings.reps; r++) {
