@@ -77,6 +77,26 @@ describe('the fused path for small networks', () => {
     )
   })
 
+  it('gives the gradients of the general path for one sample (the per-sample pass), bit for bit', () => {
+    // batch 1 on element-wise layers takes samplePass, written for vectors: check it on its own
+    const oneSample = arbCase.map(({ net, loss }) => {
+      const seed = net.layers.length + net.inputSize
+      const [X] = M.uniform(net.inputSize, 1, -2, 2)(M.rng(seed))
+      return { net, loss, X, T: targetsFor(loss, N.outputSize(net), 1, seed) }
+    })
+    fc.assert(
+      fc.property(oneSample, ({ net, loss, X, T }) => {
+        expect(resultBits(smallGradients(net, loss, X, T))).toEqual(resultBits(denseGradients(net, loss, X, T)))
+      }),
+      { numRuns: 300 }
+    )
+    // −0 in a sample reaches the weight gradients as the general path's sums leave it
+    const net = makeNetwork(2, [[3, N.tanh], [1, N.linear]], 6)
+    const X = M.fromArray([-0, 0.5])
+    const T = M.fromArray([0.25])
+    expect(resultBits(smallGradients(net, N.mse, X, T))).toEqual(resultBits(denseGradients(net, N.mse, X, T)))
+  })
+
   it('gives the predictions of the general path, bit for bit', () => {
     fc.assert(
       fc.property(arbCase, ({ net, X }) => {

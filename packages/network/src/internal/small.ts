@@ -141,19 +141,29 @@ interface Plan {
   readonly widest: number
   readonly codes: ReadonlyArray<number>
   readonly term: Term | undefined
+  /** Each layer's nodes and inputs, side by side: layer k is `nodes = dims[2k]`, `inputs = dims[2k + 1]`. */
+  readonly dims: ReadonlyArray<number>
+  /** Every layer element-wise and the loss not fused with the output's activation: a one-sample batch may take `samplePass`. */
+  readonly elementwise: boolean
 }
 
 const planOf = (net: Network, loss: Loss | undefined): Plan => {
   const layers = net.layers
   const codes: number[] = []
+  const dims: number[] = []
   let widest = net.inputSize
+  let elementwise = true
   for (let k = 0; k < layers.length; k++) {
-    codes.push(elementwiseCode(layers[k]!.activation))
-    widest = Math.max(widest, layers[k]!.weights.rows)
+    const { weights, activation } = layers[k]!
+    const code = elementwiseCode(activation)
+    codes.push(code)
+    dims.push(weights.rows, weights.cols)
+    widest = Math.max(widest, weights.rows)
+    if (code < 0) elementwise = false
   }
   const last = layers[layers.length - 1]!
   const term = loss !== undefined && codes[layers.length - 1]! >= 0 ? unfusedTerm(loss, last.activation) : undefined
-  return { layers, P: paramCount(layers), widest, codes, term }
+  return { layers, P: paramCount(layers), widest, codes, term, dims, elementwise: elementwise && term !== undefined }
 }
 
 /** The work area a pass needs for a batch of `B`: Z and Y of every layer, then two delta blocks. */
@@ -260,6 +270,7 @@ const forward = (plan: Plan, s: Float64Array, theta: number, inputs: Matrix, wor
  * The caller has checked the shapes.
  */
 const smallPass = (plan: Plan, loss: Loss, inputs: Matrix, targets: Matrix, s: Float64Array, theta: number, grad: number, work: number): number => {
+  if (inputs.cols === 1 && plan.elementwise) return samplePass(plan, inputs, targets, s, theta, grad, work) // the tutorial's case
   const layers = plan.layers
   const L = layers.length
   const B = inputs.cols
@@ -300,6 +311,89 @@ const smallPass = (plan: Plan, loss: Loss, inputs: Matrix, targets: Matrix, s: F
   }
   const { rows: n0, cols: m0 } = layers[0]!.weights
   gradientsInto(plan, 0, s, buf(inputs), 0, B, dz, grad, grad + n0 * m0) // the input's gradient is not needed
+  return value
+}
+
+/**
+ * `smallPass` for a batch of one sample on a network whose every layer is element-wise, with
+ * a loss not fused with the output's activation (`plan.elementwise`): the tutorial's
+ * `trainIteration`. The same steps in the same order, written for vectors: with B = 1 each
+ * batch sum has one term, so ∂L/∂Wᵢⱼ = 0 + dzᵢ·xⱼ and ∂L/∂bᵢ = 0 + dzᵢ (the `0 +` keeps the
+ * sum's bits, −0 included), and every loop over the batch disappears. Same layout as
+ * `smallPass`: each layer's Z then Y (`nodes` entries each) in the work area, then two delta
+ * blocks of `widest` entries.
+ */
+const samplePass = (plan: Plan, inputs: Matrix, targets: Matrix, s: Float64Array, theta: number, grad: number, work: number): number => {
+  const { dims, codes, widest } = plan
+  const term = plan.term!
+  const L = codes.length
+  const x0 = buf(inputs)
+
+  // forward: zᵢ = (Σⱼ Wᵢⱼ xⱼ) + bᵢ, yᵢ = f(zᵢ), layer after layer
+  let p = theta // layer k's weights, then its bias
+  let z = work // layer k's Z; its Y follows
+  let x = x0 // layer k's input: the sample, then the Y before
+  let xo = 0
+  for (let k = 0; k < L; k++) {
+    const n = dims[2 * k]!
+    const m = dims[2 * k + 1]!
+    const code = codes[k]!
+    const b = p + n * m
+    const y = z + n
+    for (let i = 0, wi = p; i < n; i++, wi += m) {
+      let sum = 0
+      for (let j = 0; j < m; j++) sum += s[wi + j]! * x[xo + j]! // Σⱼ Wᵢⱼ xⱼ
+      const zi = sum + s[b + i]! // + bᵢ
+      s[z + i] = zi
+      s[y + i] = forwardAt(code, zi) // y = f(z)
+    }
+    p = b + n
+    x = s
+    xo = y
+    z = y + n
+  }
+
+  // the loss, and the output delta dz = ℓ'(y, t) ⊙ f'(z, y)
+  const nL = dims[2 * L - 2]!
+  const yL = xo
+  const zL = yL - nL
+  const t = buf(targets)
+  const value = meanLoss(term, s, yL, t, 0, nL, 1)
+  let dz = yL + nL // the two delta blocks take turns, as in smallPass
+  let dx = dz + widest
+  const codeL = codes[L - 1]!
+  for (let i = 0; i < nL; i++) s[dz + i] = backwardAt(codeL, gradientAt(term, s[yL + i]!, t[i]!, 1), s[zL + i]!, s[yL + i]!)
+
+  // reverse: ∂L/∂W = dz·xᵀ, ∂L/∂b = dz, and dx = (Wᵀ·dz) ⊙ f'(z, y) of the layer before
+  p = plan.P
+  let zk = zL
+  for (let k = L - 1; k >= 0; k--) {
+    const n = dims[2 * k]!
+    const m = dims[2 * k + 1]!
+    const zp = zk - 2 * m // layer k − 1's Z (its Y, layer k's input, follows)
+    p -= n * (m + 1)
+    const input = k === 0 ? x0 : s
+    const io = k === 0 ? 0 : zp + m
+    const gw = grad + p
+    const gb = gw + n * m
+    for (let i = 0; i < n; i++) {
+      const d = s[dz + i]!
+      for (let j = 0; j < m; j++) s[gw + i * m + j] = 0 + d * input[io + j]! // (dz·xᵀ)ᵢⱼ, a sum of one term
+      s[gb + i] = 0 + d
+    }
+    if (k === 0) break // the input's gradient is not needed
+    const code = codes[k - 1]!
+    const w = theta + p
+    for (let j = 0; j < m; j++) {
+      let sum = 0
+      for (let i = 0; i < n; i++) sum += s[w + i * m + j]! * s[dz + i]! // (Wᵀ·dz)ⱼ
+      s[dx + j] = backwardAt(code, sum, s[zp + j]!, s[zp + m + j]!) // ⊙ f'(z, y)
+    }
+    const free = dz
+    dz = dx
+    dx = free
+    zk = zp
+  }
   return value
 }
 
@@ -358,21 +452,37 @@ export const smallPredict = (net: Network, inputs: Matrix): Matrix => {
  * count classified right, read off the outputs in the scratch buffer: the same numbers as
  * from `predictBatch`'s outputs, without building them. The caller has checked the shapes.
  */
-export const smallScores = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): { count: number; error: number; loss: number; correct: number } => {
+export const smallScores = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): SmallScores => {
   const plan = planOf(net, undefined)
   const s = acquire(plan.P + workSize(plan, inputs.cols))
   try {
     gatherParams(plan.layers, s, 0)
-    const yL = forward(plan, s, 0, inputs, plan.P)
-    const rows = targets.rows
-    const cols = targets.cols
-    const t = buf(targets)
-    let error = 0
-    for (let k = 0; k < rows * cols; k++) error += Math.abs(s[yL + k]! - t[k]!) // Σ |prediction − label|
-    return { count: cols, error, loss: meanLoss(lossTerm(loss)!, s, yL, t, 0, rows, cols), correct: correctIn(s, yL, t, 0, rows, cols) }
+    return scoresAt(plan, loss, s, 0, plan.P, inputs, targets)
   } finally {
     release(s)
   }
+}
+
+/**
+ * The scores of a batch (see `smallScores`) for the parameters in `s` at `theta`, with the
+ * work area from `work` (`workSize` for the batch).
+ */
+const scoresAt = (
+  plan: Plan,
+  loss: Loss,
+  s: Float64Array,
+  theta: number,
+  work: number,
+  inputs: Matrix,
+  targets: Matrix
+): SmallScores => {
+  const yL = forward(plan, s, theta, inputs, work)
+  const rows = targets.rows
+  const cols = targets.cols
+  const t = buf(targets)
+  let error = 0
+  for (let k = 0; k < rows * cols; k++) error += Math.abs(s[yL + k]! - t[k]!) // Σ |prediction − label|
+  return { count: cols, error, loss: meanLoss(lossTerm(loss)!, s, yL, t, 0, rows, cols), correct: correctIn(s, yL, t, 0, rows, cols) }
 }
 
 /** The network of the layers' shapes and activations over parameters copied from `s` at `theta`. */
@@ -385,6 +495,14 @@ const networkFrom = (net: Network, s: Float64Array, theta: number): Network => {
     p += rows * (cols + 1)
   }
   return { inputSize: net.inputSize, layers }
+}
+
+/** What `scores` measures on a batch (the shape of `Scores`). */
+export interface SmallScores {
+  readonly count: number
+  readonly error: number
+  readonly loss: number
+  readonly correct: number
 }
 
 /** Why a descent stopped, as `descend` reports it. */
@@ -408,13 +526,17 @@ export const smallDescent = (
   rate: ((step: number) => number) | undefined,
   eta: number,
   onStep: ((step: number, loss: number) => void) | undefined,
-  losses: number[]
-): { network: Network; stopped: SmallStop | undefined } => {
+  losses: number[],
+  scoreOn: ReadonlyArray<{ readonly inputs: Matrix; readonly targets: Matrix }> | undefined,
+  scoreLarge: (net: Network, inputs: Matrix, targets: Matrix) => SmallScores
+): { network: Network; stopped: SmallStop | undefined; scores: SmallScores[] | undefined } => {
   const layers = net.layers
   const plan = planOf(net, loss)
   const P = plan.P
   let widest = 0
   for (let b = 0; b < batches.length; b++) widest = Math.max(widest, batches[b]!.inputs.cols)
+  if (scoreOn !== undefined)
+    for (let b = 0; b < scoreOn.length; b++) if (isSmall(net, scoreOn[b]!.inputs.cols)) widest = Math.max(widest, scoreOn[b]!.inputs.cols)
   const s = acquire(3 * P + workSize(plan, widest))
   try {
     let theta = 0 // θₛ
@@ -434,7 +556,8 @@ export const smallDescent = (
       if (!Number.isFinite(value) || nonFinite !== 0)
         return {
           network: losses.length === 0 ? net : networkFrom(net, s, theta), // θₛ, the last finite network
-          stopped: { step: b, reason: Number.isFinite(value) ? 'parameters' : 'loss', loss: value }
+          stopped: { step: b, reason: Number.isFinite(value) ? 'parameters' : 'loss', loss: value },
+          scores: undefined
         }
       losses.push(value)
       const taken = theta
@@ -442,7 +565,15 @@ export const smallDescent = (
       next = taken
       if (onStep !== undefined) onStep(b, value)
     }
-    return { network: losses.length === 0 ? net : networkFrom(net, s, theta), stopped: undefined }
+    const network = losses.length === 0 ? net : networkFrom(net, s, theta)
+    if (scoreOn === undefined) return { network, stopped: undefined, scores: undefined }
+    // the trained parameters are still at θ: score each small batch on them, any other by the general pass
+    const scores: SmallScores[] = []
+    for (let b = 0; b < scoreOn.length; b++) {
+      const { inputs, targets } = scoreOn[b]!
+      scores.push(isSmall(net, inputs.cols) ? scoresAt(plan, loss, s, theta, 3 * P, inputs, targets) : scoreLarge(network, inputs, targets))
+    }
+    return { network, stopped: undefined, scores }
   } finally {
     release(s)
   }
