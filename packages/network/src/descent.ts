@@ -26,6 +26,7 @@
 import type { Matrix } from '@purenn/matrix'
 import { denseGradients } from './backprop.js'
 import type { Loss } from './Loss.js'
+import { scores, type Scores } from './metrics.js'
 import { outputSize } from './Network.js'
 import type { Layer, Network } from './types.js'
 import { buf, matrix } from './internal/buffer.js'
@@ -61,6 +62,12 @@ export interface DescentOptions {
   readonly batches: ReadonlyArray<DescentBatch>
   readonly learningRate: number | ((step: number) => number)
   readonly onStep?: (step: number, loss: number) => void
+  /**
+   * Batches to score the trained network on (`scores` of each, in order), as a training loop
+   * measures every epoch: on a small network this reuses the descent's buffers and costs one
+   * forward pass. Not scored when the descent stops early.
+   */
+  readonly scoreOn?: ReadonlyArray<DescentBatch>
 }
 
 /**
@@ -88,6 +95,8 @@ export interface Descent {
   readonly network: Network
   readonly losses: ReadonlyArray<number>
   readonly stopped: DescentStop | undefined
+  /** With `scoreOn`, the scores of the returned network on each of its batches, unless the descent stopped early. */
+  readonly scores?: ReadonlyArray<Scores>
 }
 
 // -------------------------------------------------------------------------------------
@@ -106,21 +115,25 @@ const checkOptions = (net: Network, o: DescentOptions): void => {
     throw new RangeError(`descend: learningRate must be a positive finite number or a function of the step, got ${describeValue(lr)}`)
   if (o.onStep !== undefined && typeof o.onStep !== 'function')
     throw new TypeError(`descend: onStep must be a function, got ${describeValue(o.onStep)}`)
-  const batches: unknown = o.batches
-  if (!Array.isArray(batches)) throw new TypeError(`descend: batches must be an array of { inputs, targets }, got ${describeValue(batches)}`)
+  checkBatches(net, 'batches', o.batches)
+  if (o.scoreOn !== undefined) checkBatches(net, 'scoreOn', o.scoreOn)
+}
+
+const checkBatches = (net: Network, name: string, batches: unknown): void => {
+  if (!Array.isArray(batches)) throw new TypeError(`descend: ${name} must be an array of { inputs, targets }, got ${describeValue(batches)}`)
   const width = outputSize(net)
   for (let s = 0; s < batches.length; s++) {
     const b: unknown = batches[s]
-    if (typeof b !== 'object' || b === null) throw new TypeError(`descend: batches[${s}] must be { inputs, targets }, got ${describeValue(b)}`)
+    if (typeof b !== 'object' || b === null) throw new TypeError(`descend: ${name}[${s}] must be { inputs, targets }, got ${describeValue(b)}`)
     const { inputs, targets } = b as DescentBatch
-    if (!isMatrix(inputs)) throw new TypeError(`descend: batches[${s}].inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
-    if (!isMatrix(targets)) throw new TypeError(`descend: batches[${s}].targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
+    if (!isMatrix(inputs)) throw new TypeError(`descend: ${name}[${s}].inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
+    if (!isMatrix(targets)) throw new TypeError(`descend: ${name}[${s}].targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
     if (inputs.rows !== net.inputSize)
-      throw new RangeError(`descend: batches[${s}].inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
+      throw new RangeError(`descend: ${name}[${s}].inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
     if (targets.rows !== width)
-      throw new RangeError(`descend: batches[${s}].targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
+      throw new RangeError(`descend: ${name}[${s}].targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
     if (targets.cols !== inputs.cols)
-      throw new RangeError(`descend: batches[${s}].inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+      throw new RangeError(`descend: ${name}[${s}].inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
   }
 }
 
@@ -154,14 +167,19 @@ const stepInto = (theta: Float64Array, g: Float64Array, k: number, out: Float64A
 
 const descendWith = (net: Network, o: DescentOptions): Descent => {
   checkOptions(net, o)
-  const { loss, batches, learningRate, onStep } = o
+  const { loss, batches, learningRate, onStep, scoreOn } = o
   const rate = typeof learningRate === 'function' ? learningRate : undefined
   const eta = typeof learningRate === 'number' ? learningRate : 0
   const losses: number[] = []
-  let small = true
+  let small = smallGradientsApply(net, loss, 0) // a built-in loss, and layers within the fused path's limits
   for (let b = 0; small && b < batches.length; b++) small = smallGradientsApply(net, loss, batches[b]!.inputs.cols)
-  const { network, stopped } = small ? smallDescent(net, loss, batches, rate, eta, onStep, losses) : denseDescent(net, loss, batches, rate, eta, onStep, losses)
-  return { network, losses, stopped }
+  if (small) {
+    const r = smallDescent(net, loss, batches, rate, eta, onStep, losses, scoreOn, (trained, x, t) => scores(trained, loss, x, t))
+    return r.scores === undefined ? { network: r.network, losses, stopped: r.stopped } : { network: r.network, losses, stopped: r.stopped, scores: r.scores }
+  }
+  const { network, stopped } = denseDescent(net, loss, batches, rate, eta, onStep, losses)
+  if (scoreOn === undefined || stopped !== undefined) return { network, losses, stopped }
+  return { network, losses, stopped, scores: scoreOn.map((b) => scores(network, loss, b.inputs, b.targets)) }
 }
 
 /**

@@ -160,6 +160,39 @@ describe('descend', () => {
     for (const w of seen) expect(Array.from(w.data)).toEqual(Array.from(alone.data))
   })
 
+  it('scores the trained network on scoreOn as scores does, on either path, and not after a stop', () => {
+    const scoreBits = (xs: ReadonlyArray<N.Scores>): unknown => xs.map((x) => [x.count, ...lossBits([x.error, x.loss]), x.correct])
+    fc.assert(
+      fc.property(arbRun, fc.integer({ min: 1, max: 200 }), ({ net, loss, batches, learningRate }, count) => {
+        const outputs = N.outputSize(net)
+        // one set small enough for the fused pass, one too wide for it (over 128 samples when count is)
+        const scoreOn: DescentBatch[] = [1, count].map((b, i) => ({
+          inputs: M.uniform(net.inputSize, b, -1, 1)(M.rng(b + i)),
+          targets: M.uniform(outputs, b, -1, 1)(M.rng(b + i + 7))
+        })).map(({ inputs, targets }) => ({ inputs: inputs[0], targets: targets[0] }))
+        const d = N.descend(net, { loss, batches, learningRate, scoreOn })
+        const plain = N.descend(net, { loss, batches, learningRate })
+        expect(bitsOf(d.network)).toEqual(bitsOf(plain.network))
+        expect(plain.scores).toBeUndefined()
+        expect(scoreBits(d.scores!)).toEqual(scoreBits(scoreOn.map((b) => N.scores(d.network, loss, b.inputs, b.targets))))
+      }),
+      { numRuns: 100 }
+    )
+    // the dense path (a network too large for the fused one)
+    const big = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)
+    const batch = { inputs: M.uniform(40, 5, -1, 1)(M.rng(1))[0], targets: M.fromFunction(3, 5, (r, c) => (r === c % 3 ? 1 : 0)) }
+    const d = N.descend(big, { loss: N.crossEntropy, batches: [batch, batch], learningRate: 0.2, scoreOn: [batch] })
+    expect(scoreBits(d.scores!)).toEqual(scoreBits([N.scores(d.network, N.crossEntropy, batch.inputs, batch.targets)]))
+    // a descent that stops scores nothing
+    const one = makeNetwork(1, [[1, N.linear]], 0)
+    const bad = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
+    const good = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
+    expect(N.descend(one, { loss: N.mse, batches: [good, bad], learningRate: 0.1, scoreOn: [good] }).scores).toBeUndefined()
+    expect(() => N.descend(one, { loss: N.mse, batches: [good], learningRate: 0.1, scoreOn: [{ inputs: M.zeros(2, 1), targets: M.zeros(1, 1) }] })).toThrow(
+      'descend: scoreOn[0].inputs has 2 rows, the network expects 1 (one sample per column)'
+    )
+  })
+
   it('refuses what it cannot use, naming it', () => {
     const net = makeNetwork(2, [[1, N.sigmoid]], 0)
     const batch = { inputs: M.zeros(2, 3), targets: M.zeros(1, 3) }
