@@ -15,9 +15,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as M from '@purenn/matrix'
-import { descend, type Network } from '@purenn/network'
+import { descend, type Network, type Scores } from '@purenn/network'
 import type { Batch } from './batches.js'
-import { chunksOf, measure } from './measure.js'
+import { chunksOf, foldScores, measure } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
 import { trainStep, type TrainState } from './trainStep.js'
 import { diverged, type Diverged, type EpochState, type TrainError } from './types.js'
@@ -70,14 +70,16 @@ const descendThrough = (
   count: number,
   epoch: number,
   at: Position<unknown>,
-  bs: ReadonlyArray<Batch>
-): E.Either<Diverged, Trained<readonly [ScheduleState]>> => {
+  bs: ReadonlyArray<Batch>,
+  scoreOn: ReadonlyArray<Batch> | undefined
+): E.Either<Diverged, Trained<readonly [ScheduleState]> & { readonly scores: ReadonlyArray<Scores> | undefined }> => {
   const onBatch = cfg.onBatch
   const r = descend(at.network, {
     loss: cfg.loss,
     batches: bs,
     learningRate: rate.constant ?? ((b) => rate.schedule(count + b)), // scaleByLearningRate reads η at its count, one more each step
-    onStep: onBatch === undefined ? undefined : (b, loss) => cfg.onBatch!({ epoch, batch: b + 1, batches: bs.length, step: at.step + b + 1, loss })
+    onStep: onBatch === undefined ? undefined : (b, loss) => cfg.onBatch!({ epoch, batch: b + 1, batches: bs.length, step: at.step + b + 1, loss }),
+    scoreOn // the measured set, scored in the same call when it is held whole (see runEpoch)
   })
   const stop = r.stopped
   if (stop !== undefined)
@@ -85,7 +87,7 @@ const descendThrough = (
   let sum = 0
   for (let b = 0; b < r.losses.length; b++) sum += r.losses[b]! * bs[b]!.inputs.cols
   const n = r.losses.length
-  return E.right({ network: r.network, opt: [{ count: count + n }], step: at.step + n, sum })
+  return E.right({ network: r.network, opt: [{ count: count + n }], step: at.step + n, sum, scores: r.scores })
 }
 
 /** The count of an `sgd` state whose steps `descendThrough` can take, else undefined (the general path). */
@@ -103,13 +105,20 @@ const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () 
   const epoch = shuffle(permute, at) // Fisher–Yates from the run's generator
   const bs = batchesOf(cfg, epoch)
   const count = sgdCount(cfg, at.optimizerState)
-  const trained =
-    count === undefined
-      ? stepThrough(cfg, step, epoch, at, bs)
-      : (descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch.epoch, at as Position<unknown>, bs) as unknown as E.Either<Diverged, Trained<S>>)
+  const chunks = measured()
+  let scored: ReadonlyArray<Scores> | undefined // the measured set's scores, when the descent took them
+  let trained: E.Either<Diverged, Trained<S>>
+  if (count === undefined) trained = stepThrough(cfg, step, epoch, at, bs)
+  else {
+    // a measured set held whole (one chunk, cut once a run) is scored by the descent itself, on buffers it already holds
+    const sgd = descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch.epoch, at as Position<unknown>, bs, Array.isArray(chunks) ? (chunks as Batch[]) : undefined)
+    if (E.isRight(sgd)) scored = sgd.right.scores
+    trained = sgd as unknown as E.Either<Diverged, Trained<S>>
+  }
   if (E.isLeft(trained)) return trained
   const st = trained.right
-  return E.right(closeEpoch(cfg, measure(st.network, measured(), cfg.loss, cfg.classes), at, epoch, st))
+  const m = scored === undefined ? measure(st.network, chunks, cfg.loss, cfg.classes) : foldScores(scored, cfg.classes)
+  return E.right(closeEpoch(cfg, m, at, epoch, st))
 }
 
 /**
