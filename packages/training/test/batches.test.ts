@@ -50,6 +50,20 @@ describe('batches', () => {
     )
   })
 
+  it('puts sample order[k] in column k of its batch, whole, for any width (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 12 }), fc.integer(), (n, width, size, seed) => {
+        const [X] = M.uniform(width, n, -1, 1)(M.rng(seed))
+        const [order] = M.permutation(n)(M.rng(seed + 1))
+        const data = sampleSet(X, M.fromFunction(1, n, (_, s) => s))
+        batches(data, order, size).forEach((b, j) => {
+          for (let k = 0; k < b.inputs.cols; k++)
+            for (let i = 0; i < width; i++) expect(b.inputs.data[i * b.inputs.cols + k]).toBe(X.data[i * n + order[j * size + k]!])
+        })
+      })
+    )
+  })
+
   it('copies the data once: the caller’s matrices are never shared or changed', () => {
     const inputs = M.fromFunction(1, 3, (_, s) => s)
     const targets = M.fromFunction(1, 3, (_, s) => s)
