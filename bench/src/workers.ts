@@ -99,8 +99,8 @@ const capacity = async (reps: number): Promise<number> => {
  * and repetitions.
  */
 export async function run(options: { quick: boolean }): Promise<string> {
-  const epochs = options.quick ? 2 : 4
-  const reps = options.quick ? 2 : 7
+  const epochs = options.quick ? 2 : 5
+  const reps = options.quick ? 2 : 9
   const counts = [1, 2, 4]
   const { train, test } = loadMnist()
   const start = network()
