@@ -15,6 +15,7 @@
  *
  * @since 0.1.0
  */
+import { dual } from './internal/dual.js'
 import * as M from '@purenn/matrix'
 import type { Matrix, Rng } from '@purenn/matrix'
 import type { State } from 'fp-ts/lib/State.js'
@@ -113,13 +114,10 @@ const addLayerTo = (net: Network, spec: LayerSpec): Network => {
  * @category combinators
  * @since 0.1.0
  */
-export function addLayer(spec: LayerSpec): (net: Network) => Network
-export function addLayer(net: Network, spec: LayerSpec): Network
-export function addLayer(...args: [LayerSpec] | [Network, LayerSpec]): Network | ((net: Network) => Network) {
-  if (args.length >= 2) return addLayerTo(args[0] as Network, args[1] as LayerSpec)
-  const spec = args[0] as LayerSpec
-  return (net) => addLayerTo(net, spec)
-}
+export const addLayer: {
+  (spec: LayerSpec): (net: Network) => Network
+  (net: Network, spec: LayerSpec): Network
+} = dual(2, (net: Network, spec: LayerSpec) => addLayerTo(net, spec))
 
 // -------------------------------------------------------------------------------------
 // randomness
@@ -254,15 +252,10 @@ const predictWith = (net: Network, input: ReadonlyArray<number>): Prediction => 
  * @category forward
  * @since 0.1.0
  */
-export function predict(input: ReadonlyArray<number>): (net: Network) => Prediction
-export function predict(net: Network, input: ReadonlyArray<number>): Prediction
-export function predict(
-  ...args: [ReadonlyArray<number>] | [Network, ReadonlyArray<number>]
-): Prediction | ((net: Network) => Prediction) {
-  if (args.length >= 2) return predictWith(args[0] as Network, args[1] as ReadonlyArray<number>)
-  const input = args[0] as ReadonlyArray<number>
-  return (net) => predictWith(net, input)
-}
+export const predict: {
+  (input: ReadonlyArray<number>): (net: Network) => Prediction
+  (net: Network, input: ReadonlyArray<number>): Prediction
+} = dual(2, (net: Network, input: ReadonlyArray<number>) => predictWith(net, input))
 
 const predictBatchWith = (net: Network, inputs: Matrix): Matrix => {
   if (!isMatrix(inputs)) throw new TypeError(`predictBatch: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
@@ -303,10 +296,7 @@ export const densePredict = (net: Network, inputs: Matrix): Matrix => {
  * @category forward
  * @since 0.1.0
  */
-export function predictBatch(inputs: Matrix): (net: Network) => Matrix
-export function predictBatch(net: Network, inputs: Matrix): Matrix
-export function predictBatch(...args: [Matrix] | [Network, Matrix]): Matrix | ((net: Network) => Matrix) {
-  if (args.length >= 2) return predictBatchWith(args[0] as Network, args[1] as Matrix)
-  const inputs = args[0] as Matrix
-  return (net) => predictBatchWith(net, inputs)
-}
+export const predictBatch: {
+  (inputs: Matrix): (net: Network) => Matrix
+  (net: Network, inputs: Matrix): Matrix
+} = dual(2, (net: Network, inputs: Matrix) => predictBatchWith(net, inputs))

@@ -16,6 +16,7 @@
  *
  * @since 0.1.0
  */
+import { dual } from './internal/dual.js'
 import type { Matrix } from '@purenn/matrix'
 import { activationBackwardInto } from './Activation.js'
 import { layerBackward, layerForward, type LayerOutput } from './Layer.js'
@@ -113,12 +114,7 @@ export const denseGradients = (net: Network, loss: Loss, inputs: Matrix, targets
  * @category backprop
  * @since 0.1.0
  */
-export function gradients(loss: Loss, inputs: Matrix, targets: Matrix): (net: Network) => GradientsResult
-export function gradients(net: Network, loss: Loss, inputs: Matrix, targets: Matrix): GradientsResult
-export function gradients(
-  ...args: [Loss, Matrix, Matrix] | [Network, Loss, Matrix, Matrix]
-): GradientsResult | ((net: Network) => GradientsResult) {
-  if (args.length >= 4) return gradientsWith(args[0] as Network, args[1] as Loss, args[2] as Matrix, args[3] as Matrix)
-  const [loss, inputs, targets] = args as [Loss, Matrix, Matrix]
-  return (net) => gradientsWith(net, loss, inputs, targets)
-}
+export const gradients: {
+  (loss: Loss, inputs: Matrix, targets: Matrix): (net: Network) => GradientsResult
+  (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): GradientsResult
+} = dual(4, (net: Network, loss: Loss, inputs: Matrix, targets: Matrix) => gradientsWith(net, loss, inputs, targets))

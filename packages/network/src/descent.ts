@@ -23,6 +23,7 @@
  *
  * @since 0.1.0
  */
+import { dual } from './internal/dual.js'
 import type { Matrix } from '@purenn/matrix'
 import { denseGradients } from './backprop.js'
 import type { Loss } from './Loss.js'
@@ -265,10 +266,7 @@ const denseDescent = (
  * @category training
  * @since 0.1.0
  */
-export function descend(options: DescentOptions): (net: Network) => Descent
-export function descend(net: Network, options: DescentOptions): Descent
-export function descend(...args: [DescentOptions] | [Network, DescentOptions]): Descent | ((net: Network) => Descent) {
-  if (args.length >= 2) return descendWith(args[0] as Network, args[1] as DescentOptions)
-  const options = args[0] as DescentOptions
-  return (net) => descendWith(net, options)
-}
+export const descend: {
+  (options: DescentOptions): (net: Network) => Descent
+  (net: Network, options: DescentOptions): Descent
+} = dual(2, (net: Network, options: DescentOptions) => descendWith(net, options))

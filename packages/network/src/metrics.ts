@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+import { dual } from './internal/dual.js'
 import type { Matrix } from '@purenn/matrix'
 import { layerForward } from './Layer.js'
 import { isBuiltinLoss, outputLoss, type Loss } from './Loss.js'
@@ -43,12 +44,7 @@ type Metric<A> = {
   (net: Network, inputs: DataSet, labels: DataSet): A
 }
 
-const metric =
-  <A>(run: (net: Network, inputs: DataSet, labels: DataSet) => A): Metric<A> =>
-  ((...args: [DataSet, DataSet] | [Network, DataSet, DataSet]) =>
-    args.length >= 3
-      ? run(args[0] as Network, args[1] as DataSet, args[2] as DataSet)
-      : (net: Network) => run(net, args[0] as DataSet, args[1] as DataSet)) as Metric<A>
+const metric = <A>(run: (net: Network, inputs: DataSet, labels: DataSet) => A): Metric<A> => dual(3, run)
 
 /**
  * The tutorial's `evaluate`: its "Error", the sum over every sample and every output of
@@ -137,13 +133,10 @@ export interface Scores {
  * @category metrics
  * @since 0.1.0
  */
-export function scores(loss: Loss, inputs: DataSet, labels: DataSet): (net: Network) => Scores
-export function scores(net: Network, loss: Loss, inputs: DataSet, labels: DataSet): Scores
-export function scores(...args: [Loss, DataSet, DataSet] | [Network, Loss, DataSet, DataSet]): Scores | ((net: Network) => Scores) {
-  if (args.length >= 4) return scoresWith(args[0] as Network, args[1] as Loss, args[2] as DataSet, args[3] as DataSet)
-  const [loss, inputs, labels] = args as [Loss, DataSet, DataSet]
-  return (net) => scoresWith(net, loss, inputs, labels)
-}
+export const scores: {
+  (loss: Loss, inputs: DataSet, labels: DataSet): (net: Network) => Scores
+  (net: Network, loss: Loss, inputs: DataSet, labels: DataSet): Scores
+} = dual(4, (net: Network, loss: Loss, inputs: DataSet, labels: DataSet) => scoresWith(net, loss, inputs, labels))
 
 const scoresWith = (net: Network, loss: Loss, inputs: DataSet, labels: DataSet): Scores => {
   if (net.layers.length === 0) throw new RangeError('scores: the network has no layers')
@@ -193,15 +186,10 @@ const scoresOf = (net: Network, loss: Loss, x: Matrix, t: Matrix): Scores => {
  * @category metrics
  * @since 0.1.0
  */
-export function meanLoss(loss: Loss, inputs: DataSet, targets: DataSet): (net: Network) => number
-export function meanLoss(net: Network, loss: Loss, inputs: DataSet, targets: DataSet): number
-export function meanLoss(
-  ...args: [Loss, DataSet, DataSet] | [Network, Loss, DataSet, DataSet]
-): number | ((net: Network) => number) {
-  if (args.length >= 4) return meanLossWith(args[0] as Network, args[1] as Loss, args[2] as DataSet, args[3] as DataSet)
-  const [loss, inputs, targets] = args as [Loss, DataSet, DataSet]
-  return (net) => meanLossWith(net, loss, inputs, targets)
-}
+export const meanLoss: {
+  (loss: Loss, inputs: DataSet, targets: DataSet): (net: Network) => number
+  (net: Network, loss: Loss, inputs: DataSet, targets: DataSet): number
+} = dual(4, (net: Network, loss: Loss, inputs: DataSet, targets: DataSet) => meanLossWith(net, loss, inputs, targets))
 
 const meanLossWith = (net: Network, loss: Loss, inputs: DataSet, targets: DataSet): number => {
   if (net.layers.length === 0) throw new RangeError('meanLoss: the network has no layers')

@@ -1,0 +1,21 @@
+/**
+ * Functions of a network callable both ways, as the tutorial's steps are used in this package:
+ * data-last, `predict(input)(net)`, which composes with `pipe`, and data-first,
+ * `predict(net, input)`. The form is told by how many arguments come: `arity` is the number
+ * the data-first form takes (the network first); a call with fewer is data-last and returns a
+ * function of the network. Each exported function spells out both signatures in its type.
+ */
+import type { Network } from '../types.js'
+
+/**
+ * `body` (network first) callable data-first or data-last: see the module comment.
+ *
+ * @example
+ * const addBias: { (b: number): (net: Network) => number; (net: Network, b: number): number } =
+ *   dual(2, (net: Network, b: number) => net.inputSize + b)
+ * addBias(1)(net) === addBias(net, 1) // true
+ */
+export const dual = <Signatures>(arity: number, body: (net: Network, ...args: never[]) => unknown): Signatures => {
+  const run = body as (...args: unknown[]) => unknown
+  return ((...args: unknown[]) => (args.length >= arity ? run(...args) : (net: Network) => run(net, ...args))) as Signatures
+}
