@@ -1,11 +1,12 @@
-// The README's asynchronous run, as written: the code between the markers below must appear,
-// character for character, in the README's code block. Here the page's progress bar and stop
-// button are plain objects, and a timer presses the button.
+// The READMEs' asynchronous run, as written: the code between the markers below must be,
+// character for character, a whole code block of the training README and of the root README.
+// Here the page's progress bar and stop button are plain objects, and a timer presses the button.
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')
+const rootReadme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8')
 const source = readFileSync(fileURLToPath(import.meta.url), 'utf8')
 
 // README: async run, begin
@@ -41,7 +42,8 @@ describe('the README’s async run', () => {
     const end = source.indexOf('// README: async run, end')
     const code = source.slice(source.indexOf('\n', begin) + 1, end).trim()
     expect(code.length).toBeGreaterThan(500)
-    expect(readme).toContain(code)
+    expect(readme).toContain('```ts\n' + code + '\n```')
+    expect(rootReadme).toContain('```ts\n' + code + '\n```')
   })
 
   it('reports progress while it runs, and the stop button ends it with the network learnt so far', async () => {
