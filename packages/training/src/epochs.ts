@@ -24,10 +24,12 @@ import { diverged, type Diverged, type EpochState, type TrainError } from './typ
 import type { ScheduleState } from './transforms.js'
 import {
   announce,
+  batchCount,
   batchesOf,
   checkStep,
   closeEpoch,
   finished,
+  groupSize,
   NOT_FINITE,
   permuter,
   shuffle,
@@ -41,53 +43,74 @@ import { isSgdState, sgdRate, type SgdRate } from './internal/sgdStep.js'
 /** The reducer an epoch folds over its batches. */
 type Step<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
 
-/** Reduces `trainStep` over the epoch's batches, checking after each that the run is still finite (`checkStep`, shared with `epochsAsync`). */
-const stepThrough = <S>(cfg: Config, step: Step<S>, epoch: Shuffled, at: Position<S>, bs: ReadonlyArray<Batch>): E.Either<Diverged, Trained<S>> => {
+/**
+ * Reduces `trainStep` over the epoch's batches, gathered a group at a time (`groupSize`),
+ * checking after each step that the run is still finite (`checkStep`, shared with `epochsAsync`).
+ */
+const stepThrough = <S>(cfg: Config, step: Step<S>, epoch: Shuffled, at: Position<S>): E.Either<Diverged, Trained<S>> => {
+  const batches = batchCount(cfg)
+  const group = groupSize(cfg)
   let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
   let sum = 0 // Σ over batches of (batch loss · batch size)
-  for (let b = 0; b < bs.length; b++) {
-    const batch = bs[b]!
-    const next = step(st, batch)
-    const failed = checkStep(cfg, epoch.epoch, b, bs.length, st, next)
-    if (failed !== undefined) return E.left(failed)
-    sum += next.loss! * batch.inputs.cols
-    st = next
+  for (let from = 0; from < batches; from += group) {
+    const bs = batchesOf(cfg, epoch, from, Math.min(batches, from + group))
+    for (let k = 0; k < bs.length; k++) {
+      const batch = bs[k]!
+      const next = step(st, batch)
+      const failed = checkStep(cfg, epoch.epoch, from + k, batches, st, next)
+      if (failed !== undefined) return E.left(failed)
+      sum += next.loss! * batch.inputs.cols
+      st = next
+    }
   }
   return E.right({ network: st.network, opt: st.opt, step: st.step, sum })
 }
 
 /**
  * The fast path of an epoch for an optimizer built by `sgd` (the one `learningRate` builds):
- * the batches go through `descend`, whose steps update private buffers instead of building a
- * network each. It must agree with `stepThrough` over `trainStep`, bit for bit, and does:
- * `descend` takes the same steps θ + (−η)·g with η read from the same schedule at the same
- * count (the state's count plus the step), checks the same losses and parameters in the same
- * order, calls `onBatch` with the same progress, and the state it leaves counts the same steps.
+ * the batches go through `descend`, a group at a time (`groupSize`), whose steps update
+ * private buffers instead of building a network each. It must agree with `stepThrough` over
+ * `trainStep`, bit for bit, and does: `descend` takes the same steps θ + (−η)·g with η read
+ * from the same schedule at the same count (the state's count plus the steps taken), checks the
+ * same losses and parameters in the same order, calls `onBatch` with the same progress, and the
+ * state it leaves counts the same steps. The last group also scores the network on `scoreOn`.
  */
 const descendThrough = (
   cfg: Config,
   rate: SgdRate,
   count: number,
-  epoch: number,
+  epoch: Shuffled,
   at: Position<unknown>,
-  bs: ReadonlyArray<Batch>,
   scoreOn: ReadonlyArray<Batch> | undefined
 ): E.Either<Diverged, Trained<readonly [ScheduleState]> & { readonly scores: ReadonlyArray<Scores> | undefined }> => {
   const onBatch = cfg.onBatch
-  const r = descend(at.network, {
-    loss: cfg.loss,
-    batches: bs,
-    learningRate: rate.constant ?? ((b) => rate.schedule(count + b)), // scaleByLearningRate reads η at its count, one more each step
-    onStep: onBatch === undefined ? undefined : (b, loss) => cfg.onBatch!({ epoch, batch: b + 1, batches: bs.length, step: at.step + b + 1, loss }),
-    scoreOn // the measured set, scored in the same call when it is held whole (see runEpoch)
-  })
-  const stop = r.stopped
-  if (stop !== undefined)
-    return E.left(diverged(epoch, at.step + stop.step, r.network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE))
-  let sum = 0
-  for (let b = 0; b < r.losses.length; b++) sum += r.losses[b]! * bs[b]!.inputs.cols
-  const n = r.losses.length
-  return E.right({ network: r.network, opt: [{ count: count + n }], step: at.step + n, sum, scores: r.scores })
+  const batches = batchCount(cfg)
+  const group = groupSize(cfg)
+  let network = at.network
+  let taken = 0 // steps of the epoch taken so far
+  let sum = 0 // Σ over batches of (batch loss · batch size), in order
+  let scores: ReadonlyArray<Scores> | undefined
+  for (let from = 0; from < batches; from += group) {
+    const to = Math.min(batches, from + group)
+    const bs = batchesOf(cfg, epoch, from, to)
+    const before = taken
+    const r = descend(network, {
+      loss: cfg.loss,
+      batches: bs,
+      learningRate: rate.constant ?? ((b) => rate.schedule(count + before + b)), // scaleByLearningRate reads η at its count, one more each step
+      onStep:
+        onBatch === undefined ? undefined : (b, loss) => onBatch({ epoch: epoch.epoch, batch: before + b + 1, batches, step: at.step + before + b + 1, loss }),
+      scoreOn: to === batches ? scoreOn : undefined // the measured set, scored with the last group when it is held whole (see runEpoch)
+    })
+    const stop = r.stopped
+    if (stop !== undefined)
+      return E.left(diverged(epoch.epoch, at.step + before + stop.step, r.network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE))
+    for (let b = 0; b < r.losses.length; b++) sum += r.losses[b]! * bs[b]!.inputs.cols
+    taken += r.losses.length
+    network = r.network
+    scores = r.scores
+  }
+  return E.right({ network, opt: [{ count: count + taken }], step: at.step + taken, sum, scores })
 }
 
 /** The count of an `sgd` state whose steps `descendThrough` can take, else undefined (the general path). */
@@ -103,15 +126,14 @@ const sgdCount = (cfg: Config, opt: unknown): number | undefined => {
  */
 const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () => Iterable<Batch>, at: Position<S>): E.Either<Diverged, EpochState<S>> => {
   const epoch = shuffle(permute, at) // Fisher–Yates from the run's generator
-  const bs = batchesOf(cfg, epoch)
   const count = sgdCount(cfg, at.optimizerState)
   const chunks = measured()
   let scored: ReadonlyArray<Scores> | undefined // the measured set's scores, when the descent took them
   let trained: E.Either<Diverged, Trained<S>>
-  if (count === undefined) trained = stepThrough(cfg, step, epoch, at, bs)
+  if (count === undefined) trained = stepThrough(cfg, step, epoch, at)
   else {
     // a measured set held whole (one chunk, cut once a run) is scored by the descent itself, on buffers it already holds
-    const sgd = descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch.epoch, at as Position<unknown>, bs, Array.isArray(chunks) ? (chunks as Batch[]) : undefined)
+    const sgd = descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch, at as Position<unknown>, Array.isArray(chunks) ? (chunks as Batch[]) : undefined)
     if (E.isRight(sgd)) scored = sgd.right.scores
     trained = sgd as unknown as E.Either<Diverged, Trained<S>>
   }

@@ -95,6 +95,27 @@ describe('the fast paths for sgd', () => {
     }
   })
 
+  it('an epoch gathered in several groups of batches agrees too (schedule, progress and scores across groups)', () => {
+    // 2,500 samples in batches of 100: the epoch's 25 batches are gathered 10 at a time
+    const X = M.uniform(2, 2500, -1, 1)(M.rng(5))[0]
+    const T = M.fromFunction(1, 2500, (_, j) => (X.data[j]! * X.data[2500 + j]! > 0 ? 1 : 0))
+    const { fast, general, progress } = bothWays({ trainData: X, trainLabels: T, numEpochs: 3, batchSize: 100, seed: 4 }, cosineDecay({ init: 2, steps: 60 }), sigmoidNet([2, 4, 1], 6))
+    expect(progress[0]!.map((p) => p.batch)).toEqual(Array.from({ length: 3 }, () => Array.from({ length: 25 }, (_, b) => b + 1)).flat())
+    expect(observed(fast)).toEqual(observed(general))
+  })
+
+  it('diverging in a later group of batches, stops where the general path does', () => {
+    // a linear neuron on x = 1, t = 0 at rate 1.135: z = w + b is multiplied by 1 − 2·1.135 = −1.27
+    // a step, and the loss overflows after about 1,490 one-sample steps, in the second group of 1,024
+    const net = netOf([{ weights: [[0.5]], bias: [0] }])
+    const xs = Array.from({ length: 3000 }, () => [1])
+    const ts = Array.from({ length: 3000 }, () => [0])
+    const { fast, general } = bothWays({ trainData: xs, trainLabels: ts, numEpochs: 1 }, 1.135, net)
+    const last = fast.at(-1)!
+    expect(E.isLeft(last) && last.left._tag === 'Diverged' && last.left.step > 1024 && last.left.step < 2048).toBe(true)
+    expect(observed(fast)).toEqual(observed(general))
+  })
+
   it('an epoch of sgd on a network too large for the fused kernels agrees too (the dense path of descend)', () => {
     const X = M.uniform(150, 40, 0, 1)(M.rng(1))[0]
     const T = M.fromFunction(3, 40, (i, j) => (i === j % 3 ? 1 : 0))

@@ -154,7 +154,6 @@ export const unfoldAsync = <S>(
       while (!finished(cfg, at)) {
         const epoch = shuffle(permute, at)
         const batches = batchCount(cfg)
-        const gathered = workers === undefined ? batchesOf(cfg, epoch) : [] // with workers, each thread gathers its own shard
         let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
         let sum = 0 // Σ over batches of (batch loss · batch size)
         const sharded = workers === undefined ? undefined : shardedSteps(cfg, apply, workers, stop, clock, epoch.order, batches)
@@ -168,7 +167,7 @@ export const unfoldAsync = <S>(
           let size: number
           let finite: true | undefined // every parameter of next's network already checked finite (a fused step)
           if (sharded === undefined) {
-            const batch = gathered[b]!
+            const batch = batchesOf(cfg, epoch, b, b + 1)[0]! // gathered when its step comes (with workers, each thread gathers its own shard)
             size = batch.inputs.cols
             next = step(st, batch)
           } else {

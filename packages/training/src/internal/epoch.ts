@@ -6,7 +6,7 @@
  * networks and reports, bit for bit.
  *
  * An epoch is: `shuffle` (the epoch's order of the samples, drawn from the run's generator),
- * then, for each batch (`batchCount` of them, `batchesOf` gathers them), a step checked by
+ * then, for each batch (`batchCount` of them, `batchesOf` gathers a few at a time), a step checked by
  * `checkStep`, then `closeEpoch` (from the network's measures, write the report, keep the best);
  * `announce` prints the verbose line and asks `onEpoch`; `finished` says whether another
  * epoch follows.
@@ -76,8 +76,23 @@ export const shuffle = (permute: Permute, at: Position<unknown>): Shuffled => {
 /** How many batches an epoch has: ⌈N / batchSize⌉, the last one holding what is left. */
 export const batchCount = (cfg: Config): number => Math.ceil(cfg.train.size / cfg.batchSize)
 
-/** The epoch's batches: its samples in its order, cut into batches of `batchSize` (the last one holds what is left). */
-export const batchesOf = (cfg: Config, epoch: Shuffled): Batch[] => cut(cfg.train, epoch.order, cfg.batchSize)
+/**
+ * Batches `from … to − 1` of the epoch (each `batchSize` samples in the epoch's order, the last
+ * batch of the epoch holding what is left), gathered now. An epoch gathers its batches a few at
+ * a time, never all at once: a copy of the whole training set per epoch (50 MB for 8,000 MNIST
+ * digits) would be allocated, filled and dropped every epoch.
+ */
+export const batchesOf = (cfg: Config, epoch: Shuffled, from: number, to: number): Batch[] => {
+  const order = epoch.order
+  const whole = from === 0 && to * cfg.batchSize >= order.length // the whole epoch (a small data set): no copy of the order
+  return cut(cfg.train, whole ? order : order.slice(from * cfg.batchSize, to * cfg.batchSize), cfg.batchSize)
+}
+
+/** How many samples the synchronous loop gathers at a time (whole batches, at least one). */
+const GROUP_SAMPLES = 1024
+
+/** How many batches the synchronous loop gathers at a time: `GROUP_SAMPLES` samples' worth, at least one. */
+export const groupSize = (cfg: Config): number => Math.max(1, Math.floor(GROUP_SAMPLES / cfg.batchSize))
 
 /**
  * Checks a step from `before` to `after` (which carries the batch's loss): a `Diverged` with
