@@ -9,8 +9,9 @@
  * measured in the same process.
  */
 import { spawnSync } from 'node:child_process'
-import { writeFileSync, renameSync } from 'node:fs'
-import { resolve, dirname } from 'node:path'
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadMnist } from '@purenn/examples/shared/mnist'
 import { fmt, machine, median, ratio, table, versionOf } from './harness.js'
@@ -87,20 +88,20 @@ const xorWorkload = async (s: Settings): Promise<string> => {
   }
   // the repetitions go round the libraries, so that a slow spell of the shared machine falls on all of them
   const times: number[][] = synchronous.map(() => [])
-  let steps = 0
+  const steps: number[] = synchronous.map(() => 0)
   for (let r = 0; r < reps; r++) {
     log(`xor: repetition ${r + 1} of ${reps}`)
     synchronous.forEach(({ f }, i) => {
       const run = f()
       times[i]!.push(run.ms)
-      steps = run.steps
+      steps[i] = run.steps
     })
   }
   const rows: Array<{ library: string; how: string; epochs: number; r: Steps }> = synchronous.map(({ library, how }, i) => ({
     library,
     how,
     epochs: s.xorEpochs,
-    r: { ms: median(times[i]!), steps }
+    r: { ms: median(times[i]!), steps: steps[i]! }
   }))
   for (const backend of ['wasm', 'cpu'] as const) {
     log(`xor: tfjs ${backend}`)
@@ -237,31 +238,43 @@ const sectionsOf = (s: Settings): ReadonlyArray<Section> => [
   { key: 'workers', title: 'Workers: MNIST epochs at batch 256 on 1 and 2 worker threads', body: () => runWorkers({ quick: s.quick }) }
 ]
 
-/** What a section's process prints on its standard output: its title and table. */
+/** What a section's process writes to its result file: its title and table. */
 interface SectionResult {
   readonly title: string
   readonly text: string
 }
 
-/** Runs one section in this process (started by `inProcessOf`) and prints its result as JSON. */
-const runSection = async (s: Settings, key: string): Promise<void> => {
+/** Runs one section in this process (started by `inProcessOf`) and writes its result, as JSON, to `out`. */
+const runSection = async (s: Settings, key: string, out: string): Promise<void> => {
   const section = sectionsOf(s).find((x) => x.key === key)
   if (section === undefined) throw new Error(`bench: no section ${JSON.stringify(key)}`)
   const result: SectionResult = { title: section.title, text: await section.body() }
-  process.stdout.write(JSON.stringify(result))
+  writeFileSync(out, JSON.stringify(result))
 }
+
+/** The longest a section may run (the full MNIST training section takes about 8 minutes here). */
+const SECTION_TIMEOUT_MS = 60 * 60 * 1000
 
 /**
  * Runs a section in a fresh Node process and returns its result. Each workload starts from a
  * cold JIT: what one section teaches the compiler never slows or speeds the next. (Run in one
  * process, the tutorial's Matrix class, used at every size by the products and kernels
- * sections, ran XOR 4x slower than on its own: 12.2 against 2.5 µs a step.)
+ * sections, ran XOR 5x slower than on its own: 12.2 against 2.4 µs a step.) The child's
+ * output (progress, and whatever the peers print) goes to this process's standard error; its
+ * result comes back in a file.
  */
 const inProcessOf = (key: string, quick: boolean): SectionResult => {
-  const args = [fileURLToPath(import.meta.url), `--section=${key}`, ...(quick ? ['--quick'] : [])]
-  const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  if (child.status !== 0) throw new Error(`bench: section ${key} failed (${child.signal ?? `exit code ${child.status}`})`)
-  return JSON.parse(child.stdout) as SectionResult
+  const dir = mkdtempSync(join(tmpdir(), 'purenn-bench-'))
+  const out = join(dir, 'result.json')
+  try {
+    const args = [fileURLToPath(import.meta.url), `--section=${key}`, `--out=${out}`, ...(quick ? ['--quick'] : [])]
+    const child = spawnSync(process.execPath, args, { stdio: ['ignore', 2, 2], timeout: SECTION_TIMEOUT_MS })
+    if (child.error !== undefined) throw new Error(`bench: section ${key} could not run: ${child.error.message}`)
+    if (child.status !== 0) throw new Error(`bench: section ${key} failed (${child.signal ?? `exit code ${child.status}`})`)
+    return JSON.parse(readFileSync(out, 'utf8')) as SectionResult
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 export const main = async (argv: ReadonlyArray<string>): Promise<string> => {
@@ -299,7 +312,9 @@ export const main = async (argv: ReadonlyArray<string>): Promise<string> => {
 
 const here = dirname(fileURLToPath(import.meta.url))
 const sectionArg = process.argv.find((a) => a.startsWith('--section='))
-if (sectionArg !== undefined) await runSection(settings(process.argv.includes('--quick')), sectionArg.slice('--section='.length))
+const outArg = process.argv.find((a) => a.startsWith('--out='))
+if (sectionArg !== undefined && outArg !== undefined)
+  await runSection(settings(process.argv.includes('--quick')), sectionArg.slice('--section='.length), outArg.slice('--out='.length))
 else if (process.argv[1] && resolve(process.argv[1]) === resolve(here, 'index.js')) {
   const report = await main(process.argv.slice(2))
   if (!process.argv.includes('--quick') && !process.argv.some((a) => a.startsWith('--only='))) {

@@ -53,7 +53,8 @@ export interface DescentBatch {
 /**
  * What `descend` needs: the loss, the batches in the order of the steps, the learning rate
  * (a positive number, or a function of the step counted from 0 within the call) and,
- * optionally, `onStep(step, loss)`, called after each step taken.
+ * optionally, `onStep(step, loss)`, called after each step taken, and `scoreOn`, batches to score
+ * the trained network on.
  *
  * @category model
  * @since 0.1.0
@@ -65,8 +66,9 @@ export interface DescentOptions {
   readonly onStep?: (step: number, loss: number) => void
   /**
    * Batches to score the trained network on (`scores` of each, in order), as a training loop
-   * measures every epoch: on a small network this reuses the descent's buffers and costs one
-   * forward pass. Not scored when the descent stops early.
+   * measures every epoch: on a small network, a batch of at most 128 samples is scored on the
+   * descent's own buffers, for the cost of one forward pass. Not scored when the descent stops
+   * early. Checked as `batches` is.
    */
   readonly scoreOn?: ReadonlyArray<DescentBatch>
 }
@@ -250,9 +252,10 @@ const denseDescent = (
  * the loss of each batch (measured before its step) and, if a step would have left the
  * finite numbers, where it stopped; the network is then the last finite one. Gives the same
  * bits as folding `gradients` and θ + (−η)·g over the batches, with far less allocation.
- * Data-last, `descend(options)(net)`, or data-first, `descend(net, options)`. Refuses batches
- * of the wrong sizes, naming the batch, and a learning rate that is not a positive number or
- * a function.
+ * With `scoreOn`, also the `scores` of the trained network on those batches (what an epoch's
+ * report needs, in the same call). Data-last, `descend(options)(net)`, or data-first,
+ * `descend(net, options)`. Refuses batches (and `scoreOn` batches) of the wrong sizes, naming
+ * the batch, and a learning rate that is not a positive number or a function.
  *
  * @example
  * import { network, addLayer, randomize, descend, mse, sigmoid } from '@purenn/network'

@@ -95,6 +95,15 @@ describe('the fused path for small networks', () => {
     const X = M.fromArray([-0, 0.5])
     const T = M.fromArray([0.25])
     expect(resultBits(smallGradients(net, N.mse, X, T))).toEqual(resultBits(denseGradients(net, N.mse, X, T)))
+    // a saturated sigmoid (y rounds to 1) with target 2: dz = (1 − 2)·1·(1 − 1) = −0, and the bias
+    // gradient is the sum 0 + (−0) = +0 on both paths
+    const saturated = N.addLayer({ nodes: 1, activation: N.sigmoid })(N.network(1))
+    const big: Network = { ...saturated, layers: [{ ...saturated.layers[0]!, weights: M.fromArray([40]), bias: M.fromArray([0]) }] }
+    const one = M.fromArray([1])
+    const two = M.fromArray([2])
+    const r = smallGradients(big, N.mse, one, two)
+    expect(Object.is(r.gradients[0]!.bias.data[0], 0)).toBe(true)
+    expect(resultBits(r)).toEqual(resultBits(denseGradients(big, N.mse, one, two)))
   })
 
   it('gives the predictions of the general path, bit for bit', () => {

@@ -101,7 +101,19 @@ describe('the fast paths for sgd', () => {
     const T = M.fromFunction(1, 2500, (_, j) => (X.data[j]! * X.data[2500 + j]! > 0 ? 1 : 0))
     const { fast, general, progress } = bothWays({ trainData: X, trainLabels: T, numEpochs: 3, batchSize: 100, seed: 4 }, cosineDecay({ init: 2, steps: 60 }), sigmoidNet([2, 4, 1], 6))
     expect(progress[0]!.map((p) => p.batch)).toEqual(Array.from({ length: 3 }, () => Array.from({ length: 25 }, (_, b) => b + 1)).flat())
+    expect(progress[0]).toEqual(progress[1]) // steps counted across the groups too
     expect(observed(fast)).toEqual(observed(general))
+  })
+
+  it('scores a validation set held whole after the last group only (several groups)', () => {
+    // 1,500 one-sample batches (two groups) and 300 validation samples, scored by descend with the last group
+    const X = M.uniform(2, 1500, -1, 1)(M.rng(8))[0]
+    const T = M.fromFunction(1, 1500, (_, j) => (X.data[j]! > X.data[1500 + j]! ? 1 : 0))
+    const V = M.uniform(2, 300, -1, 1)(M.rng(9))[0]
+    const VT = M.fromFunction(1, 300, (_, j) => (V.data[j]! > V.data[300 + j]! ? 1 : 0))
+    const { fast, general, progress } = bothWays({ trainData: X, trainLabels: T, validationData: V, validationLabels: VT, numEpochs: 2, seed: 6 }, 0.3, sigmoidNet([2, 3, 1], 3))
+    expect(progress[0]).toEqual(progress[1])
+    expect(observed(fast)).toEqual(observed(general)) // the reports' Error, losses and accuracy included
   })
 
   it('diverging in a later group of batches, stops where the general path does', () => {
@@ -110,9 +122,10 @@ describe('the fast paths for sgd', () => {
     const net = netOf([{ weights: [[0.5]], bias: [0] }])
     const xs = Array.from({ length: 3000 }, () => [1])
     const ts = Array.from({ length: 3000 }, () => [0])
-    const { fast, general } = bothWays({ trainData: xs, trainLabels: ts, numEpochs: 1 }, 1.135, net)
+    const { fast, general, progress } = bothWays({ trainData: xs, trainLabels: ts, numEpochs: 1 }, 1.135, net)
     const last = fast.at(-1)!
     expect(E.isLeft(last) && last.left._tag === 'Diverged' && last.left.step > 1024 && last.left.step < 2048).toBe(true)
+    expect(progress[0]).toEqual(progress[1])
     expect(observed(fast)).toEqual(observed(general))
   })
 

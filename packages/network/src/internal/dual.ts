@@ -4,6 +4,8 @@
  * `predict(net, input)`. The form is told by how many arguments come: `arity` is the number
  * the data-first form takes (the network first); a call with fewer is data-last and returns a
  * function of the network. Each exported function spells out both signatures in its type.
+ * (`trainIteration` keeps a body of its own: its data-last form checks the learning rate once,
+ * before any network comes.)
  */
 import type { Network } from '../types.js'
 
@@ -16,6 +18,7 @@ import type { Network } from '../types.js'
  * addBias(1)(net) === addBias(net, 1) // true
  */
 export const dual = <Signatures>(arity: number, body: (net: Network, ...args: never[]) => unknown): Signatures => {
+  if (body.length !== arity) throw new Error(`dual: the data-first form takes ${body.length} arguments, not ${arity}`) // a slip when the module loads, not a wrong form later
   const run = body as (...args: unknown[]) => unknown
   return ((...args: unknown[]) => (args.length >= arity ? run(...args) : (net: Network) => run(net, ...args))) as Signatures
 }

@@ -26,7 +26,7 @@ import { CHUNK, chunksOf, foldScores, measure, type Measures } from '../measure.
 import type { Config } from '../options.js'
 import { trainStep, type TrainState } from '../trainStep.js'
 import { aborted, type EpochState, type TrainError } from '../types.js'
-import { announce, batchCount, batchesOf, checkStep, closeEpoch, finished, now, permuter, shuffle, type Position } from '../internal/epoch.js'
+import { announce, batchCount, batchesOf, checkStep, closeEpoch, finished, groupSize, now, permuter, shuffle, type Position } from '../internal/epoch.js'
 import { turns, type Turns } from './pause.js'
 import { pool, type Pool, type WorkerPort } from './pool.js'
 import { gatherSamples } from './protocol.js'
@@ -154,6 +154,8 @@ export const unfoldAsync = <S>(
       while (!finished(cfg, at)) {
         const epoch = shuffle(permute, at)
         const batches = batchCount(cfg)
+        const group = groupSize(cfg)
+        let gathered: Batch[] = [] // batches `from … from + group − 1` of the epoch, gathered a group at a time as the synchronous loop does
         let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
         let sum = 0 // Σ over batches of (batch loss · batch size)
         const sharded = workers === undefined ? undefined : shardedSteps(cfg, apply, workers, stop, clock, epoch.order, batches)
@@ -167,7 +169,8 @@ export const unfoldAsync = <S>(
           let size: number
           let finite: true | undefined // every parameter of next's network already checked finite (a fused step)
           if (sharded === undefined) {
-            const batch = batchesOf(cfg, epoch, b, b + 1)[0]! // gathered when its step comes (with workers, each thread gathers its own shard)
+            if (b % group === 0) gathered = batchesOf(cfg, epoch, b, Math.min(batches, b + group)) // (with workers, each thread gathers its own shard)
+            const batch = gathered[b % group]!
             size = batch.inputs.cols
             next = step(st, batch)
           } else {
