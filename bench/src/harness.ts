@@ -6,6 +6,7 @@
 import { cpus } from 'node:os'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
 
 /** The median of a non-empty list of numbers. */
 export const median = (xs: ReadonlyArray<number>): number => {
@@ -84,4 +85,19 @@ export const versionOf = (name: string): string => {
 export const machine = (): string => {
   const cpu = cpus()
   return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`
+}
+
+/**
+ * Runs a benchmark module's `run` when that module is the script Node was started with
+ * (`node bench/dist/products.js [--quick]`), printing its table, or its error with exit code 1.
+ */
+export const runAsScript = (moduleUrl: string, run: (options: { quick: boolean }) => Promise<string>): void => {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(process.argv[1]).href) return
+  run({ quick: process.argv.includes('--quick') }).then(
+    (table) => console.log(table),
+    (error: unknown) => {
+      console.error(error)
+      process.exitCode = 1
+    }
+  )
 }

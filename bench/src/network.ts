@@ -18,13 +18,12 @@
  *
  * Run: `npx tsc -b bench && node bench/dist/network.js` (add `--quick` for a short run).
  */
-import { pathToFileURL } from 'node:url'
 import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import type { Network } from '@purenn/network'
 import { MultiLayerPerceptron, tutorialSigmoid } from './baselines/tutorial-mlp.js'
 import { seededSource } from './baselines/tutorial-matrix.js'
-import { calibrate, median } from './harness.js'
+import { calibrate, median, runAsScript } from './harness.js'
 
 /** Keeps results alive so that no engine can drop the work. */
 let sink = 0
@@ -209,12 +208,4 @@ export async function run(options: { quick: boolean }): Promise<string> {
   return lines.join('\n')
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run({ quick: process.argv.includes('--quick') }).then(
-    (table) => console.log(table),
-    (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    }
-  )
-}
+runAsScript(import.meta.url, run)

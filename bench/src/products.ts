@@ -18,9 +18,8 @@
  *
  * Run: `npx tsc -b bench && node bench/dist/products.js` (add `--quick` for a short run).
  */
-import { pathToFileURL } from 'node:url'
 import * as M from '@purenn/matrix'
-import { calibrate, median } from './harness.js'
+import { calibrate, median, runAsScript } from './harness.js'
 import { Matrix as TutorialMatrix, seededSource } from './baselines/tutorial-matrix.js'
 
 // Typed-array reads use `!`: every index is in bounds by construction (loops run over the shapes).
@@ -214,12 +213,4 @@ export async function run(options: { quick: boolean }): Promise<string> {
   return lines.join('\n')
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run({ quick: process.argv.includes('--quick') }).then(
-    (table) => console.log(table),
-    (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    }
-  )
-}
+runAsScript(import.meta.url, run)

@@ -20,7 +20,6 @@
  *
  * Run: `npx tsc -b bench && node bench/dist/workers.js` (add `--quick` for a short run).
  */
-import { pathToFileURL } from 'node:url'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
@@ -29,7 +28,7 @@ import * as N from '@purenn/network'
 import { trainAsync } from '@purenn/training/node'
 import { loadMnist } from '@purenn/examples/shared/mnist'
 import { oneHot } from './data.js'
-import { median } from './harness.js'
+import { median, runAsScript } from './harness.js'
 
 /** One run's figures: each epoch's milliseconds (from its report) and the final accuracy. */
 interface Run {
@@ -152,12 +151,4 @@ export async function run(options: { quick: boolean }): Promise<string> {
 }
 
 if (!isMainThread) parentPort!.postMessage(gradientMs((workerData as { reps: number }).reps)) // a thread of `capacity`
-else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  run({ quick: process.argv.includes('--quick') }).then(
-    (table) => console.log(table),
-    (error: unknown) => {
-      console.error(error)
-      process.exitCode = 1
-    }
-  )
-}
+else runAsScript(import.meta.url, run)

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import { bitsOf, makeNetwork } from './reference.js'
+import { dual } from '../src/internal/dual.js'
 
 const net = makeNetwork(2, [[3, N.tanh], [2, N.softmax]], 7)
 const [X] = M.uniform(2, 5, -1, 1)(M.rng(1))
@@ -28,5 +29,9 @@ describe('data-first and data-last forms', () => {
   it('check their arguments in either form, naming the function', () => {
     expect(() => N.predict(net, [1])).toThrow('predict: input has 1 value, the network expects 2')
     expect(() => N.predict([1])(net)).toThrow('predict: input has 1 value, the network expects 2')
+  })
+
+  it('refuses an arity that is not the data-first form’s', () => {
+    expect(() => dual(3, (net: N.Network, b: number) => net.inputSize + b)).toThrow('dual: the data-first form takes 2 arguments, not 3')
   })
 })

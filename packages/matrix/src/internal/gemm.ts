@@ -58,11 +58,8 @@ const B_OFFSET = MC * KC
 /** The packing buffer: a block of `A`, then a block of `B` (32768 doubles, 256 KiB). */
 const W = new Float64Array(MC * KC + KC * NC)
 
-/**
- * `C = A·B` for `A` of `m x k` and `B` of `k x n`, given by their buffers and strides; returns
- * the fresh `m x n` row-major `C`.
- */
-export const gemm = (
+/** The signature the kernels share: `C = A·B` through strides, returning a fresh `m x n` buffer. */
+export type StridedGemm = (
   m: number,
   n: number,
   k: number,
@@ -72,7 +69,13 @@ export const gemm = (
   b: Float64Array,
   brs: number,
   bcs: number
-): Float64Array => {
+) => Float64Array
+
+/**
+ * `C = A·B` for `A` of `m x k` and `B` of `k x n`, given by their buffers and strides; returns
+ * the fresh `m x n` row-major `C`.
+ */
+export const gemm: StridedGemm = (m, n, k, a, ars, acs, b, brs, bcs) => {
   const c = new Float64Array(m * n)
   if (m === 0 || n === 0 || k === 0) return c
   if (m * n * k <= SMALL || m < MR || n < NR) {

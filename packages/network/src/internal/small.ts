@@ -30,6 +30,7 @@
 import type { Matrix } from '@purenn/matrix'
 import { activateInto, activationBackwardInto, backwardAt, elementwiseCode, forwardAt } from '../Activation.js'
 import { builtinOutputDelta, builtinOutputLoss, gradientAt, isBuiltinLoss, lossTerm, meanLoss, unfusedTerm, type Loss, type Term } from '../Loss.js'
+import type { Scores } from '../metrics.js'
 import { correctIn } from './classes.js'
 import type { Gradients, Layer, LayerGradients, Network } from '../types.js'
 import { buf, matrix } from './buffer.js'
@@ -452,7 +453,7 @@ export const smallPredict = (net: Network, inputs: Matrix): Matrix => {
  * count classified right, read off the outputs in the scratch buffer: the same numbers as
  * from `predictBatch`'s outputs, without building them. The caller has checked the shapes.
  */
-export const smallScores = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): SmallScores => {
+export const smallScores = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): Scores => {
   const plan = planOf(net, undefined)
   const s = acquire(plan.P + workSize(plan, inputs.cols))
   try {
@@ -475,7 +476,7 @@ const scoresAt = (
   work: number,
   inputs: Matrix,
   targets: Matrix
-): SmallScores => {
+): Scores => {
   const yL = forward(plan, s, theta, inputs, work)
   const rows = targets.rows
   const cols = targets.cols
@@ -495,14 +496,6 @@ const networkFrom = (net: Network, s: Float64Array, theta: number): Network => {
     p += rows * (cols + 1)
   }
   return { inputSize: net.inputSize, layers }
-}
-
-/** What `scores` measures on a batch (the shape of `Scores`). */
-export interface SmallScores {
-  readonly count: number
-  readonly error: number
-  readonly loss: number
-  readonly correct: number
 }
 
 /** Why a descent stopped, as `descend` reports it. */
@@ -528,8 +521,8 @@ export const smallDescent = (
   onStep: ((step: number, loss: number) => void) | undefined,
   losses: number[],
   scoreOn: ReadonlyArray<{ readonly inputs: Matrix; readonly targets: Matrix }> | undefined,
-  scoreLarge: (net: Network, inputs: Matrix, targets: Matrix) => SmallScores
-): { network: Network; stopped: SmallStop | undefined; scores: SmallScores[] | undefined } => {
+  scoreLarge: (net: Network, inputs: Matrix, targets: Matrix) => Scores
+): { network: Network; stopped: SmallStop | undefined; scores: Scores[] | undefined } => {
   const layers = net.layers
   const plan = planOf(net, loss)
   const P = plan.P
@@ -568,7 +561,7 @@ export const smallDescent = (
     const network = losses.length === 0 ? net : networkFrom(net, s, theta)
     if (scoreOn === undefined) return { network, stopped: undefined, scores: undefined }
     // the trained parameters are still at θ: score each small batch on them, any other by the general pass
-    const scores: SmallScores[] = []
+    const scores: Scores[] = []
     for (let b = 0; b < scoreOn.length; b++) {
       const { inputs, targets } = scoreOn[b]!
       scores.push(isSmall(net, inputs.cols) ? scoresAt(plan, loss, s, theta, 3 * P, inputs, targets) : scoreLarge(network, inputs, targets))

@@ -14,20 +14,10 @@
  * `[workspace (packed blocks) | A | B | C]`, where A and B are the stored operands (the part
  * of each the product reads) and C the `m x n` result.
  */
+import type { StridedGemm } from '../gemm.js'
 import type { Instantiate, KernelExports } from './load.js'
 
-/** The signature the kernels share: `C = A·B` through strides, returning a fresh `m x n` buffer. */
-export type StridedGemm = (
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  ars: number,
-  acs: number,
-  b: Float64Array,
-  brs: number,
-  bcs: number
-) => Float64Array
+export type { StridedGemm }
 
 /** How much memory the kernel keeps, and how much it may use. */
 export interface Limits {
