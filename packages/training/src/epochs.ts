@@ -132,7 +132,7 @@ const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () 
   let trained: E.Either<Diverged, Trained<S>>
   if (count === undefined) trained = stepThrough(cfg, step, epoch, at)
   else {
-    // a measured set held whole (one chunk, cut once a run) is scored by the descent itself, on buffers it already holds
+    // a measured set held whole (cut into chunks once a run, see chunksOf) is scored by the descent itself, on buffers it already holds
     const sgd = descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch, at as Position<unknown>, Array.isArray(chunks) ? (chunks as Batch[]) : undefined)
     if (E.isRight(sgd)) scored = sgd.right.scores
     trained = sgd as unknown as E.Either<Diverged, Trained<S>>

@@ -106,7 +106,7 @@ describe('the fast paths for sgd', () => {
   })
 
   it('scores a validation set held whole after the last group only (several groups)', () => {
-    // 1,500 one-sample batches (two groups) and 300 validation samples, scored by descend with the last group
+    // 1,500 one-sample batches (two groups) and 300 validation samples (two chunks, held for the run), scored by descend with the last group
     const X = M.uniform(2, 1500, -1, 1)(M.rng(8))[0]
     const T = M.fromFunction(1, 1500, (_, j) => (X.data[j]! > X.data[1500 + j]! ? 1 : 0))
     const V = M.uniform(2, 300, -1, 1)(M.rng(9))[0]
