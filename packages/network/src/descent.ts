@@ -71,6 +71,26 @@ export interface DescentOptions {
    * early. Checked as `batches` is.
    */
   readonly scoreOn?: ReadonlyArray<DescentBatch>
+  /**
+   * Also keep the network after every `checkpointEvery` steps (a positive integer), with its
+   * scores on `scoreOn` when given: a training loop that runs several short epochs in one call
+   * reads each epoch's network and measures there (see `DescentCheckpoint`).
+   */
+  readonly checkpointEvery?: number
+}
+
+/**
+ * The network after the first `steps` steps of a descent, and with `scoreOn`, its scores on
+ * those batches (as the end of a descent gives them). Taken after every `checkpointEvery`
+ * steps; a descent that stops early keeps those it took before the stop.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface DescentCheckpoint {
+  readonly steps: number
+  readonly network: Network
+  readonly scores: ReadonlyArray<Scores> | undefined
 }
 
 /**
@@ -100,6 +120,8 @@ export interface Descent {
   readonly stopped: DescentStop | undefined
   /** With `scoreOn`, the scores of the returned network on each of its batches, unless the descent stopped early. */
   readonly scores?: ReadonlyArray<Scores>
+  /** With `checkpointEvery`, the checkpoints taken, in order (the last one's network is `network` when it falls on the last step). */
+  readonly checkpoints?: ReadonlyArray<DescentCheckpoint>
 }
 
 // -------------------------------------------------------------------------------------
@@ -118,6 +140,9 @@ const checkOptions = (net: Network, o: DescentOptions): void => {
     throw new RangeError(`descend: learningRate must be a positive finite number or a function of the step, got ${describeValue(lr)}`)
   if (o.onStep !== undefined && typeof o.onStep !== 'function')
     throw new TypeError(`descend: onStep must be a function, got ${describeValue(o.onStep)}`)
+  const every: unknown = o.checkpointEvery
+  if (every !== undefined && !(typeof every === 'number' && Number.isSafeInteger(every) && every > 0))
+    throw new RangeError(`descend: checkpointEvery must be a positive integer, got ${describeValue(every)}`)
   checkBatches(net, 'batches', o.batches)
   if (o.scoreOn !== undefined) checkBatches(net, 'scoreOn', o.scoreOn)
 }
@@ -173,16 +198,25 @@ const descendWith = (net: Network, o: DescentOptions): Descent => {
   const { loss, batches, learningRate, onStep, scoreOn } = o
   const rate = typeof learningRate === 'function' ? learningRate : undefined
   const eta = typeof learningRate === 'number' ? learningRate : 0
+  const every = o.checkpointEvery ?? 0
   const losses: number[] = []
-  let small = smallGradientsApply(net, loss, 0) // a built-in loss, and layers within the fused path's limits
-  for (let b = 0; small && b < batches.length; b++) small = smallGradientsApply(net, loss, batches[b]!.inputs.cols)
-  if (small) {
-    const r = smallDescent(net, loss, batches, rate, eta, onStep, losses, scoreOn, (trained, x, t) => scores(trained, loss, x, t))
-    return r.scores === undefined ? { network: r.network, losses, stopped: r.stopped } : { network: r.network, losses, stopped: r.stopped, scores: r.scores }
-  }
-  const { network, stopped } = denseDescent(net, loss, batches, rate, eta, onStep, losses)
-  if (scoreOn === undefined || stopped !== undefined) return { network, losses, stopped }
-  return { network, losses, stopped, scores: scoreOn.map((b) => scores(network, loss, b.inputs, b.targets)) }
+  const checkpoints: DescentCheckpoint[] = []
+  let widest = 0 // the widest batch: the fused path's limits grow with the batch
+  for (let b = 0; b < batches.length; b++) widest = Math.max(widest, batches[b]!.inputs.cols)
+  const run = smallGradientsApply(net, loss, widest) // a built-in loss, and layers within the fused path's limits
+    ? smallDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, scoreLarge: (trained, x, t) => scores(trained, loss, x, t), every, checkpoints })
+    : denseDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, every, checkpoints })
+  const out: { -readonly [K in keyof Descent]: Descent[K] } = { network: run.network, losses, stopped: run.stopped }
+  if (run.scores !== undefined) out.scores = run.scores
+  if (every > 0) out.checkpoints = checkpoints
+  return out
+}
+
+/** What a descent keeps besides its steps: `scoreOn` and the checkpoints (every `every` steps, 0 for none). */
+interface Keeping {
+  readonly scoreOn: ReadonlyArray<DescentBatch> | undefined
+  readonly every: number
+  readonly checkpoints: DescentCheckpoint[]
 }
 
 /**
@@ -197,8 +231,9 @@ const denseDescent = (
   rate: ((step: number) => number) | undefined,
   eta: number,
   onStep: ((step: number, loss: number) => void) | undefined,
-  losses: number[]
-): { network: Network; stopped: DescentStop | undefined } => {
+  losses: number[],
+  keep: Keeping
+): { network: Network; stopped: DescentStop | undefined; scores: ReadonlyArray<Scores> | undefined } => {
   const layers = net.layers
   const L = layers.length
   // θₛ is read from (ws, bs): the network's own buffers at first, then ours. θₛ₊₁ is written
@@ -230,7 +265,8 @@ const denseDescent = (
     if (!Number.isFinite(value) || nonFinite !== 0)
       return {
         network: losses.length === 0 ? net : networkOver(net, ws, bs), // θₛ, the last finite network
-        stopped: { step: s, reason: Number.isFinite(value) ? 'parameters' : 'loss', loss: value }
+        stopped: { step: s, reason: Number.isFinite(value) ? 'parameters' : 'loss', loss: value },
+        scores: undefined
       }
     losses.push(value)
     // θₛ₊₁ becomes the current set; the next step writes into the set θₛ was not read from
@@ -241,10 +277,21 @@ const denseDescent = (
     nws = s === 0 ? spareW : oldW // θ₀ is the caller's: never written
     nbs = s === 0 ? spareB : oldB
     if (onStep !== undefined) onStep(s, value)
+    if (keep.every > 0 && (s + 1) % keep.every === 0) {
+      const copy = networkOver(net, ws.map((w) => w.slice()), bs.map((b) => b.slice())) // θₛ₊₁, in buffers the next steps do not write
+      keep.checkpoints.push({ steps: s + 1, network: copy, scores: scoresOn(copy, loss, keep.scoreOn) })
+    }
   }
+  const last = keep.checkpoints[keep.checkpoints.length - 1]
+  if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored
   // the caller's network itself if no step was taken, else a set of ours that nothing writes again
-  return { network: losses.length === 0 ? net : networkOver(net, ws, bs), stopped: undefined }
+  const network = losses.length === 0 ? net : networkOver(net, ws, bs)
+  return { network, stopped: undefined, scores: scoresOn(network, loss, keep.scoreOn) }
 }
+
+/** The scores of the network on each batch, or undefined with no batches to score on. */
+const scoresOn = (net: Network, loss: Loss, on: ReadonlyArray<DescentBatch> | undefined): ReadonlyArray<Scores> | undefined =>
+  on === undefined ? undefined : on.map((b) => scores(net, loss, b.inputs, b.targets))
 
 /**
  * Runs gradient descent over a sequence of batches (see the module comment): from `net`, one
@@ -253,7 +300,8 @@ const denseDescent = (
  * finite numbers, where it stopped; the network is then the last finite one. Gives the same
  * bits as folding `gradients` and θ + (−η)·g over the batches, with far less allocation.
  * With `scoreOn`, also the `scores` of the trained network on those batches (what an epoch's
- * report needs, in the same call). Data-last, `descend(options)(net)`, or data-first,
+ * report needs, in the same call); with `checkpointEvery`, the network (and those scores) after
+ * every so many steps, as `checkpoints`. Data-last, `descend(options)(net)`, or data-first,
  * `descend(net, options)`. Refuses batches (and `scoreOn` batches) of the wrong sizes, naming
  * the batch, and a learning rate that is not a positive number or a function.
  *

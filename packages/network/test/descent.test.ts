@@ -193,6 +193,49 @@ describe('descend', () => {
     )
   })
 
+  it('keeps a checkpoint every checkpointEvery steps: the network of descending that far, scored as scores does', () => {
+    const scoreBits = (xs: ReadonlyArray<N.Scores>): unknown => xs.map((x) => [x.count, ...lossBits([x.error, x.loss]), x.correct])
+    const check = (net: Network, loss: Loss, batches: ReadonlyArray<DescentBatch>, learningRate: number | ((s: number) => number), every: number, scoreOn?: DescentBatch[]) => {
+      const d = N.descend(net, { loss, batches, learningRate, scoreOn, checkpointEvery: every })
+      const taken = d.losses.length
+      expect(d.checkpoints!.map((c) => c.steps)).toEqual(Array.from({ length: Math.floor(taken / every) }, (_, k) => (k + 1) * every))
+      for (const c of d.checkpoints!) {
+        const upTo = N.descend(net, { loss, batches: batches.slice(0, c.steps), learningRate })
+        expect(bitsOf(c.network)).toEqual(bitsOf(upTo.network))
+        if (scoreOn === undefined) expect(c.scores).toBeUndefined()
+        else expect(scoreBits(c.scores!)).toEqual(scoreBits(scoreOn.map((b) => N.scores(upTo.network, loss, b.inputs, b.targets))))
+      }
+      const plain = N.descend(net, { loss, batches, learningRate, scoreOn })
+      expect(bitsOf(d.network)).toEqual(bitsOf(plain.network)) // checkpoints change nothing else
+      expect(lossBits(d.losses)).toEqual(lossBits(plain.losses))
+      expect(d.stopped).toEqual(plain.stopped)
+      if (plain.scores !== undefined) expect(scoreBits(d.scores!)).toEqual(scoreBits(plain.scores))
+      else expect(d.scores).toBeUndefined()
+    }
+    fc.assert(
+      fc.property(arbRun, fc.integer({ min: 1, max: 4 }), fc.boolean(), ({ net, loss, batches, learningRate }, every, scored) => {
+        const scoreOn = scored ? [{ inputs: M.uniform(net.inputSize, 3, -1, 1)(M.rng(3))[0], targets: M.uniform(N.outputSize(net), 3, -1, 1)(M.rng(4))[0] }] : undefined
+        check(net, loss, batches, learningRate, every, scoreOn)
+      }),
+      { numRuns: 100 }
+    )
+    // the dense path (a network too large for the fused one)
+    const big = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)
+    const batch = { inputs: M.uniform(40, 5, -1, 1)(M.rng(1))[0], targets: M.fromFunction(3, 5, (r, c) => (r === c % 3 ? 1 : 0)) }
+    check(big, N.crossEntropy, [batch, batch, batch, batch, batch], 0.2, 2, [batch])
+    // a descent that stops keeps the checkpoints before the stop, and scores nothing at the end
+    const one = makeNetwork(1, [[1, N.linear]], 0)
+    const bad = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
+    const good = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
+    const stopped = N.descend(one, { loss: N.mse, batches: [good, good, good, bad, good], learningRate: 0.1, scoreOn: [good], checkpointEvery: 2 })
+    expect(stopped.stopped?.step).toBe(3)
+    expect(stopped.checkpoints!.map((c) => c.steps)).toEqual([2])
+    expect(stopped.scores).toBeUndefined()
+    check(one, N.mse, [good, good, good, bad, good], 0.1, 2)
+    for (const every of [0, 1.5, -1, Number.NaN, '2'])
+      expect(() => N.descend(one, { loss: N.mse, batches: [good], learningRate: 0.1, checkpointEvery: every as number })).toThrow('descend: checkpointEvery must be a positive integer, got')
+  })
+
   it('refuses what it cannot use, naming it', () => {
     const net = makeNetwork(2, [[1, N.sigmoid]], 0)
     const batch = { inputs: M.zeros(2, 3), targets: M.zeros(1, 3) }

@@ -505,12 +505,21 @@ export interface SmallStop {
   readonly loss: number
 }
 
+/** What a small descent keeps besides its steps (see `DescentOptions`): `scoreOn`, how to score a batch too wide for the fused pass, and the checkpoints (every `every` steps, 0 for none). */
+export interface SmallKeeping {
+  readonly scoreOn: ReadonlyArray<{ readonly inputs: Matrix; readonly targets: Matrix }> | undefined
+  readonly scoreLarge: (net: Network, inputs: Matrix, targets: Matrix) => Scores
+  readonly every: number
+  readonly checkpoints: Array<{ readonly steps: number; readonly network: Network; readonly scores: ReadonlyArray<Scores> | undefined }>
+}
+
 /**
  * `descend` on a small network, every batch small (see `isSmall`), with a built-in loss: the
  * same steps as the general loop in `descent.ts`, bit for bit, with the parameters in the
  * scratch buffer. Two sets take turns (θₛ read from one, θₛ₊₁ written into the other), so that
  * a step that would leave the finite numbers is simply not taken. The scratch stays in use
- * for the whole call: a callback that runs a network gets scratch of its own.
+ * for the whole call: a callback that runs a network gets scratch of its own. A checkpoint
+ * copies θ out into a network and scores it on the buffers at hand.
  */
 export const smallDescent = (
   net: Network,
@@ -520,19 +529,29 @@ export const smallDescent = (
   eta: number,
   onStep: ((step: number, loss: number) => void) | undefined,
   losses: number[],
-  scoreOn: ReadonlyArray<{ readonly inputs: Matrix; readonly targets: Matrix }> | undefined,
-  scoreLarge: (net: Network, inputs: Matrix, targets: Matrix) => Scores
-): { network: Network; stopped: SmallStop | undefined; scores: Scores[] | undefined } => {
+  keep: SmallKeeping
+): { network: Network; stopped: SmallStop | undefined; scores: ReadonlyArray<Scores> | undefined } => {
   const layers = net.layers
   const plan = planOf(net, loss)
   const P = plan.P
+  const { scoreOn, every, checkpoints } = keep
   let widest = 0
   for (let b = 0; b < batches.length; b++) widest = Math.max(widest, batches[b]!.inputs.cols)
   if (scoreOn !== undefined)
     for (let b = 0; b < scoreOn.length; b++) if (isSmall(net, scoreOn[b]!.inputs.cols)) widest = Math.max(widest, scoreOn[b]!.inputs.cols)
   const s = acquire(3 * P + workSize(plan, widest))
+  let theta = 0 // θₛ
+  /** The scores on `scoreOn` of the parameters at θ (whose network is `trained`): each small batch on the buffers at hand, any other by the general pass. */
+  const scoresNow = (trained: Network): Scores[] | undefined => {
+    if (scoreOn === undefined) return undefined
+    const out: Scores[] = []
+    for (let b = 0; b < scoreOn.length; b++) {
+      const { inputs, targets } = scoreOn[b]!
+      out.push(isSmall(net, inputs.cols) ? scoresAt(plan, loss, s, theta, 3 * P, inputs, targets) : keep.scoreLarge(trained, inputs, targets))
+    }
+    return out
+  }
   try {
-    let theta = 0 // θₛ
     let next = P // θₛ₊₁
     const grad = 2 * P
     gatherParams(layers, s, theta)
@@ -557,16 +576,15 @@ export const smallDescent = (
       theta = next
       next = taken
       if (onStep !== undefined) onStep(b, value)
+      if (every > 0 && (b + 1) % every === 0) {
+        const network = networkFrom(net, s, theta)
+        checkpoints.push({ steps: b + 1, network, scores: scoresNow(network) })
+      }
     }
+    const last = checkpoints[checkpoints.length - 1]
+    if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored
     const network = losses.length === 0 ? net : networkFrom(net, s, theta)
-    if (scoreOn === undefined) return { network, stopped: undefined, scores: undefined }
-    // the trained parameters are still at θ: score each small batch on them, any other by the general pass
-    const scores: Scores[] = []
-    for (let b = 0; b < scoreOn.length; b++) {
-      const { inputs, targets } = scoreOn[b]!
-      scores.push(isSmall(net, inputs.cols) ? scoresAt(plan, loss, s, theta, 3 * P, inputs, targets) : scoreLarge(network, inputs, targets))
-    }
-    return { network, stopped: undefined, scores }
+    return { network, stopped: undefined, scores: scoresNow(network) } // the trained parameters are still at θ
   } finally {
     release(s)
   }
