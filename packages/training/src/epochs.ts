@@ -4,8 +4,10 @@
  * training set with the generator, reduces `trainStep` over its batches, measures the
  * result, and gives the next state. With plain SGD (the optimizer a `learningRate` builds),
  * the batches go through `descend` of `@purenn/network` instead, which takes the same steps
- * with the same bits without building a network per step (see `descendThrough`). The sequence ends after `numEpochs`, when early stopping
- * runs out of patience, when `onEpoch` returns `'stop'`, or with a `Left` when the run diverges.
+ * with the same bits without building a network per step (see `descendThrough`); on a tiny
+ * training set, several epochs go through one descent (see `descendEpochs`). The sequence
+ * ends after `numEpochs`, when early stopping runs out of patience, when `onEpoch` returns
+ * `'stop'`, or with a `Left` when the run diverges.
  *
  * Nothing happens until the sequence is iterated, and iterating it again replays the same
  * run, bit for bit (callbacks and verbose lines included).
@@ -28,8 +30,10 @@ import {
   batchesOf,
   checkStep,
   closeEpoch,
+  epochsPerGroup,
   finished,
   groupSize,
+  now,
   NOT_FINITE,
   permuter,
   shuffle,
@@ -121,6 +125,77 @@ const sgdCount = (cfg: Config, opt: unknown): number | undefined => {
 }
 
 /**
+ * How many epochs from `at` run in one descent (`descendEpochs`): more than one only for plain
+ * SGD on a training set of at most half a group of samples (`epochsPerGroup`, such as the
+ * tutorial's four XOR samples), measured on a set held whole (cut once a run), with no
+ * `onBatch` (whose calls would then come before the reports of earlier epochs); and never past
+ * `numEpochs`. Otherwise 1: the epoch runs alone.
+ */
+const epochsAtOnce = (cfg: Config, at: Position<unknown>, chunks: Iterable<Batch>): number => {
+  if (cfg.onBatch !== undefined || !Array.isArray(chunks) || sgdCount(cfg, at.optimizerState) === undefined) return 1
+  return Math.max(1, Math.min(epochsPerGroup(cfg), cfg.numEpochs - at.epoch))
+}
+
+/**
+ * `n` epochs of plain SGD from `at` in one call of `descend`: each epoch shuffled from the
+ * generator the one before left (as `runEpoch` shuffles), their batches in one sequence, the
+ * network and its scores on the measured set taken after each epoch's last step (a
+ * checkpoint). An epoch of four steps costs about as much as setting up a descent, a network
+ * and a measure, so this is what keeps a run on a tiny data set from paying that every epoch.
+ *
+ * The states are those `runEpoch` gives epoch after epoch, bit for bit: the same permutations,
+ * the same steps with η read from the schedule at the same counts, the same checks, the
+ * network measured by the same passes (`scoreOn`, as `descendThrough` scores its last group).
+ * Only the reports' `ms` differ in kind: the epochs share the group's time equally. A
+ * divergence ends the list with its `Left`, as `runEpoch` would give it in its epoch.
+ */
+const descendEpochs = (
+  cfg: Config,
+  rate: SgdRate,
+  count: number,
+  permute: Permute,
+  scoreOn: ReadonlyArray<Batch>,
+  at: Position<unknown>,
+  n: number
+): Array<E.Either<Diverged, EpochState<readonly [ScheduleState]>>> => {
+  const started = now()
+  const per = batchCount(cfg)
+  const shuffled: Shuffled[] = []
+  const batches: Batch[] = []
+  let before: { readonly epoch: number; readonly rng: M.Rng } = at
+  for (let e = 0; e < n; e++) {
+    const epoch = shuffle(permute, before) // Fisher–Yates from the generator the epoch before left
+    const bs = batchesOf(cfg, epoch, 0, per)
+    for (let b = 0; b < bs.length; b++) batches.push(bs[b]!)
+    shuffled.push(epoch)
+    before = epoch
+  }
+  const r = descend(at.network, {
+    loss: cfg.loss,
+    batches,
+    learningRate: rate.constant ?? ((b) => rate.schedule(count + b)), // scaleByLearningRate reads η at its count, one more each step
+    scoreOn,
+    checkpointEvery: per
+  })
+  const checkpoints = r.checkpoints!
+  const ms = (now() - started) / (r.stopped === undefined ? n : checkpoints.length + 1) // each epoch run, an equal share
+  const out: Array<E.Either<Diverged, EpochState<readonly [ScheduleState]>>> = []
+  let prev = at as Position<readonly [ScheduleState]>
+  for (let e = 0; e < checkpoints.length; e++) {
+    const { steps, network, scores } = checkpoints[e]!
+    let sum = 0 // Σ over the epoch's batches of (batch loss · batch size), in order
+    for (let b = steps - per; b < steps; b++) sum += r.losses[b]! * batches[b]!.inputs.cols
+    const state = closeEpoch(cfg, foldScores(scores!, cfg.classes), prev, shuffled[e]!, { network, opt: [{ count: count + steps }], step: at.step + steps, sum }, ms)
+    out.push(E.right(state))
+    prev = state
+  }
+  const stop = r.stopped
+  if (stop !== undefined)
+    out.push(E.left(diverged(shuffled[checkpoints.length]!.epoch, at.step + stop.step, r.network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE)))
+  return out
+}
+
+/**
  * Runs one epoch from `at` (the pieces of `internal/epoch.ts`, which `epochsAsync` runs its
  * epochs with too): a `Left` if it diverges, else the epoch's state.
  */
@@ -156,16 +231,24 @@ export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<Tr
     *[Symbol.iterator]() {
       let at = start
       while (!finished(cfg, at)) {
-        const result = runEpoch(cfg, step, permute, measured, at)
-        if (E.isLeft(result)) {
+        const chunks = measured()
+        const n = epochsAtOnce(cfg, at, chunks)
+        const results =
+          n > 1
+            ? (descendEpochs(cfg, sgdRate(cfg.optimizer)!, sgdCount(cfg, at.optimizerState)!, permute, chunks as Batch[], at, n) as unknown as Array<E.Either<Diverged, EpochState<S>>>)
+            : [runEpoch(cfg, step, permute, measured, at)]
+        for (const result of results) {
+          if (E.isLeft(result)) {
+            yield result
+            return
+          }
+          const state = result.right
+          const stop = announce(cfg, state) // the verbose line, then onEpoch
           yield result
-          return
+          if (stop) return
+          at = state
+          if (finished(cfg, at)) return // early stopping ran out of patience before the group's last epoch
         }
-        const state = result.right
-        const stop = announce(cfg, state) // the verbose line, then onEpoch
-        yield result
-        if (stop) return
-        at = state
       }
     }
   }

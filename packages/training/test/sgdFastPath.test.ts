@@ -175,3 +175,94 @@ describe('the fast paths for sgd', () => {
     expect(observed(resumed)).toEqual(observed(whole.slice(9)))
   })
 })
+
+// A training set of at most 512 samples, with plain SGD, no onBatch and a measured set held
+// whole, runs several epochs in one descent (`descendEpochs` in src/epochs.ts): up to
+// ⌊1024 / N⌋ epochs at once. Everything but the reports' `ms` must be what the general path
+// gives epoch by epoch, whatever ends the run inside a group.
+describe('several epochs of a tiny set in one descent', () => {
+  type Options = Omit<TrainOptions<unknown>, 'optimizer' | 'learningRate'>
+  const general = (rate: number | ((t: number) => number)) => chain(scaleByLearningRate(rate)) as GradientTransformation<unknown>
+
+  /** The same run with `sgd` (grouped epochs) and with the unrecognised chain (epoch by epoch), and the lines each logged. */
+  const groupedAndGeneral = (options: Options, rate: number | ((t: number) => number), net: Network) => {
+    const lines: string[][] = [[], []]
+    const grouped = [...right(epochs({ ...options, optimizer: sgd({ learningRate: rate }), logger: (l) => lines[0]!.push(l) })(net))]
+    const plain = [...right(epochs({ ...options, optimizer: general(rate), logger: (l) => lines[1]!.push(l) })(net))]
+    return { grouped, plain, lines }
+  }
+
+  it('gives the states and reports of running the epochs one by one (groups of 256, 256 and 88 epochs)', () => {
+    const { grouped, plain, lines } = groupedAndGeneral({ trainData: xorData, trainLabels: xorLabels, numEpochs: 600, seed: 1, verbose: 50 }, 0.5, sigmoidNet([2, 2, 1], 1))
+    expect(grouped).toHaveLength(600)
+    expect(observed(grouped)).toEqual(observed(plain))
+    expect(lines[0]).toEqual(lines[1])
+    const ms = grouped.map((item) => right(item as E.Either<{ message: string }, EpochState<unknown>>).report.ms)
+    expect(ms[1]).toBe(ms[0]) // epochs of one group share its time
+    expect(ms[255]).toBe(ms[0])
+  })
+
+  it('agrees with a schedule, batches of 2 with a partial one, and a validation set of its own', () => {
+    const options: Options = { trainData: data, trainLabels: labels, validationData: xorData, validationLabels: xorLabels, numEpochs: 450, batchSize: 2, seed: 5, verbose: 100, metrics: ['loss', 'accuracy'] }
+    const { grouped, plain, lines } = groupedAndGeneral(options, cosineDecay({ init: 0.9, steps: 1000 }), sigmoidNet([2, 3, 1], 7))
+    expect(observed(grouped)).toEqual(observed(plain))
+    expect(lines[0]).toEqual(lines[1])
+  })
+
+  it('stops where onEpoch says, in the middle of a group, calling it once an epoch up to there', () => {
+    for (const optimizer of [sgd({ learningRate: 0.5 }) as GradientTransformation<unknown>, general(0.5)]) {
+      const seen: number[] = []
+      const r = right(
+        train({ trainData: xorData, trainLabels: xorLabels, numEpochs: 1000, seed: 2, optimizer, onEpoch: (report) => (seen.push(report.epoch), report.epoch === 300 ? 'stop' : undefined) })(
+          sigmoidNet([2, 2, 1], 3)
+        )
+      )
+      expect(seen).toEqual(Array.from({ length: 300 }, (_, k) => k + 1))
+      expect(r.history).toHaveLength(300)
+    }
+    const net = sigmoidNet([2, 2, 1], 3)
+    const stopAt300 = (report: { epoch: number }) => (report.epoch === 300 ? ('stop' as const) : undefined)
+    const a = right(train({ trainData: xorData, trainLabels: xorLabels, numEpochs: 1000, seed: 2, optimizer: sgd({ learningRate: 0.5 }), onEpoch: stopAt300 })(net))
+    const b = right(train({ trainData: xorData, trainLabels: xorLabels, numEpochs: 1000, seed: 2, optimizer: general(0.5), onEpoch: stopAt300 })(net))
+    expect(paramsOf(a.network)).toEqual(paramsOf(b.network))
+    expect(a.history.map((h) => ({ ...h, ms: 0 }))).toEqual(b.history.map((h) => ({ ...h, ms: 0 })))
+  })
+
+  it('stops early in the middle of a group and restores the best epoch as the general path does', () => {
+    // a validation set the training set does not fit well: its loss stops improving after a while
+    const options: Options = {
+      trainData: data,
+      trainLabels: labels,
+      validationData: [[0.2, 0.9], [0.9, 0.1], [0.4, 0.4]],
+      validationLabels: [[0], [0], [1]],
+      numEpochs: 5000,
+      seed: 3,
+      earlyStopping: { patience: 40 }
+    }
+    const { grouped, plain } = groupedAndGeneral(options, 0.8, sigmoidNet([2, 3, 1], 9))
+    expect(grouped.length).toBeLessThan(5000) // patience ran out
+    expect(grouped.length % 204).not.toBe(0) // ⌊1024 / 5⌋ = 204 epochs a group: it ran out inside one
+    expect(observed(grouped)).toEqual(observed(plain))
+    const fast = right(train({ ...options, optimizer: sgd({ learningRate: 0.8 }) })(sigmoidNet([2, 3, 1], 9)))
+    const slow = right(train({ ...options, optimizer: general(0.8) })(sigmoidNet([2, 3, 1], 9)))
+    expect(paramsOf(fast.network)).toEqual(paramsOf(slow.network))
+  })
+
+  it('diverges in the middle of a group where the general path does, after yielding the epochs before', () => {
+    // a linear neuron on x = 1, t = 0 at rate 1.135: z is multiplied by −1.27 a step and the loss overflows after about 1,490 steps
+    const net = netOf([{ weights: [[0.5]], bias: [0] }])
+    const { grouped, plain } = groupedAndGeneral({ trainData: [[1], [1]], trainLabels: [[0], [0]], numEpochs: 2000 }, 1.135, net)
+    const last = grouped.at(-1)!
+    expect(E.isLeft(last) && last.left._tag === 'Diverged').toBe(true)
+    expect(grouped.length).toBeGreaterThan(512) // past the first group of 512 epochs
+    expect(observed(grouped)).toEqual(observed(plain))
+  })
+
+  it('computes nothing until iterated, and a consumer that stops early sees only what it took', () => {
+    const seen: number[] = []
+    const run = right(epochs({ trainData: xorData, trainLabels: xorLabels, numEpochs: 100, learningRate: 0.5, onEpoch: (r) => void seen.push(r.epoch) })(sigmoidNet([2, 2, 1], 4)))
+    expect(seen).toEqual([])
+    for (const item of run) if (right(item as E.Either<{ message: string }, EpochState<unknown>>).epoch === 3) break
+    expect(seen).toEqual([1, 2, 3])
+  })
+})

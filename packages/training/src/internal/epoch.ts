@@ -66,8 +66,8 @@ export type Permute = (r: Rng) => readonly [ReadonlyArray<number>, Rng]
 /** The shuffle of a run's training set. */
 export const permuter = (cfg: Config): Permute => M.permutation(cfg.train.size)
 
-/** Starts the epoch after `at`: its samples in the order of a permutation drawn from the run's generator. */
-export const shuffle = (permute: Permute, at: Position<unknown>): Shuffled => {
+/** Starts the epoch after `at` (a position, or the epoch before): its samples in the order of a permutation drawn from the run's generator. */
+export const shuffle = (permute: Permute, at: { readonly epoch: number; readonly rng: Rng }): Shuffled => {
   const started = now()
   const [order, rng] = permute(at.rng)
   return { epoch: at.epoch + 1, started, order, rng }
@@ -93,6 +93,9 @@ const GROUP_SAMPLES = 1024
 
 /** How many batches the synchronous loop gathers at a time: `GROUP_SAMPLES` samples' worth, at least one. */
 export const groupSize = (cfg: Config): number => Math.max(1, Math.floor(GROUP_SAMPLES / cfg.batchSize))
+
+/** How many whole epochs of the training set fit in `GROUP_SAMPLES` samples (0 for a set larger than that). */
+export const epochsPerGroup = (cfg: Config): number => Math.floor(GROUP_SAMPLES / cfg.train.size)
 
 /**
  * Checks a step from `before` to `after` (which carries the batch's loss): a `Diverged` with
@@ -120,10 +123,11 @@ export const checkStep = <S>(
 /**
  * Ends an epoch: from the measures of the trained network on the validation set (the training
  * set if there is none; see `measure`), writes the report and, with early stopping, keeps the
- * best epoch.
+ * best epoch. The report's `ms` is the time since the epoch started, unless `ms` is given (an
+ * epoch run together with others, which share their time).
  */
-export const closeEpoch = <S>(cfg: Config, m: Measures, at: Position<S>, epoch: Shuffled, st: Trained<S>): EpochState<S> => {
-  const report = reportOf(epoch.epoch, st.sum / cfg.train.size, m.error, cfg.validation !== undefined ? m.loss : undefined, m.accuracy, now() - epoch.started)
+export const closeEpoch = <S>(cfg: Config, m: Measures, at: Position<S>, epoch: Shuffled, st: Trained<S>, ms?: number): EpochState<S> => {
+  const report = reportOf(epoch.epoch, st.sum / cfg.train.size, m.error, cfg.validation !== undefined ? m.loss : undefined, m.accuracy, ms ?? now() - epoch.started)
   const es = cfg.earlyStopping
   const best = es === undefined ? undefined : improve(at.best, epoch.epoch, m.loss, st.network, es.minDelta) // m.loss: after the epoch, on the set measured
   const state: { -readonly [K in keyof EpochState<S>]: EpochState<S>[K] } = {
