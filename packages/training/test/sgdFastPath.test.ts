@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as M from '@purenn/matrix'
 import { crossEntropy, mse, relu, softmax, addLayer, network, randomize, type Network } from '@purenn/network'
 import {
+  adam,
   chain,
   cosineDecay,
   decodeCheckpoint,
@@ -25,6 +26,9 @@ import {
   type TrainOptions
 } from '@purenn/training'
 import { columns, netOf, paramsOf, right, sigmoidNet, xorData, xorLabels } from './helpers.js'
+import { epochsAtOnce, startOf } from '../src/epochs.js'
+import { chunksOf } from '../src/measure.js'
+import { decodeOptions } from '../src/options.js'
 
 /** What a run reports and hands back, every number compared bit for bit (`ms` left out). */
 const observed = (items: ReadonlyArray<E.Either<TrainError, EpochState<unknown>>>): unknown =>
@@ -264,5 +268,31 @@ describe('several epochs of a tiny set in one descent', () => {
     expect(seen).toEqual([])
     for (const item of run) if (right(item as E.Either<{ message: string }, EpochState<unknown>>).epoch === 3) break
     expect(seen).toEqual([1, 2, 3])
+  })
+})
+
+describe('how many epochs run in one descent', () => {
+  const cfgOf = (options: TrainOptions<unknown>, net: Network) => right(decodeOptions(options, net))
+  const at = (cfg: ReturnType<typeof cfgOf>, net: Network) => startOf(cfg, net)
+
+  it('as many as fit in 1,024 samples and 2¹⁶ parameters, never past numEpochs; one with onBatch or another optimizer', () => {
+    const xor = sigmoidNet([2, 2, 1], 1)
+    const options: TrainOptions<unknown> = { trainData: xorData, trainLabels: xorLabels, numEpochs: 10_000, learningRate: 0.1 }
+    const cfg = cfgOf(options, xor)
+    expect(epochsAtOnce(cfg, at(cfg, xor), chunksOf(cfg.train)())).toBe(256)
+    const near = cfgOf({ ...options, numEpochs: 100 }, xor)
+    expect(epochsAtOnce(near, at(near, xor), chunksOf(near.train)())).toBe(100)
+    const withBatches = cfgOf({ ...options, onBatch: () => undefined }, xor)
+    expect(epochsAtOnce(withBatches, at(withBatches, xor), chunksOf(withBatches.train)())).toBe(1)
+    const adamRun = cfgOf({ trainData: xorData, trainLabels: xorLabels, numEpochs: 10_000, optimizer: adam({ learningRate: 0.01 }) as GradientTransformation<unknown> }, xor)
+    expect(epochsAtOnce(adamRun, at(adamRun, xor), chunksOf(adamRun.train)())).toBe(1)
+    // a network of 10,401 parameters on four samples: 6 epochs' networks fit in 2¹⁶ numbers
+    const wide = sigmoidNet([2, 100, 100, 1], 2)
+    const wideCfg = cfgOf(options, wide)
+    expect(epochsAtOnce(wideCfg, at(wideCfg, wide), chunksOf(wideCfg.train)())).toBe(6)
+    // 600 samples: more than half a group
+    const many = Array.from({ length: 600 }, (_, k) => [k % 2, (k >> 1) % 2])
+    const manyCfg = cfgOf({ ...options, trainData: many, trainLabels: many.map(([a, b]) => [a! ^ b!]) }, xor)
+    expect(epochsAtOnce(manyCfg, at(manyCfg, xor), chunksOf(manyCfg.train)())).toBe(1)
   })
 })
