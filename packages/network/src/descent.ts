@@ -53,8 +53,8 @@ export interface DescentBatch {
 /**
  * What `descend` needs: the loss, the batches in the order of the steps, the learning rate
  * (a positive number, or a function of the step counted from 0 within the call) and,
- * optionally, `onStep(step, loss)`, called after each step taken, and `scoreOn`, batches to score
- * the trained network on.
+ * optionally, `onStep(step, loss)`, called after each step taken, `scoreOn`, batches to score
+ * the trained network on, and `checkpointEvery`, to keep the network every so many steps.
  *
  * @category model
  * @since 0.1.0
@@ -67,8 +67,9 @@ export interface DescentOptions {
   /**
    * Batches to score the trained network on (`scores` of each, in order), as a training loop
    * measures every epoch: on a small network, a batch of at most 128 samples is scored on the
-   * descent's own buffers, for the cost of one forward pass. Not scored when the descent stops
-   * early. Checked as `batches` is.
+   * descent's own buffers, for the cost of one forward pass. Not scored at the end when the
+   * descent stops early (checkpoints taken before the stop keep their scores). Checked as
+   * `batches` is.
    */
   readonly scoreOn?: ReadonlyArray<DescentBatch>
   /**
@@ -83,6 +84,15 @@ export interface DescentOptions {
  * The network after the first `steps` steps of a descent, and with `scoreOn`, its scores on
  * those batches (as the end of a descent gives them). Taken after every `checkpointEvery`
  * steps; a descent that stops early keeps those it took before the stop.
+ *
+ * @example
+ * import { network, addLayer, randomize, descend, mse, sigmoid } from '@purenn/network'
+ * import { fromArray, rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const xor = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]].map(([a, b, t]) => ({ inputs: fromArray([a, b]), targets: fromArray([t]) }))
+ * const { checkpoints } = descend({ loss: mse, batches: [...xor, ...xor], learningRate: 0.5, scoreOn: [xor[0]!], checkpointEvery: 4 })(net)
+ * checkpoints!.map((c) => c.steps) // [4, 8]: the network after each pass over the four samples, and its scores
  *
  * @category model
  * @since 0.1.0
@@ -120,7 +130,7 @@ export interface Descent {
   readonly stopped: DescentStop | undefined
   /** With `scoreOn`, the scores of the returned network on each of its batches, unless the descent stopped early. */
   readonly scores?: ReadonlyArray<Scores>
-  /** With `checkpointEvery`, the checkpoints taken, in order (the last one's network is `network` when it falls on the last step). */
+  /** With `checkpointEvery`, the checkpoints taken, in order (when the descent ran every batch and the last one falls on the last step, its network is `network`). */
   readonly checkpoints?: ReadonlyArray<DescentCheckpoint>
 }
 
@@ -303,7 +313,8 @@ const scoresOn = (net: Network, loss: Loss, on: ReadonlyArray<DescentBatch> | un
  * report needs, in the same call); with `checkpointEvery`, the network (and those scores) after
  * every so many steps, as `checkpoints`. Data-last, `descend(options)(net)`, or data-first,
  * `descend(net, options)`. Refuses batches (and `scoreOn` batches) of the wrong sizes, naming
- * the batch, and a learning rate that is not a positive number or a function.
+ * the batch, a learning rate that is not a positive number or a function, and a
+ * `checkpointEvery` that is not a positive integer.
  *
  * @example
  * import { network, addLayer, randomize, descend, mse, sigmoid } from '@purenn/network'

@@ -214,10 +214,13 @@ describe('descend', () => {
     }
     fc.assert(
       fc.property(arbRun, fc.integer({ min: 1, max: 4 }), fc.boolean(), ({ net, loss, batches, learningRate }, every, scored) => {
-        const scoreOn = scored ? [{ inputs: M.uniform(net.inputSize, 3, -1, 1)(M.rng(3))[0], targets: M.uniform(N.outputSize(net), 3, -1, 1)(M.rng(4))[0] }] : undefined
+        // one batch small enough to score on the fused pass's buffers, one too wide for it (scored by the general pass)
+        const scoreOn = scored
+          ? [3, 130].map((b) => ({ inputs: M.uniform(net.inputSize, b, -1, 1)(M.rng(b))[0], targets: M.uniform(N.outputSize(net), b, -1, 1)(M.rng(b + 1))[0] }))
+          : undefined
         check(net, loss, batches, learningRate, every, scoreOn)
       }),
-      { numRuns: 100 }
+      { numRuns: 60 }
     )
     // the dense path (a network too large for the fused one)
     const big = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)

@@ -43,6 +43,7 @@ import {
   type Trained
 } from './internal/epoch.js'
 import { isSgdState, sgdRate, type SgdRate } from './internal/sgdStep.js'
+import { unsendable } from './async/protocol.js'
 
 /** The reducer an epoch folds over its batches. */
 type Step<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
@@ -125,9 +126,9 @@ const sgdCount = (cfg: Config, opt: unknown): number | undefined => {
 }
 
 /**
- * The most parameters a group's checkpoints may hold together (each epoch's network is kept
- * until its state is yielded): 2¹⁶ numbers, 512 KiB. A large network on a tiny data set runs
- * its epochs one by one.
+ * The most parameters a group's checkpoints may hold together (every epoch's network of a
+ * group lives until the group's last state has been taken): 2¹⁶ numbers, 512 KiB. A large
+ * network on a tiny data set runs its epochs one by one.
  */
 const GROUP_PARAMETERS = 65536
 
@@ -135,14 +136,16 @@ const GROUP_PARAMETERS = 65536
  * How many epochs from `at` run in one descent (`descendEpochs`): more than one only for plain
  * SGD on a training set of at most half a group of samples (`epochsPerGroup`, such as the
  * tutorial's four XOR samples), measured on a set held whole (cut once a run), with no
- * `onBatch` (whose calls would then come before the reports of earlier epochs), and no more
- * than `GROUP_PARAMETERS` parameters in the group's networks; never past `numEpochs`.
- * Otherwise 1: the epoch runs alone.
+ * `onBatch` (whose calls would then come before the reports of earlier epochs), a built-in loss
+ * and built-in activations (no code of the caller's runs ahead of the reports of earlier
+ * epochs but a learning-rate function), and no more than `GROUP_PARAMETERS` parameters in the
+ * group's networks; never past `numEpochs`. Otherwise 1: the epoch runs alone.
  *
  * @internal
  */
 export const epochsAtOnce = (cfg: Config, at: Position<unknown>, chunks: Iterable<Batch>): number => {
   if (cfg.onBatch !== undefined || !Array.isArray(chunks) || sgdCount(cfg, at.optimizerState) === undefined) return 1
+  if (unsendable(at.network, cfg.loss) !== undefined) return 1 // a custom loss or activation: run it epoch by epoch
   let parameters = 0
   for (const l of at.network.layers) parameters += l.weights.rows * (l.weights.cols + 1)
   return Math.max(1, Math.min(epochsPerGroup(cfg), Math.floor(GROUP_PARAMETERS / parameters), cfg.numEpochs - at.epoch))

@@ -4,7 +4,7 @@
  * Optimizers follow optax: a `GradientTransformation` proposes updates from gradients and
  * `applyUpdates` takes them; `chain` joins small transforms into `sgd`, `momentum`, `rmsprop`,
  * `adam`, `adamw`. A learning rate is a number or a `Schedule`. `trainStep` is the reducer
- * (one batch, one update); `epochs` unfolds a run lazily, an epoch at a time; `train` folds it.
+ * (one batch, one update); `epochs` unfolds a run lazily, yielding an epoch at a time; `train` folds it.
  * `trainAsync` and `epochsAsync` are the same run without blocking: they give the event loop a
  * turn between batches, stop on an `AbortSignal`, and can share each batch among workers.
  *

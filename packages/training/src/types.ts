@@ -20,8 +20,8 @@ import type { Network } from '@purenn/network'
  *   when its labels are classes: one-hot columns (right when the largest output is at the
  *   label's 1), or a single 0/1 output (right when the output is on the label's side of 0.5);
  * - `ms`: how long the epoch took, in milliseconds (the only field that is not deterministic).
- *   Epochs of a tiny training set (at most 512 samples, trained by plain SGD) run several in
- *   one descent, and share its time equally.
+ *   Epochs of a tiny training set (at most 512 samples, trained by plain SGD) may run several
+ *   in one descent, and then share its time equally.
  *
  * @example
  * import { verboseLine } from '@purenn/training'

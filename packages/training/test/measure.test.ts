@@ -30,6 +30,8 @@ describe('chunksOf', () => {
     const small = chunksOf(setOf(3 * CHUNK))
     expect(Array.isArray(small())).toBe(true)
     expect(small()).toBe(small())
+    expect(Array.isArray(chunksOf(setOf(1024))())).toBe(true) // the largest set held
+    expect(Array.isArray(chunksOf(setOf(1025))())).toBe(false)
     const large = chunksOf(setOf(5 * CHUNK))
     expect(Array.isArray(large())).toBe(false)
     const [a] = [...large()]

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
 import * as M from '@purenn/matrix'
+import * as N from '@purenn/network'
 import { crossEntropy, mse, relu, softmax, addLayer, network, randomize, type Network } from '@purenn/network'
 import {
   adam,
@@ -262,6 +263,33 @@ describe('several epochs of a tiny set in one descent', () => {
     expect(observed(grouped)).toEqual(observed(plain))
   })
 
+  it('agrees on the dense path, with a measured set of several chunks (some too wide for the fused pass) and a batch larger than the set', () => {
+    // 2-70-70-1: too large for the fused loops (70·70 > 4,096), 5,251 parameters: groups of 12 epochs
+    const V = M.uniform(2, 600, -1, 1)(M.rng(12))[0] // 600 validation samples: chunks of 256, 256 and 88, held for the run
+    const VT = M.fromFunction(1, 600, (_, j) => (V.data[j]! * V.data[600 + j]! > 0 ? 1 : 0))
+    const options: Options = { trainData: data.slice(0, 3), trainLabels: labels.slice(0, 3), validationData: V, validationLabels: VT, numEpochs: 30, batchSize: 8, seed: 2 }
+    const { grouped, plain } = groupedAndGeneral(options, 0.3, sigmoidNet([2, 70, 70, 1], 13))
+    expect(grouped).toHaveLength(30)
+    expect(observed(grouped)).toEqual(observed(plain))
+  })
+
+  it('diverges on the first step of an epoch with a training set of one sample (groups of 1,024 epochs)', () => {
+    const net = netOf([{ weights: [[0.5]], bias: [0] }])
+    const { grouped, plain } = groupedAndGeneral({ trainData: [[1]], trainLabels: [[0]], numEpochs: 3000 }, 1.135, net)
+    const last = grouped.at(-1)!
+    expect(E.isLeft(last) && last.left._tag === 'Diverged' && last.left.epoch > 1024).toBe(true)
+    expect(observed(grouped)).toEqual(observed(plain))
+  })
+
+  it('runs epoch by epoch with a custom loss or activation', () => {
+    const custom = N.activation('mySigmoid', (x) => 1 / (1 + Math.exp(-x)), (_x, y) => y * (1 - y))
+    const net = { ...sigmoidNet([2, 2, 1], 1), layers: sigmoidNet([2, 2, 1], 1).layers.map((l) => ({ ...l, activation: custom })) }
+    const { grouped, plain } = groupedAndGeneral({ trainData: xorData, trainLabels: xorLabels, numEpochs: 20 }, 0.5, net)
+    expect(observed(grouped)).toEqual(observed(plain))
+    const ms = grouped.map((item) => right(item as E.Either<{ message: string }, EpochState<unknown>>).report.ms)
+    expect(new Set(ms).size).toBeGreaterThan(1) // not shares of one group's time
+  })
+
   it('computes nothing until iterated, and a consumer that stops early sees only what it took', () => {
     const seen: number[] = []
     const run = right(epochs({ trainData: xorData, trainLabels: xorLabels, numEpochs: 100, learningRate: 0.5, onEpoch: (r) => void seen.push(r.epoch) })(sigmoidNet([2, 2, 1], 4)))
@@ -286,7 +314,7 @@ describe('how many epochs run in one descent', () => {
     expect(epochsAtOnce(withBatches, at(withBatches, xor), chunksOf(withBatches.train)())).toBe(1)
     const adamRun = cfgOf({ trainData: xorData, trainLabels: xorLabels, numEpochs: 10_000, optimizer: adam({ learningRate: 0.01 }) as GradientTransformation<unknown> }, xor)
     expect(epochsAtOnce(adamRun, at(adamRun, xor), chunksOf(adamRun.train)())).toBe(1)
-    // a network of 10,401 parameters on four samples: 6 epochs' networks fit in 2¹⁶ numbers
+    // a network of 10,501 parameters on four samples: 6 epochs' networks fit in 2¹⁶ numbers
     const wide = sigmoidNet([2, 100, 100, 1], 2)
     const wideCfg = cfgOf(options, wide)
     expect(epochsAtOnce(wideCfg, at(wideCfg, wide), chunksOf(wideCfg.train)())).toBe(6)
