@@ -43,7 +43,7 @@ import {
   type Trained
 } from './internal/epoch.js'
 import { isSgdState, sgdRate, type SgdRate } from './internal/sgdStep.js'
-import { unsendable } from './async/protocol.js'
+import { layoutOf, parameterCount, unsendable } from './async/protocol.js'
 
 /** The reducer an epoch folds over its batches. */
 type Step<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
@@ -133,23 +133,29 @@ const sgdCount = (cfg: Config, opt: unknown): number | undefined => {
 const GROUP_PARAMETERS = 65536
 
 /**
- * How many epochs from `at` run in one descent (`descendEpochs`): more than one only for plain
- * SGD on a training set of at most half a group of samples (`epochsPerGroup`, such as the
- * tutorial's four XOR samples), measured on a set held whole (cut once a run), with no
- * `onBatch` (whose calls would then come before the reports of earlier epochs), a built-in loss
- * and built-in activations (no code of the caller's runs ahead of the reports of earlier
- * epochs but a learning-rate function), and no more than `GROUP_PARAMETERS` parameters in the
- * group's networks; never past `numEpochs`. Otherwise 1: the epoch runs alone.
+ * The most epochs of a run that may go through one descent (`descendEpochs`), worked out once
+ * a run: more than one only on a training set of at most half a group of samples
+ * (`epochsPerGroup`, such as the tutorial's four XOR samples), measured on a set held whole (cut
+ * once a run), with no `onBatch` (whose calls would then come before the reports of earlier
+ * epochs), a built-in loss and built-in activations (no code of the caller's runs ahead of the
+ * reports of earlier epochs but a learning-rate function), and no more than `GROUP_PARAMETERS`
+ * parameters in the group's networks. Otherwise 1: each epoch runs alone.
  *
  * @internal
  */
-export const epochsAtOnce = (cfg: Config, at: Position<unknown>, chunks: Iterable<Batch>): number => {
-  if (cfg.onBatch !== undefined || !Array.isArray(chunks) || sgdCount(cfg, at.optimizerState) === undefined) return 1
-  if (unsendable(at.network, cfg.loss) !== undefined) return 1 // a custom loss or activation: run it epoch by epoch
-  let parameters = 0
-  for (const l of at.network.layers) parameters += l.weights.rows * (l.weights.cols + 1)
-  return Math.max(1, Math.min(epochsPerGroup(cfg), Math.floor(GROUP_PARAMETERS / parameters), cfg.numEpochs - at.epoch))
+export const groupLimit = (cfg: Config, net: Network, chunks: Iterable<Batch>): number => {
+  if (cfg.onBatch !== undefined || !Array.isArray(chunks) || unsendable(net, cfg.loss) !== undefined) return 1
+  return Math.max(1, Math.min(epochsPerGroup(cfg), Math.floor(GROUP_PARAMETERS / parameterCount(layoutOf(net)))))
 }
+
+/**
+ * How many epochs from `at` go through one descent: up to `limit` (`groupLimit`) for plain SGD,
+ * never past `numEpochs`; 1 for another optimizer.
+ *
+ * @internal
+ */
+export const epochsAtOnce = (cfg: Config, at: Position<unknown>, limit: number): number =>
+  limit > 1 && sgdCount(cfg, at.optimizerState) !== undefined ? Math.min(limit, cfg.numEpochs - at.epoch) : 1
 
 /**
  * `n` epochs of plain SGD from `at` in one call of `descend`: each epoch shuffled from the
@@ -245,12 +251,12 @@ export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<Tr
   return {
     *[Symbol.iterator]() {
       let at = start
+      const limit = groupLimit(cfg, start.network, measured())
       while (!finished(cfg, at)) {
-        const chunks = measured()
-        const n = epochsAtOnce(cfg, at, chunks)
+        const n = epochsAtOnce(cfg, at, limit)
         const results =
           n > 1
-            ? (descendEpochs(cfg, sgdRate(cfg.optimizer)!, sgdCount(cfg, at.optimizerState)!, permute, chunks as Batch[], at, n) as unknown as Array<E.Either<Diverged, EpochState<S>>>)
+            ? (descendEpochs(cfg, sgdRate(cfg.optimizer)!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n) as unknown as Array<E.Either<Diverged, EpochState<S>>>)
             : [runEpoch(cfg, step, permute, measured, at)]
         for (const result of results) {
           if (E.isLeft(result)) {

@@ -45,10 +45,24 @@ export const chunksOf = (data: SampleSet): (() => Iterable<Batch>) => {
     return () => whole
   }
   return function* () {
-    const order = Array.from({ length: data.size }, (_, s) => s)
-    for (let from = 0; from < data.size; from += CHUNK) yield* cut(data, order.slice(from, from + CHUNK), CHUNK)
+    for (const [from, to] of chunkRanges(data.size)) yield* cut(data, range(from, to), CHUNK)
   }
 }
+
+/**
+ * The chunks of a set of `size` samples as ranges `[from, to)`, in order: how `chunksOf` cuts
+ * it, and how an asynchronous run shares it among its threads.
+ *
+ * @internal
+ */
+export const chunkRanges = (size: number): Array<readonly [from: number, to: number]> => {
+  const out: Array<readonly [number, number]> = []
+  for (let from = 0; from < size; from += CHUNK) out.push([from, Math.min(size, from + CHUNK)])
+  return out
+}
+
+/** The samples `from … to − 1`, in order. */
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k)
 
 /**
  * The figures of one pass: Σ |y − t|, the mean loss, and the accuracy if the labels are classes.

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Rng } from '@purenn/matrix'
-import { gradients, type Loss, type Network } from '@purenn/network'
+import { gradients, type Gradients, type Loss, type Network } from '@purenn/network'
 import { applyUpdates, type GradientTransformation } from './GradientTransformation.js'
 import type { Batch } from './batches.js'
 import type { Schedule } from './Schedule.js'
@@ -76,14 +76,28 @@ export const trainStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): 
 
 type Reducer<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
 
-/** One step for any optimizer: gradients, the optimizer's updates, `applyUpdates`. */
-const generalStep =
-  <S>(loss: Loss, optimizer: GradientTransformation<S>): Reducer<S> =>
-  (state, batch) => {
-    const { loss: value, gradients: g } = gradients(state.network, loss, batch.inputs, batch.targets)
+/**
+ * The second half of a step for any optimizer, from the batch's gradients `g` and loss:
+ * `(u, s') = update(g, s, θ)`, `θ' = θ + u`. (A step whose gradients come in shards, from
+ * workers, ends with it too: see `async/shardStep.ts`.)
+ *
+ * @internal
+ */
+export const updateWith =
+  <S>(optimizer: GradientTransformation<S>) =>
+  (state: TrainState<S>, g: Gradients, loss: number): TrainState<S> => {
     const [updates, opt] = optimizer.update(g, state.opt, state.network)
-    return { network: applyUpdates(updates)(state.network), opt, rng: state.rng, step: state.step + 1, loss: value }
+    return { network: applyUpdates(updates)(state.network), opt, rng: state.rng, step: state.step + 1, loss }
   }
+
+/** One step for any optimizer: gradients, then `updateWith`. */
+const generalStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): Reducer<S> => {
+  const update = updateWith(optimizer)
+  return (state, batch) => {
+    const { loss: value, gradients: g } = gradients(state.network, loss, batch.inputs, batch.targets)
+    return update(state, g, value)
+  }
+}
 
 /**
  * One step for an optimizer built by `sgd`, fused (see `internal/sgdStep.ts`): the same state

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { markedBlock } from './helpers.js'
 
 const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')
 const rootReadme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8')
@@ -38,9 +39,7 @@ const trainInPage = async (progress: { value: number }, stopButton: { onclick: (
 
 describe('the README’s async run', () => {
   it('is the code this file runs', () => {
-    const begin = source.indexOf('// README: async run, begin\n')
-    const end = source.indexOf('// README: async run, end')
-    const code = source.slice(source.indexOf('\n', begin) + 1, end).trim()
+    const code = markedBlock(source, 'async run')
     expect(code.length).toBeGreaterThan(500)
     expect(readme).toContain('```ts\n' + code + '\n```')
     expect(rootReadme).toContain('```ts\n' + code + '\n```')

@@ -8,7 +8,7 @@ import * as N from '@purenn/network'
 import type { Gradients, Network } from '@purenn/network'
 import { combine, combineDescend, shardBounds } from '../src/async/shards.js'
 import { shardStep } from '../src/async/shardStep.js'
-import { gradientsView, layoutOf, unsendable, writeFlat, type StartMessage } from '../src/async/protocol.js'
+import { layoutOf, unsendable, viewsOf, writeFlat, type StartMessage } from '../src/async/protocol.js'
 import { worker } from '../src/async/serve.js'
 import { adam, applyUpdates, sampleSet, sgd, type GradientTransformation } from '@purenn/training'
 import { linearActivation, entriesOf, paramsOf } from './helpers.js'
@@ -171,7 +171,39 @@ describe('the protocol', () => {
     expect(reply.loss).toBe(expected.loss)
     const flat = shared ? start.grads! : reply.grads!
     expect(shared ? reply.grads : transfer).toEqual(shared ? undefined : [reply.grads!.buffer])
-    expect(entriesOf(gradientsView(layoutOf(net), flat))).toEqual(entriesOf(expected.gradients))
+    expect(entriesOf(viewsOf(layoutOf(net), flat))).toEqual(entriesOf(expected.gradients))
+  })
+
+  it('computes a shard it gathered ahead from what it gathered then, and gathers any other afresh', () => {
+    // the worker reads its training set from buffers it was given; changing them between the
+    // gather ahead and the request shows which samples the gradients came from
+    const inputs = data.inputs.data.slice() // sample-major: sample s is inputs[5s … 5s + 4]
+    const start: StartMessage = {
+      kind: 'start',
+      loss: N.crossEntropy.name,
+      inputSize: net.inputSize,
+      layout: layoutOf(net),
+      data: { inputWidth: 5, inputs, targetWidth: 3, targets: data.targets.data },
+      measured: undefined,
+      params: undefined,
+      grads: undefined
+    }
+    const handle = worker()
+    handle(start)
+    const lossOf = (samples: number[]): number => {
+      const answer = handle({ kind: 'shard', id: 1, samples, next: samples[0] === 0 ? [2, 3] : undefined, params: writeFlat(net.layers) })!
+      answer.then() // after the reply: gathers the next shard ahead, if announced
+      if (answer.reply.kind !== 'gradients') throw new Error(JSON.stringify(answer.reply))
+      return answer.reply.loss
+    }
+    const expectedLoss = (x: M.Matrix, samples: number[]): number =>
+      N.gradients(net, N.crossEntropy, M.fromFunction(5, samples.length, (i, j) => M.get(x, i, samples[j]!)), M.fromFunction(3, samples.length, (i, j) => M.get(T, i, samples[j]!))).loss
+    lossOf([0, 1]) // announces [2, 3], gathered once the reply is out
+    inputs.fill(0, 2 * 5, 4 * 5) // samples 2 and 3 zeroed after they were gathered
+    const zeroed = M.fromFunction(5, 23, (i, j) => (j === 2 || j === 3 ? 0 : M.get(X, i, j)))
+    expect(lossOf([2, 3])).toBe(expectedLoss(X, [2, 3])) // the shard gathered ahead, from before the change
+    expect(lossOf([2, 3])).toBe(expectedLoss(zeroed, [2, 3])) // not announced this time: gathered afresh
+    expect(expectedLoss(X, [2, 3])).not.toBe(expectedLoss(zeroed, [2, 3]))
   })
 
   it.each([false, true])('a worker answers chunks of the measured set with their scores, bit for bit (shared memory: %s)', (shared) => {
@@ -183,17 +215,17 @@ describe('the protocol', () => {
     expect(reply.scores).toEqual([N.scores(net, N.crossEntropy, columnsOf(X, 0, 10), columnsOf(T, 0, 10)), N.scores(net, N.crossEntropy, columnsOf(X, 10, 23), columnsOf(T, 10, 23))])
   })
 
-  it('writeFlat lays parameters out layer by layer, weights row by row then bias, and gradientsView reads them back', () => {
+  it('writeFlat lays parameters out layer by layer, weights row by row then bias, and viewsOf reads them back as views', () => {
     const flat = writeFlat(net.layers)
     expect([...flat]).toEqual(paramsOf(net))
-    expect(entriesOf(gradientsView(layoutOf(net), flat))).toEqual(paramsOf(net))
+    expect(entriesOf(viewsOf(layoutOf(net), flat))).toEqual(paramsOf(net))
   })
 
   it('a failure is a reply naming it, not a crash', () => {
     const { handle } = started(false)
     const { reply } = handle({ kind: 'shard', id: 1, samples: [0], next: undefined, params: new Float64Array(3) })!
     expect(reply.kind).toBe('failed')
-    expect(reply.kind === 'failed' && reply.message).toMatch(/.+/)
+    expect(reply.kind === 'failed' && reply.message).toBe(`parameters: expected ${paramsOf(net).length} numbers for the layout, got 3`)
     const fresh = worker()
     const { reply: early } = fresh({ kind: 'shard', id: 2, samples: [0], next: undefined, params: writeFlat(net.layers) })!
     expect(early.kind === 'failed' && early.message).toBe('asked for gradients before being started')

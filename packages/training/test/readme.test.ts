@@ -3,6 +3,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { markedBlock } from './helpers.js'
 
 const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8')
 const source = readFileSync(fileURLToPath(import.meta.url), 'utf8')
@@ -57,9 +58,7 @@ const handWrittenLoop = () => {
 
 describe('the README', () => {
   it('shows the hand-written loop this file runs', () => {
-    const begin = source.indexOf('// README: hand-written loop, begin\n')
-    const end = source.indexOf('// README: hand-written loop, end')
-    const code = source.slice(source.indexOf('\n', begin) + 1, end).trim()
+    const code = markedBlock(source, 'hand-written loop')
     expect(code.length).toBeGreaterThan(500)
     expect(readme).toContain(code)
   })

@@ -27,7 +27,7 @@ import {
   type TrainOptions
 } from '@purenn/training'
 import { columns, netOf, paramsOf, right, sigmoidNet, xorData, xorLabels } from './helpers.js'
-import { epochsAtOnce, startOf } from '../src/epochs.js'
+import { epochsAtOnce, groupLimit, startOf } from '../src/epochs.js'
 import { chunksOf } from '../src/measure.js'
 import { decodeOptions } from '../src/options.js'
 
@@ -307,20 +307,20 @@ describe('how many epochs run in one descent', () => {
     const xor = sigmoidNet([2, 2, 1], 1)
     const options: TrainOptions<unknown> = { trainData: xorData, trainLabels: xorLabels, numEpochs: 10_000, learningRate: 0.1 }
     const cfg = cfgOf(options, xor)
-    expect(epochsAtOnce(cfg, at(cfg, xor), chunksOf(cfg.train)())).toBe(256)
+    expect(epochsAtOnce(cfg, at(cfg, xor), groupLimit(cfg, xor, chunksOf(cfg.train)()))).toBe(256)
     const near = cfgOf({ ...options, numEpochs: 100 }, xor)
-    expect(epochsAtOnce(near, at(near, xor), chunksOf(near.train)())).toBe(100)
+    expect(epochsAtOnce(near, at(near, xor), groupLimit(near, xor, chunksOf(near.train)()))).toBe(100)
     const withBatches = cfgOf({ ...options, onBatch: () => undefined }, xor)
-    expect(epochsAtOnce(withBatches, at(withBatches, xor), chunksOf(withBatches.train)())).toBe(1)
+    expect(epochsAtOnce(withBatches, at(withBatches, xor), groupLimit(withBatches, xor, chunksOf(withBatches.train)()))).toBe(1)
     const adamRun = cfgOf({ trainData: xorData, trainLabels: xorLabels, numEpochs: 10_000, optimizer: adam({ learningRate: 0.01 }) as GradientTransformation<unknown> }, xor)
-    expect(epochsAtOnce(adamRun, at(adamRun, xor), chunksOf(adamRun.train)())).toBe(1)
+    expect(epochsAtOnce(adamRun, at(adamRun, xor), groupLimit(adamRun, xor, chunksOf(adamRun.train)()))).toBe(1)
     // a network of 10,501 parameters on four samples: 6 epochs' networks fit in 2¹⁶ numbers
     const wide = sigmoidNet([2, 100, 100, 1], 2)
     const wideCfg = cfgOf(options, wide)
-    expect(epochsAtOnce(wideCfg, at(wideCfg, wide), chunksOf(wideCfg.train)())).toBe(6)
+    expect(epochsAtOnce(wideCfg, at(wideCfg, wide), groupLimit(wideCfg, wide, chunksOf(wideCfg.train)()))).toBe(6)
     // 600 samples: more than half a group
     const many = Array.from({ length: 600 }, (_, k) => [k % 2, (k >> 1) % 2])
     const manyCfg = cfgOf({ ...options, trainData: many, trainLabels: many.map(([a, b]) => [a! ^ b!]) }, xor)
-    expect(epochsAtOnce(manyCfg, at(manyCfg, xor), chunksOf(manyCfg.train)())).toBe(1)
+    expect(epochsAtOnce(manyCfg, at(manyCfg, xor), groupLimit(manyCfg, xor, chunksOf(manyCfg.train)()))).toBe(1)
   })
 })

@@ -12,10 +12,10 @@ import type { Loss, Network, Scores } from '@purenn/network'
 import type { SampleSet } from '../batches.js'
 import {
   canShare,
-  gradientsView,
   layoutOf,
   parameterCount,
   sharedZeros,
+  viewsOf,
   writeFlat,
   type LayerLayout,
   type Reply,
@@ -160,12 +160,11 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
     return { members, params, layout }
   }
 
-  /** Sends a request (given its id) to a member, with its own copy of the parameters when memory is not shared. */
-  const request = (member: Member, params: Float64Array | undefined, message: (id: number, params: Float64Array | undefined) => ToWorker): Promise<Reply> =>
+  /** Sends a request (given its id) to a member, transferring its own buffer of parameters when memory is not shared. */
+  const request = (member: Member, own: Float64Array | undefined, message: (id: number, params: Float64Array | undefined) => ToWorker): Promise<Reply> =>
     new Promise<Reply>((resolve, reject) => {
       const id = nextId++
       waiting.set(id, { resolve, reject })
-      const own = params?.slice() // not shared: each worker is given a copy, transferred
       member.port.post(message(id, own), own === undefined ? [] : [own.buffer as ArrayBuffer])
     })
 
@@ -182,12 +181,14 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
     if (closed) throw new Error('the worker pool is closed')
     if (failure !== undefined) throw failure
     started ??= start()
-    const params = started.params === undefined ? writeFlat(net.layers) : (writeFlat(net.layers, started.params), undefined)
     const used = started.members.slice(0, count)
+    // not shared: a fresh buffer of the parameters for each worker, transferred (the last one gets the buffer written, the others copies)
+    const flat = started.params === undefined ? writeFlat(net.layers) : (writeFlat(net.layers, started.params), undefined)
+    const own = (k: number): Float64Array | undefined => (flat === undefined || k === used.length - 1 ? flat : flat.slice())
     used.forEach((m) => m.port.hold(true))
     try {
       const layout = started.layout
-      return await Promise.all(used.map((m, k) => ask(m, k, params, layout)))
+      return await Promise.all(used.map((m, k) => ask(m, k, own(k), layout)))
     } finally {
       used.forEach((m) => m.port.hold(false))
     }
@@ -199,7 +200,7 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
         const samples = shards[k]!
         const reply = await request(member, params, (id, own) => ({ kind: 'shard', id, samples, next: next?.[k], params: own }))
         if (reply.kind !== 'gradients') throw new Error(`a worker answered a shard with ${reply.kind}`)
-        return { loss: reply.loss, gradients: gradientsView(layout, reply.grads ?? member.grads!), size: samples.length }
+        return { loss: reply.loss, gradients: viewsOf(layout, reply.grads ?? member.grads!), size: samples.length }
       }),
     scores: (net, groups) =>
       round(net, groups.length, async (member, k, params) => {

@@ -37,7 +37,6 @@ import {
   isBuiltinName,
   meanAbsoluteError,
   mse,
-  type Gradients,
   type Loss,
   type Network,
   type Scores
@@ -121,9 +120,6 @@ export interface ScoresReply {
 /** A worker's answer to request `id`, or the message of what went wrong. */
 export type Reply = GradientsReply | ScoresReply | { readonly kind: 'failed'; readonly id: number; readonly message: string }
 
-/** A message and the buffers to transfer with it. */
-export type Outgoing<A> = readonly [message: A, transfer: ArrayBuffer[]]
-
 /** A worker's answer: the reply to post, the buffers to transfer, and what to do once it is posted. */
 export interface Answer {
   readonly reply: Reply
@@ -203,8 +199,6 @@ export const viewsOf = (layout: ReadonlyArray<LayerLayout>, flat: Float64Array):
   })
 }
 
-/** A shard's gradients as views of a flat buffer laid out like the network's parameters (read before the buffer is written again). */
-export const gradientsView = (layout: ReadonlyArray<LayerLayout>, flat: Float64Array): Gradients => viewsOf(layout, flat)
 
 /** The samples listed, gathered as `batches` gathers a batch: a `width x n` matrix of columns each (a view for one sample). */
 export const gatherSamples = (data: SampleSet, samples: ReadonlyArray<number>): Batch => cut(data, samples, samples.length)[0]!

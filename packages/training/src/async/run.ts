@@ -22,7 +22,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { gradients, scores, type Network } from '@purenn/network'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import type { Batch, SampleSet } from '../batches.js'
-import { CHUNK, chunksOf, foldScores, measure, type Measures } from '../measure.js'
+import { chunkRanges, chunksOf, foldScores, measure, type Measures } from '../measure.js'
 import type { Config } from '../options.js'
 import { trainStep, type TrainState } from '../trainStep.js'
 import { aborted, type EpochState, type TrainError } from '../types.js'
@@ -46,7 +46,7 @@ const shardsAt = (cfg: Config, order: ReadonlyArray<number>, b: number): number[
  * event loop (the clock notes it).
  */
 const waitFor = async <A>(answers: Promise<A>, stop: Abortion, clock: Turns): Promise<A | 'aborted'> => {
-  const answer = await Promise.race([answers, stop.fired])
+  const answer = await stop.race(answers)
   clock.reset()
   return answer
 }
@@ -78,7 +78,16 @@ const shardedSteps = <S>(
   order: ReadonlyArray<number>,
   batches: number
 ): ((st: TrainState<S>, b: number) => Promise<Taken<S> | 'aborted'>) => {
-  const shardsOf = (b: number): number[][] => (b < batches ? shardsAt(cfg, order, b) : [])
+  const memo = new Map<number, number[][]>() // the shards of the batches in hand (this one and the next), cut once each
+  const shardsOf = (b: number): number[][] => {
+    let shards = memo.get(b)
+    if (shards === undefined) {
+      shards = b < batches ? shardsAt(cfg, order, b) : []
+      memo.set(b, shards)
+      memo.delete(b - 2)
+    }
+    return shards
+  }
   let ahead: Batch | undefined // this thread's shard of the next batch, gathered
   let pending: Promise<ReadonlyArray<ShardResult>> | undefined // the workers' answers for the next batch, asked for
   const ask = (net: Network, b: number): Promise<ReadonlyArray<ShardResult>> => {
@@ -100,7 +109,7 @@ const shardedSteps = <S>(
     if (answer === 'aborted') return 'aborted'
     const taken = apply(st, [{ loss: mine.loss, gradients: mine.gradients, size: own.inputs.cols }, ...answer])
     pending = b + 1 < batches ? ask(taken.state.network, b + 1) : undefined
-    return { ...taken, size: own.inputs.cols + rest.reduce((n, s) => n + s.length, 0) }
+    return { ...taken, size: Math.min(cfg.batchSize, order.length - b * cfg.batchSize) }
   }
 }
 
@@ -110,14 +119,22 @@ const shardedSteps = <S>(
  * every chunk are folded in chunk order, as `measure` folds them: the same bits as measuring
  * on one thread. `'aborted'` when the signal fires before the workers answer.
  */
-const parallelMeasure = async (cfg: Config, set: SampleSet, workers: Pool, stop: Abortion, clock: Turns, net: Network): Promise<Measures | 'aborted'> => {
-  const chunks: Array<readonly [number, number]> = []
-  for (let from = 0; from < set.size; from += CHUNK) chunks.push([from, Math.min(set.size, from + CHUNK)]) // as chunksOf cuts them
+const parallelMeasure = async (
+  cfg: Config,
+  set: SampleSet,
+  held: Iterable<Batch>,
+  workers: Pool,
+  stop: Abortion,
+  clock: Turns,
+  net: Network
+): Promise<Measures | 'aborted'> => {
+  const chunks = chunkRanges(set.size)
   const [mine, ...others] = shardBounds(chunks.length, cfg.workers).map(([lo, hi]) => chunks.slice(lo, hi))
   const theirs = others.length === 0 ? Promise.resolve([]) : workers.scores(net, others)
   theirs.catch(() => undefined) // read below; kept from going unhandled if this thread's chunks throw first
-  const own = mine!.map(([from, to]) => {
-    const chunk = gatherSamples(set, Array.from({ length: to - from }, (_, k) => from + k))
+  // this thread's chunks come first: those of a set held for the run (cut once), else gathered now
+  const own = mine!.map(([from, to], c) => {
+    const chunk = Array.isArray(held) ? (held as Batch[])[c]! : gatherSamples(set, Array.from({ length: to - from }, (_, k) => from + k))
     return scores(net, cfg.loss, chunk.inputs, chunk.targets)
   })
   const answer = others.length === 0 ? [] : await waitFor(theirs, stop, clock)
@@ -142,11 +159,11 @@ export const unfoldAsync = <S>(
     const step = trainStep(cfg.loss, cfg.optimizer as GradientTransformation<S>)
     const apply = shardStep(cfg.optimizer as GradientTransformation<S>) // the second half of trainStep, for a batch in shards
     const permute = permuter(cfg)
-    const measured = chunksOf(cfg.validation ?? cfg.train) // Error and losses are measured there
+    const measuredSet = cfg.validation ?? cfg.train // Error and losses are measured there
+    const measured = chunksOf(measuredSet)
     const signal = cfg.signal
     const stop = abortion(signal)
     const clock = turns(now)
-    const measuredSet = cfg.validation ?? cfg.train
     const workers =
       cfg.workers > 1 && spawn !== undefined ? pool(spawn, cfg.workers - 1, { loss: cfg.loss, data: cfg.train, measured: measuredSet, network: start.network }) : undefined
     try {
@@ -195,7 +212,7 @@ export const unfoldAsync = <S>(
         let m: Measures | 'aborted'
         if (signal?.aborted === true) m = 'aborted' // nor measure for a run that was stopped
         else if (workers === undefined) m = measure(st.network, measured(), cfg.loss, cfg.classes)
-        else m = await parallelMeasure(cfg, measuredSet, workers, stop, clock, st.network)
+        else m = await parallelMeasure(cfg, measuredSet, measured(), workers, stop, clock, st.network)
         if (m === 'aborted') {
           yield E.left(aborted(epoch.epoch, st.step, st.network))
           return
@@ -207,7 +224,6 @@ export const unfoldAsync = <S>(
         at = state
       }
     } finally {
-      stop.dispose()
       workers?.close()
     }
   }

@@ -8,16 +8,22 @@
  *
  * @since 0.1.0
  */
-import { builtinActivations, gradients, isBuiltinName, scores, type Layer, type Loss, type Network } from '@purenn/network'
+import { builtinActivations, gradients, isBuiltinName, scores, type Activation, type Layer, type Loss, type Network } from '@purenn/network'
 import { unsafeSampleSet, type Batch, type SampleSet } from '../batches.js'
-import { gatherSamples, lossNamed, viewsOf, writeFlat, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
+import { gatherSamples, lossNamed, parameterCount, viewsOf, writeFlat, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
 
-/** What a worker keeps between steps. */
+/**
+ * What a worker keeps between steps: the run's setup, its loss and activations looked up by
+ * name once, its data sets and, when the parameters are shared, the network over them (its
+ * buffers are rewritten between requests, never during one).
+ */
 interface Setup {
   readonly start: StartMessage
   readonly loss: Loss
+  readonly activations: ReadonlyArray<Activation>
   readonly data: SampleSet
   readonly measured: SampleSet
+  readonly shared: Network | undefined
 }
 
 /** A data set from its message (the buffers are not copied). */
@@ -39,17 +45,19 @@ const sameSamples = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolea
   return true
 }
 
+/** The built-in activation of each layer of a layout, looked up by name. */
+const activationsOf = (start: StartMessage): Activation[] =>
+  start.layout.map((l) => {
+    if (!isBuiltinName(l.activation)) throw new Error(`unknown activation ${JSON.stringify(l.activation)}`)
+    return builtinActivations[l.activation]
+  })
 
-/** The network a layout describes over a flat buffer of parameters (views), its activations looked up by name. */
-const networkOver = (start: StartMessage, params: Float64Array): Network => {
+/** The network a layout describes over a flat buffer of parameters (views), with the given activations; refuses a buffer of another length. */
+const networkOver = (start: StartMessage, activations: ReadonlyArray<Activation>, params: Float64Array): Network => {
+  const count = parameterCount(start.layout)
+  if (params.length !== count) throw new Error(`parameters: expected ${count} numbers for the layout, got ${params.length}`)
   const views = viewsOf(start.layout, params)
-  return {
-    inputSize: start.inputSize,
-    layers: start.layout.map((l, k): Layer => {
-      if (!isBuiltinName(l.activation)) throw new Error(`unknown activation ${JSON.stringify(l.activation)}`)
-      return { weights: views[k]!.weights, bias: views[k]!.bias, activation: builtinActivations[l.activation] }
-    })
-  }
+  return { inputSize: start.inputSize, layers: views.map((v, k): Layer => ({ weights: v.weights, bias: v.bias, activation: activations[k]! })) }
 }
 
 /**
@@ -69,14 +77,16 @@ export const worker = (): ((message: ToWorker) => Answer | undefined) => {
       const loss = lossNamed(message.loss)
       if (loss === undefined) throw new Error(`unknown loss ${JSON.stringify(message.loss)}`)
       const data = setOf(message.data)
-      setup = { start: message, loss, data, measured: message.measured === undefined ? data : setOf(message.measured) }
+      const activations = activationsOf(message)
+      const shared = message.params === undefined ? undefined : networkOver(message, activations, message.params)
+      setup = { start: message, loss, activations, data, measured: message.measured === undefined ? data : setOf(message.measured), shared }
       return undefined
     }
     try {
       if (setup === undefined) throw new Error(`asked for ${message.kind === 'shard' ? 'gradients' : 'scores'} before being started`)
-      const params = message.params ?? setup.start.params
-      if (params === undefined) throw new Error('no parameters: neither shared nor sent')
-      const net = networkOver(setup.start, params)
+      const sent = message.params
+      const net = sent !== undefined ? networkOver(setup.start, setup.activations, sent) : setup.shared
+      if (net === undefined) throw new Error('no parameters: neither shared nor sent')
       if (message.kind === 'scores') {
         const measured = setup.measured
         const loss = setup.loss
@@ -90,11 +100,11 @@ export const worker = (): ((message: ToWorker) => Answer | undefined) => {
       const shard = ahead !== undefined && sameSamples(ahead.samples, message.samples) ? ahead.batch : gatherSamples(data, message.samples)
       ahead = undefined
       const result = gradients(net, setup.loss, shard.inputs, shard.targets)
-      const shared = setup.start.grads
-      const out = writeFlat(result.gradients, shared ?? new Float64Array(params.length))
+      const grads = setup.start.grads // shared with the run, or undefined: the gradients go back in a fresh buffer
+      const out = grads === undefined ? writeFlat(result.gradients) : writeFlat(result.gradients, grads)
       const next = message.next
       const then = next === undefined ? nothing : () => void (ahead = { samples: next, batch: gatherSamples(data, next) })
-      return shared === undefined
+      return grads === undefined
         ? { reply: { kind: 'gradients', id: message.id, loss: result.loss, grads: out }, transfer: [out.buffer as ArrayBuffer], then }
         : { reply: { kind: 'gradients', id: message.id, loss: result.loss, grads: undefined }, transfer: [], then }
     } catch (e) {

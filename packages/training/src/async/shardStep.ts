@@ -8,8 +8,8 @@
  *
  * @since 0.1.0
  */
-import { applyUpdates, type GradientTransformation } from '../GradientTransformation.js'
-import type { TrainState } from '../trainStep.js'
+import type { GradientTransformation } from '../GradientTransformation.js'
+import { updateWith, type TrainState } from '../trainStep.js'
 import type { ScheduleState } from '../transforms.js'
 import { isSgdState, sgdRate } from '../internal/sgdStep.js'
 import { combine, combineDescend, type ShardResult } from './shards.js'
@@ -23,10 +23,10 @@ export type ShardStep<S> = (state: TrainState<S>, shards: ReadonlyArray<ShardRes
 
 /** The step of an optimizer from a batch's shards. */
 export const shardStep = <S>(optimizer: GradientTransformation<S>): ShardStep<S> => {
+  const update = updateWith(optimizer)
   const general: ShardStep<S> = (state, shards) => {
     const { loss, gradients } = combine(shards)
-    const [updates, opt] = optimizer.update(gradients, state.opt, state.network)
-    return { state: { network: applyUpdates(updates)(state.network), opt, rng: state.rng, step: state.step + 1, loss }, finite: undefined }
+    return { state: update(state, gradients, loss), finite: undefined }
   }
   const rate = sgdRate(optimizer as GradientTransformation<unknown>)
   if (rate === undefined) return general

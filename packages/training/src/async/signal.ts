@@ -24,31 +24,38 @@ export interface AbortSignalLike {
   removeEventListener(type: 'abort', listener: () => void): void
 }
 
-/** A promise that settles when the signal fires, and a way to stop listening. */
+/**
+ * Waits that an abort cuts short. Each wait listens for the signal only while it lasts: a
+ * promise that outlived it (one settled on abort, raced against every wait of a run) would keep
+ * each wait's answer reachable, the workers' gradients of every step included, for the whole run.
+ */
 export interface Abortion {
-  readonly fired: Promise<'aborted'>
-  readonly dispose: () => void
+  /** `p`'s value, or `'aborted'` as soon as the signal fires (at once if it already has). */
+  readonly race: <A>(p: Promise<A>) => Promise<A | 'aborted'>
 }
 
-/** Never settles: the abortion of a run without a signal. */
-const never: Abortion = { fired: new Promise<'aborted'>(() => undefined), dispose: () => undefined }
+/** The abortion of a run without a signal: a wait is the promise itself. */
+const never: Abortion = { race: (p) => p }
 
-/**
- * Listens for the signal (if any): `fired` resolves to `'aborted'` when it fires (at once if it
- * already has), so that a run waiting on its workers can stop without waiting for them.
- */
+/** The waits of a run cut short by `signal`, if any. */
 export const abortion = (signal: AbortSignalLike | undefined): Abortion => {
   if (signal === undefined) return never
-  let listener: (() => void) | undefined
-  const fired = new Promise<'aborted'>((resolve) => {
-    if (signal.aborted) return resolve('aborted')
-    listener = () => resolve('aborted')
-    signal.addEventListener('abort', listener)
-  })
   return {
-    fired,
-    dispose: () => {
-      if (listener !== undefined) signal.removeEventListener('abort', listener)
-    }
+    race: <A>(p: Promise<A>) =>
+      new Promise<A | 'aborted'>((resolve, reject) => {
+        if (signal.aborted) return resolve('aborted')
+        const listener = (): void => resolve('aborted')
+        signal.addEventListener('abort', listener)
+        p.then(
+          (value) => {
+            signal.removeEventListener('abort', listener)
+            resolve(value)
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', listener)
+            reject(error)
+          }
+        )
+      })
   }
 }
