@@ -222,8 +222,12 @@ const descendWith = (net: Network, o: DescentOptions): Descent => {
   return out
 }
 
-/** What a descent keeps besides its steps: `scoreOn` and the checkpoints (every `every` steps, 0 for none). */
-interface Keeping {
+/**
+ * What a descent keeps besides its steps: `scoreOn` and the checkpoints (every `every` steps, 0 for none).
+ *
+ * @internal
+ */
+export interface Keeping {
   readonly scoreOn: ReadonlyArray<DescentBatch> | undefined
   readonly every: number
   readonly checkpoints: DescentCheckpoint[]

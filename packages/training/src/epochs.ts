@@ -17,7 +17,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as M from '@purenn/matrix'
-import { descend, type Network, type Scores } from '@purenn/network'
+import { descend, type DescentStop, type Network, type Scores } from '@purenn/network'
 import type { Batch } from './batches.js'
 import { chunksOf, foldScores, measure } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
@@ -43,7 +43,7 @@ import {
   type Trained
 } from './internal/epoch.js'
 import { isSgdState, sgdRate, type SgdRate } from './internal/sgdStep.js'
-import { layoutOf, parameterCount, unsendable } from './async/protocol.js'
+import { builtinsOnly } from './internal/builtins.js'
 
 /** The reducer an epoch folds over its batches. */
 type Step<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
@@ -70,6 +70,22 @@ const stepThrough = <S>(cfg: Config, step: Step<S>, epoch: Shuffled, at: Positio
   }
   return E.right({ network: st.network, opt: st.opt, step: st.step, sum })
 }
+
+/**
+ * The learning rate of a descent whose step 0 is the optimizer's step `count`:
+ * `scaleByLearningRate` reads η at its count, one more each step.
+ */
+const rateFrom = (rate: SgdRate, count: number): number | ((b: number) => number) => rate.constant ?? ((b) => rate.schedule(count + b))
+
+/** `sum` plus, one after the other, each of batches `from … to − 1`'s (loss · size): an epoch's training loss, added up in batch order. */
+const lossSum = (losses: ReadonlyArray<number>, batches: ReadonlyArray<Batch>, from: number, to: number, sum = 0): number => {
+  for (let b = from; b < to; b++) sum += losses[b]! * batches[b]!.inputs.cols
+  return sum
+}
+
+/** The `Diverged` of a descent that stopped in epoch `epoch`, after `step` steps of the run: with the last finite network. */
+const divergedAt = (epoch: number, step: number, stop: DescentStop, network: Network): Diverged =>
+  diverged(epoch, step, network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE)
 
 /**
  * The fast path of an epoch for an optimizer built by `sgd` (the one `learningRate` builds):
@@ -102,15 +118,14 @@ const descendThrough = (
     const r = descend(network, {
       loss: cfg.loss,
       batches: bs,
-      learningRate: rate.constant ?? ((b) => rate.schedule(count + before + b)), // scaleByLearningRate reads η at its count, one more each step
+      learningRate: rateFrom(rate, count + before),
       onStep:
         onBatch === undefined ? undefined : (b, loss) => onBatch({ epoch: epoch.epoch, batch: before + b + 1, batches, step: at.step + before + b + 1, loss }),
       scoreOn: to === batches ? scoreOn : undefined // the measured set, scored with the last group when it is held whole (see runEpoch)
     })
     const stop = r.stopped
-    if (stop !== undefined)
-      return E.left(diverged(epoch.epoch, at.step + before + stop.step, r.network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE))
-    for (let b = 0; b < r.losses.length; b++) sum += r.losses[b]! * bs[b]!.inputs.cols
+    if (stop !== undefined) return E.left(divergedAt(epoch.epoch, at.step + before + stop.step, stop, r.network))
+    sum = lossSum(r.losses, bs, 0, r.losses.length, sum) // added on in order, not as a group's subtotal
     taken += r.losses.length
     network = r.network
     scores = r.scores
@@ -144,8 +159,9 @@ const GROUP_PARAMETERS = 65536
  * @internal
  */
 export const groupLimit = (cfg: Config, net: Network, chunks: Iterable<Batch>): number => {
-  if (cfg.onBatch !== undefined || !Array.isArray(chunks) || unsendable(net, cfg.loss) !== undefined) return 1
-  return Math.max(1, Math.min(epochsPerGroup(cfg), Math.floor(GROUP_PARAMETERS / parameterCount(layoutOf(net)))))
+  if (cfg.onBatch !== undefined || !Array.isArray(chunks) || !builtinsOnly(net, cfg.loss)) return 1
+  const parameters = net.layers.reduce((n, l) => n + l.weights.rows * (l.weights.cols + 1), 0)
+  return Math.max(1, Math.min(epochsPerGroup(cfg), Math.floor(GROUP_PARAMETERS / parameters)))
 }
 
 /**
@@ -194,7 +210,7 @@ const descendEpochs = (
   const r = descend(at.network, {
     loss: cfg.loss,
     batches,
-    learningRate: rate.constant ?? ((b) => rate.schedule(count + b)), // scaleByLearningRate reads η at its count, one more each step
+    learningRate: rateFrom(rate, count),
     scoreOn,
     checkpointEvery: per
   })
@@ -204,15 +220,13 @@ const descendEpochs = (
   let prev = at as Position<readonly [ScheduleState]>
   for (let e = 0; e < checkpoints.length; e++) {
     const { steps, network, scores } = checkpoints[e]!
-    let sum = 0 // Σ over the epoch's batches of (batch loss · batch size), in order
-    for (let b = steps - per; b < steps; b++) sum += r.losses[b]! * batches[b]!.inputs.cols
+    const sum = lossSum(r.losses, batches, steps - per, steps)
     const state = closeEpoch(cfg, foldScores(scores!, cfg.classes), prev, shuffled[e]!, { network, opt: [{ count: count + steps }], step: at.step + steps, sum }, ms)
     out.push(E.right(state))
     prev = state
   }
   const stop = r.stopped
-  if (stop !== undefined)
-    out.push(E.left(diverged(shuffled[checkpoints.length]!.epoch, at.step + stop.step, r.network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE)))
+  if (stop !== undefined) out.push(E.left(divergedAt(shuffled[checkpoints.length]!.epoch, at.step + stop.step, stop, r.network)))
   return out
 }
 
@@ -248,6 +262,7 @@ export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<Tr
   const step = trainStep(cfg.loss, cfg.optimizer) as Step<S>
   const permute = permuter(cfg)
   const measured = chunksOf(cfg.validation ?? cfg.train) // Error and losses are measured there
+  const rate = sgdRate(cfg.optimizer)
   return {
     *[Symbol.iterator]() {
       let at = start
@@ -256,7 +271,7 @@ export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<Tr
         const n = epochsAtOnce(cfg, at, limit)
         const results =
           n > 1
-            ? (descendEpochs(cfg, sgdRate(cfg.optimizer)!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n) as unknown as Array<E.Either<Diverged, EpochState<S>>>)
+            ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n) as unknown as Array<E.Either<Diverged, EpochState<S>>>)
             : [runEpoch(cfg, step, permute, measured, at)]
         for (const result of results) {
           if (E.isLeft(result)) {

@@ -4,6 +4,7 @@
 // Every law here is bit for bit.
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
+import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import { crossEntropy, mse, relu, softmax, addLayer, network, randomize, type Network } from '@purenn/network'
@@ -207,6 +208,39 @@ describe('several epochs of a tiny set in one descent', () => {
     expect(ms[255]).toBe(ms[0])
   })
 
+  it('agrees whatever the set, batch size, number of epochs, rate and stopping rule (a property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          n: fc.integer({ min: 1, max: 40 }),
+          batchSize: fc.integer({ min: 1, max: 6 }),
+          numEpochs: fc.integer({ min: 1, max: 70 }),
+          seed: fc.integer({ min: 0, max: 1000 }),
+          scheduled: fc.boolean(),
+          validated: fc.boolean(),
+          patience: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined })
+        }),
+        ({ n, batchSize, numEpochs, seed, scheduled, validated, patience }) => {
+          const X = M.uniform(2, n, -1, 1)(M.rng(seed))[0]
+          const T = M.fromFunction(1, n, (_, j) => (X.data[j]! * X.data[n + j]! > 0 ? 1 : 0))
+          const options: Options = {
+            trainData: X,
+            trainLabels: T,
+            numEpochs,
+            batchSize,
+            seed,
+            ...(validated ? { validationData: xorData, validationLabels: xorLabels } : {}),
+            ...(patience === undefined ? {} : { earlyStopping: { patience, minDelta: 1e-3 } })
+          }
+          const rate = scheduled ? cosineDecay({ init: 1.5, steps: 200 }) : 0.7
+          const { grouped, plain } = groupedAndGeneral(options, rate, sigmoidNet([2, 3, 1], seed))
+          expect(observed(grouped)).toEqual(observed(plain))
+        }
+      ),
+      { numRuns: 40 }
+    )
+  })
+
   it('agrees with a schedule, batches of 2 with a partial one, and a validation set of its own', () => {
     const options: Options = { trainData: data, trainLabels: labels, validationData: xorData, validationLabels: xorLabels, numEpochs: 450, batchSize: 2, seed: 5, verbose: 100, metrics: ['loss', 'accuracy'] }
     const { grouped, plain, lines } = groupedAndGeneral(options, cosineDecay({ init: 0.9, steps: 1000 }), sigmoidNet([2, 3, 1], 7))
@@ -290,7 +324,7 @@ describe('several epochs of a tiny set in one descent', () => {
     expect(new Set(ms).size).toBeGreaterThan(1) // not shares of one group's time
   })
 
-  it('computes nothing until iterated, and a consumer that stops early sees only what it took', () => {
+  it('computes nothing until iterated; a consumer that stops early is told of the epochs it took only (their group was computed whole)', () => {
     const seen: number[] = []
     const run = right(epochs({ trainData: xorData, trainLabels: xorLabels, numEpochs: 100, learningRate: 0.5, onEpoch: (r) => void seen.push(r.epoch) })(sigmoidNet([2, 2, 1], 4)))
     expect(seen).toEqual([])

@@ -31,6 +31,7 @@ import type { Matrix } from '@purenn/matrix'
 import { activateInto, activationBackwardInto, backwardAt, elementwiseCode, forwardAt } from '../Activation.js'
 import { builtinOutputDelta, builtinOutputLoss, gradientAt, isBuiltinLoss, lossTerm, meanLoss, unfusedTerm, type Loss, type Term } from '../Loss.js'
 import type { Scores } from '../metrics.js'
+import type { Keeping } from '../descent.js'
 import { correctIn } from './classes.js'
 import type { Gradients, Layer, LayerGradients, Network } from '../types.js'
 import { buf, matrix } from './buffer.js'
@@ -506,11 +507,8 @@ export interface SmallStop {
 }
 
 /** What a small descent keeps besides its steps (see `DescentOptions`): `scoreOn`, how to score a batch too wide for the fused pass, and the checkpoints (every `every` steps, 0 for none). */
-export interface SmallKeeping {
-  readonly scoreOn: ReadonlyArray<{ readonly inputs: Matrix; readonly targets: Matrix }> | undefined
+export interface SmallKeeping extends Keeping {
   readonly scoreLarge: (net: Network, inputs: Matrix, targets: Matrix) => Scores
-  readonly every: number
-  readonly checkpoints: Array<{ readonly steps: number; readonly network: Network; readonly scores: ReadonlyArray<Scores> | undefined }>
 }
 
 /**

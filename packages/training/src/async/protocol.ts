@@ -30,18 +30,9 @@
  * @since 0.1.0
  */
 import type { Matrix } from '@purenn/matrix'
-import {
-  binaryCrossEntropy,
-  builtinActivations,
-  crossEntropy,
-  isBuiltinName,
-  meanAbsoluteError,
-  mse,
-  type Loss,
-  type Network,
-  type Scores
-} from '@purenn/network'
+import type { Loss, Network, Scores } from '@purenn/network'
 import { cut, type Batch, type SampleSet } from '../batches.js'
+import { firstCustomActivation, isBuiltinLossValue } from '../internal/builtins.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -131,20 +122,15 @@ export interface Answer {
 // built-ins by name
 // -------------------------------------------------------------------------------------
 
-const builtinLosses: Readonly<Record<string, Loss>> = { mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy }
-
-/** The built-in loss of that name, if any. */
-export const lossNamed = (name: string): Loss | undefined => (Object.hasOwn(builtinLosses, name) ? builtinLosses[name] : undefined)
-
 /**
  * Why the network or the loss cannot go to a worker (a custom activation or loss: a function
  * the worker cannot have), or undefined when both can. A value counts as built-in when it is
  * the very one the package exports under its name.
  */
 export const unsendable = (net: Network, loss: Loss): string | undefined => {
-  if (lossNamed(loss.name) !== loss)
+  if (!isBuiltinLossValue(loss))
     return `expected 1 with a custom loss (${JSON.stringify(loss.name)}): a worker knows only the built-in losses (mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy)`
-  const k = net.layers.findIndex((l) => !isBuiltinName(l.activation.name) || builtinActivations[l.activation.name] !== l.activation)
+  const k = firstCustomActivation(net)
   if (k >= 0)
     return `expected 1 with a custom activation (${JSON.stringify(net.layers[k]!.activation.name)} in layer ${k}): a worker knows only the built-in activations`
   return undefined

@@ -10,7 +10,8 @@
  */
 import { builtinActivations, gradients, isBuiltinName, scores, type Activation, type Layer, type Loss, type Network } from '@purenn/network'
 import { unsafeSampleSet, type Batch, type SampleSet } from '../batches.js'
-import { gatherSamples, lossNamed, parameterCount, viewsOf, writeFlat, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
+import { lossNamed } from '../internal/builtins.js'
+import { gatherSamples, parameterCount, viewsOf, writeFlat, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
 
 /**
  * What a worker keeps between steps: the run's setup, its loss and activations looked up by
