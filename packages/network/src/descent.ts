@@ -54,7 +54,8 @@ export interface DescentBatch {
  * What `descend` needs: the loss, the batches in the order of the steps, the learning rate
  * (a positive number, or a function of the step counted from 0 within the call) and,
  * optionally, `onStep(step, loss)`, called after each step taken, `scoreOn`, batches to score
- * the trained network on, and `checkpointEvery`, to keep the network every so many steps.
+ * the trained network on, `checkpointEvery`, to keep the network every so many steps, and
+ * `scoreEvery`, to score it every so many steps.
  *
  * @category model
  * @since 0.1.0
@@ -78,6 +79,33 @@ export interface DescentOptions {
    * reads each epoch's network and measures there (see `DescentCheckpoint`).
    */
   readonly checkpointEvery?: number
+  /**
+   * Also score the network on `scoreOn` (required with it) after every `scoreEvery` steps (a
+   * positive integer), without keeping the network: a learning curve for the cost of a
+   * forward pass a point, no network built for it (see `DescentScores`).
+   */
+  readonly scoreEvery?: number
+}
+
+/**
+ * The scores on `scoreOn` of the network after the first `steps` steps of a descent (as
+ * `scores` gives them for that network), taken after every `scoreEvery` steps.
+ *
+ * @example
+ * import { network, addLayer, randomize, descend, mse, sigmoid } from '@purenn/network'
+ * import { fromArray, rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const xor = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]].map(([a, b, t]) => ({ inputs: fromArray([a, b]), targets: fromArray([t]) }))
+ * const { curve } = descend({ loss: mse, batches: [...xor, ...xor], learningRate: 0.5, scoreOn: [xor[0]!], scoreEvery: 4 })(net)
+ * curve!.map((c) => c.scores[0]!.error) // the Error on the first sample after 4 and after 8 steps
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface DescentScores {
+  readonly steps: number
+  readonly scores: ReadonlyArray<Scores>
 }
 
 /**
@@ -132,6 +160,8 @@ export interface Descent {
   readonly scores?: ReadonlyArray<Scores>
   /** With `checkpointEvery`, the checkpoints taken, in order (when the descent ran every batch and the last one falls on the last step, its network is `network`). */
   readonly checkpoints?: ReadonlyArray<DescentCheckpoint>
+  /** With `scoreEvery`, the scores taken, in order (a descent that stops early keeps those taken before the stop). */
+  readonly curve?: ReadonlyArray<DescentScores>
 }
 
 // -------------------------------------------------------------------------------------
@@ -153,6 +183,10 @@ const checkOptions = (net: Network, o: DescentOptions): void => {
   const every: unknown = o.checkpointEvery
   if (every !== undefined && !(typeof every === 'number' && Number.isSafeInteger(every) && every > 0))
     throw new RangeError(`descend: checkpointEvery must be a positive integer, got ${describeValue(every)}`)
+  const scoreEvery: unknown = o.scoreEvery
+  if (scoreEvery !== undefined && !(typeof scoreEvery === 'number' && Number.isSafeInteger(scoreEvery) && scoreEvery > 0))
+    throw new RangeError(`descend: scoreEvery must be a positive integer, got ${describeValue(scoreEvery)}`)
+  if (scoreEvery !== undefined && o.scoreOn === undefined) throw new RangeError('descend: scoreEvery needs scoreOn, the batches to score on')
   checkBatches(net, 'batches', o.batches)
   if (o.scoreOn !== undefined) checkBatches(net, 'scoreOn', o.scoreOn)
 }
@@ -209,21 +243,25 @@ const descendWith = (net: Network, o: DescentOptions): Descent => {
   const rate = typeof learningRate === 'function' ? learningRate : undefined
   const eta = typeof learningRate === 'number' ? learningRate : 0
   const every = o.checkpointEvery ?? 0
+  const scoreEvery = o.scoreEvery ?? 0
   const losses: number[] = []
   const checkpoints: DescentCheckpoint[] = []
+  const curve: DescentScores[] = []
   let widest = 0 // the widest batch: the fused path's limits grow with the batch
   for (let b = 0; b < batches.length; b++) widest = Math.max(widest, batches[b]!.inputs.cols)
   const run = smallGradientsApply(net, loss, widest) // a built-in loss, and layers within the fused path's limits
-    ? smallDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, scoreLarge: (trained, x, t) => scores(trained, loss, x, t), every, checkpoints })
-    : denseDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, every, checkpoints })
+    ? smallDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, scoreLarge: (trained, x, t) => scores(trained, loss, x, t), every, checkpoints, scoreEvery, curve })
+    : denseDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, every, checkpoints, scoreEvery, curve })
   const out: { -readonly [K in keyof Descent]: Descent[K] } = { network: run.network, losses, stopped: run.stopped }
   if (run.scores !== undefined) out.scores = run.scores
   if (every > 0) out.checkpoints = checkpoints
+  if (scoreEvery > 0) out.curve = curve
   return out
 }
 
 /**
- * What a descent keeps besides its steps: `scoreOn` and the checkpoints (every `every` steps, 0 for none).
+ * What a descent keeps besides its steps: `scoreOn`, the checkpoints (every `every` steps, 0
+ * for none) and the scores of the curve (every `scoreEvery` steps, 0 for none).
  *
  * @internal
  */
@@ -231,6 +269,8 @@ export interface Keeping {
   readonly scoreOn: ReadonlyArray<DescentBatch> | undefined
   readonly every: number
   readonly checkpoints: DescentCheckpoint[]
+  readonly scoreEvery: number
+  readonly curve: DescentScores[]
 }
 
 /**
@@ -295,6 +335,7 @@ const denseDescent = (
       const copy = networkOver(net, ws.map((w) => w.slice()), bs.map((b) => b.slice())) // θₛ₊₁, in buffers the next steps do not write
       keep.checkpoints.push({ steps: s + 1, network: copy, scores: scoresOn(copy, loss, keep.scoreOn) })
     }
+    if (keep.scoreEvery > 0 && (s + 1) % keep.scoreEvery === 0) keep.curve.push({ steps: s + 1, scores: scoresOn(networkOver(net, ws, bs), loss, keep.scoreOn)! })
   }
   const last = keep.checkpoints[keep.checkpoints.length - 1]
   if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored
@@ -315,10 +356,12 @@ const scoresOn = (net: Network, loss: Loss, on: ReadonlyArray<DescentBatch> | un
  * bits as folding `gradients` and θ + (−η)·g over the batches, with far less allocation.
  * With `scoreOn`, also the `scores` of the trained network on those batches (what an epoch's
  * report needs, in the same call); with `checkpointEvery`, the network (and those scores) after
- * every so many steps, as `checkpoints`. Data-last, `descend(options)(net)`, or data-first,
+ * every so many steps, as `checkpoints`; with `scoreEvery`, those scores alone, as `curve`
+ * (no network built for them). Data-last, `descend(options)(net)`, or data-first,
  * `descend(net, options)`. Refuses batches (and `scoreOn` batches) of the wrong sizes, naming
  * the batch, a learning rate that is not a positive number or a function, and a
- * `checkpointEvery` that is not a positive integer.
+ * `checkpointEvery` or `scoreEvery` that is not a positive integer, and `scoreEvery` without
+ * `scoreOn`.
  *
  * @example
  * import { network, addLayer, randomize, descend, mse, sigmoid } from '@purenn/network'

@@ -54,7 +54,7 @@ export {
 export { type Loss, mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy } from './Loss.js'
 export { type GradientsResult, gradients } from './backprop.js'
 export { trainIteration } from './sgd.js'
-export { type DescentBatch, type DescentCheckpoint, type DescentOptions, type DescentStop, type Descent, descend } from './descent.js'
+export { type DescentBatch, type DescentCheckpoint, type DescentOptions, type DescentScores, type DescentStop, type Descent, descend } from './descent.js'
 export { type DataSet, type Scores, evaluate, accuracy, meanLoss, scores } from './metrics.js'
 export {
   type NetworkJson,

@@ -239,6 +239,48 @@ describe('descend', () => {
       expect(() => N.descend(one, { loss: N.mse, batches: [good], learningRate: 0.1, checkpointEvery: every as number })).toThrow('descend: checkpointEvery must be a positive integer, got')
   })
 
+  it('scores every scoreEvery steps without keeping the network: the scores of descending that far', () => {
+    const scoreBits = (xs: ReadonlyArray<N.Scores>): unknown => xs.map((x) => [x.count, ...lossBits([x.error, x.loss]), x.correct])
+    const check = (net: Network, loss: Loss, batches: ReadonlyArray<DescentBatch>, learningRate: number | ((s: number) => number), every: number, scoreOn: DescentBatch[]) => {
+      const d = N.descend(net, { loss, batches, learningRate, scoreOn, scoreEvery: every })
+      const taken = d.losses.length
+      expect(d.curve!.map((c) => c.steps)).toEqual(Array.from({ length: Math.floor(taken / every) }, (_, k) => (k + 1) * every))
+      for (const c of d.curve!) {
+        const upTo = N.descend(net, { loss, batches: batches.slice(0, c.steps), learningRate })
+        expect(scoreBits(c.scores)).toEqual(scoreBits(scoreOn.map((b) => N.scores(upTo.network, loss, b.inputs, b.targets))))
+      }
+      const plain = N.descend(net, { loss, batches, learningRate, scoreOn })
+      expect(bitsOf(d.network)).toEqual(bitsOf(plain.network)) // the curve changes nothing else
+      expect(lossBits(d.losses)).toEqual(lossBits(plain.losses))
+      expect(d.stopped).toEqual(plain.stopped)
+      expect(d.checkpoints).toBeUndefined()
+      // with checkpoints too, the two agree where they meet
+      const both = N.descend(net, { loss, batches, learningRate, scoreOn, scoreEvery: every, checkpointEvery: every })
+      expect(both.curve!.map((c) => scoreBits(c.scores))).toEqual(both.checkpoints!.map((c) => scoreBits(c.scores!)))
+    }
+    fc.assert(
+      fc.property(arbRun, fc.integer({ min: 1, max: 4 }), ({ net, loss, batches, learningRate }, every) => {
+        // one batch small enough to score on the fused pass's buffers, one too wide for it (scored by the general pass)
+        const scoreOn = [3, 130].map((b) => ({ inputs: M.uniform(net.inputSize, b, -1, 1)(M.rng(b))[0], targets: M.uniform(N.outputSize(net), b, -1, 1)(M.rng(b + 1))[0] }))
+        check(net, loss, batches, learningRate, every, scoreOn)
+      }),
+      { numRuns: 60 }
+    )
+    // the dense path (a network too large for the fused one)
+    const big = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)
+    const batch = { inputs: M.uniform(40, 5, -1, 1)(M.rng(1))[0], targets: M.fromFunction(3, 5, (r, c) => (r === c % 3 ? 1 : 0)) }
+    check(big, N.crossEntropy, [batch, batch, batch, batch, batch], 0.2, 2, [batch])
+    // a descent that stops keeps the points before the stop
+    const one = makeNetwork(1, [[1, N.linear]], 0)
+    const bad = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
+    const good = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
+    expect(N.descend(one, { loss: N.mse, batches: [good, good, good, bad, good], learningRate: 0.1, scoreOn: [good], scoreEvery: 2 }).curve!.map((c) => c.steps)).toEqual([2])
+    check(one, N.mse, [good, good, good, bad, good], 0.1, 1, [good])
+    for (const every of [0, 1.5, -1, Number.NaN, '2'])
+      expect(() => N.descend(one, { loss: N.mse, batches: [good], learningRate: 0.1, scoreOn: [good], scoreEvery: every as number })).toThrow('descend: scoreEvery must be a positive integer, got')
+    expect(() => N.descend(one, { loss: N.mse, batches: [good], learningRate: 0.1, scoreEvery: 1 })).toThrow('descend: scoreEvery needs scoreOn, the batches to score on')
+  })
+
   it('refuses what it cannot use, naming it', () => {
     const net = makeNetwork(2, [[1, N.sigmoid]], 0)
     const batch = { inputs: M.zeros(2, 3), targets: M.zeros(1, 3) }

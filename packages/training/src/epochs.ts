@@ -22,7 +22,7 @@ import type { Batch } from './batches.js'
 import { chunksOf, foldScores, measure } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
 import { trainStep, type TrainState } from './trainStep.js'
-import { diverged, type Diverged, type EpochState, type TrainError } from './types.js'
+import { diverged, type Diverged, type EpochReport, type EpochState, type TrainError } from './types.js'
 import type { ScheduleState } from './transforms.js'
 import {
   announce,
@@ -30,6 +30,7 @@ import {
   batchesOf,
   checkStep,
   closeEpoch,
+  epochReport,
   epochsPerGroup,
   finished,
   groupSize,
@@ -174,11 +175,30 @@ export const epochsAtOnce = (cfg: Config, at: Position<unknown>, limit: number):
   limit > 1 && sgdCount(cfg, at.optimizerState) !== undefined ? Math.min(limit, cfg.numEpochs - at.epoch) : 1
 
 /**
+ * An epoch's outcome as the unfold hands it on: its report, and its state, built when asked.
+ * A run that reads only the reports (`train`, see `unfoldReports`) asks for the state of the
+ * epoch it ends on, and of the last epoch of each group, whose network the next group starts from.
+ */
+interface Outcome<S> {
+  readonly report: EpochReport
+  readonly state: () => EpochState<S>
+}
+
+/** The outcome of an epoch whose state is already built. */
+const outcomeOf = <S>(state: EpochState<S>): Outcome<S> => ({ report: state.report, state: () => state })
+
+/**
  * `n` epochs of plain SGD from `at` in one call of `descend`: each epoch shuffled from the
  * generator the one before left (as `runEpoch` shuffles), their batches in one sequence, the
- * network and its scores on the measured set taken after each epoch's last step (a
- * checkpoint). An epoch of four steps costs about as much as setting up a descent, a network
- * and a measure, so this is what keeps a run on a tiny data set from paying that every epoch.
+ * network measured on the measured set after each epoch's last step. An epoch of four steps
+ * costs about as much as setting up a descent, a network and a measure, so this is what keeps
+ * a run on a tiny data set from paying that every epoch.
+ *
+ * With `networks`, every epoch's network is kept (a checkpoint, `checkpointEvery`). Without,
+ * only its scores are taken (`scoreEvery`), no network built: the group's last network is the
+ * descent's, and the network of an epoch inside the group, needed only when the run ends
+ * there (`onEpoch` said `'stop'`), is computed again by descending from `at` to that epoch's
+ * last step (the same steps, so the same bits).
  *
  * The states are those `runEpoch` gives epoch after epoch, bit for bit: the same permutations,
  * the same steps with η read from the schedule at the same counts, the same checks, the
@@ -193,8 +213,9 @@ const descendEpochs = (
   permute: Permute,
   scoreOn: ReadonlyArray<Batch>,
   at: Position<unknown>,
-  n: number
-): Array<E.Either<Diverged, EpochState<readonly [ScheduleState]>>> => {
+  n: number,
+  networks: boolean
+): Array<E.Either<Diverged, Outcome<readonly [ScheduleState]>>> => {
   const started = now()
   const per = batchCount(cfg)
   const shuffled: Shuffled[] = []
@@ -207,26 +228,30 @@ const descendEpochs = (
     shuffled.push(epoch)
     before = epoch
   }
-  const r = descend(at.network, {
-    loss: cfg.loss,
-    batches,
-    learningRate: rateFrom(rate, count),
-    scoreOn,
-    checkpointEvery: per
-  })
-  const checkpoints = r.checkpoints!
-  const ms = (now() - started) / (r.stopped === undefined ? n : checkpoints.length + 1) // each epoch run, an equal share
-  const out: Array<E.Either<Diverged, EpochState<readonly [ScheduleState]>>> = []
+  const learningRate = rateFrom(rate, count)
+  const r = descend(at.network, { loss: cfg.loss, batches, learningRate, scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
+  const points: ReadonlyArray<{ readonly steps: number; readonly scores?: ReadonlyArray<Scores> | undefined }> = networks ? r.checkpoints! : r.curve!
+  const ms = (now() - started) / (r.stopped === undefined ? n : points.length + 1) // each epoch run, an equal share
+  /** The network after the first `steps` steps of the group (`networks` off). */
+  const networkAfter = (steps: number): Network =>
+    steps === r.losses.length ? r.network : descend(at.network, { loss: cfg.loss, batches: batches.slice(0, steps), learningRate }).network
+  const out: Array<E.Either<Diverged, Outcome<readonly [ScheduleState]>>> = []
   let prev = at as Position<readonly [ScheduleState]>
-  for (let e = 0; e < checkpoints.length; e++) {
-    const { steps, network, scores } = checkpoints[e]!
-    const sum = lossSum(r.losses, batches, steps - per, steps)
-    const state = closeEpoch(cfg, foldScores(scores!, cfg.classes), prev, shuffled[e]!, { network, opt: [{ count: count + steps }], step: at.step + steps, sum }, ms)
-    out.push(E.right(state))
-    prev = state
+  for (let e = 0; e < points.length; e++) {
+    const { steps, scores } = points[e]!
+    const m = foldScores(scores!, cfg.classes)
+    const trained = (network: Network): Trained<readonly [ScheduleState]> => ({ network, opt: [{ count: count + steps }], step: at.step + steps, sum: lossSum(r.losses, batches, steps - per, steps) })
+    if (networks) {
+      const state = closeEpoch(cfg, m, prev, shuffled[e]!, trained(r.checkpoints![e]!.network), ms)
+      out.push(E.right(outcomeOf(state)))
+      prev = state
+    } else {
+      const from = prev // no early stopping here (see unfoldWith): nothing of it is read but its epoch's place
+      out.push(E.right({ report: epochReport(cfg, m, shuffled[e]!, trained(at.network).sum, ms), state: () => closeEpoch(cfg, m, from, shuffled[e]!, trained(networkAfter(steps)), ms) }))
+    }
   }
   const stop = r.stopped
-  if (stop !== undefined) out.push(E.left(divergedAt(shuffled[checkpoints.length]!.epoch, at.step + stop.step, stop, r.network)))
+  if (stop !== undefined) out.push(E.left(divergedAt(shuffled[points.length]!.epoch, at.step + stop.step, stop, r.network)))
   return out
 }
 
@@ -254,15 +279,21 @@ const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () 
 }
 
 /**
- * The epochs after `start`, lazily; each iteration replays them from `start`.
- *
- * @internal
+ * What the consumer of a run reads: `'states'`, every epoch's state (`epochs`); `'reports'`,
+ * every epoch's report, and the state only of the epoch the run ends on and of those a group
+ * of epochs ends on (`train`, which returns the last network and the reports). Without early
+ * stopping (whose best epoch keeps its network), a `'reports'` run builds no network for the
+ * other epochs of a group.
  */
-export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<TrainError, EpochState<S>>> => {
+type Reads = 'states' | 'reports'
+
+/** The epochs after `start`, lazily; each iteration replays them from `start`. Each item is an epoch's state, or with `'reports'`, possibly only its report. */
+const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<E.Either<TrainError, EpochState<S> | EpochReport>> => {
   const step = trainStep(cfg.loss, cfg.optimizer) as Step<S>
   const permute = permuter(cfg)
   const measured = chunksOf(cfg.validation ?? cfg.train) // Error and losses are measured there
   const rate = sgdRate(cfg.optimizer)
+  const reportsOnly = reads === 'reports' && cfg.earlyStopping === undefined
   return {
     *[Symbol.iterator]() {
       let at = start
@@ -271,16 +302,21 @@ export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<Tr
         const n = epochsAtOnce(cfg, at, limit)
         const results =
           n > 1
-            ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n) as unknown as Array<E.Either<Diverged, EpochState<S>>>)
-            : [runEpoch(cfg, step, permute, measured, at)]
-        for (const result of results) {
+            ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n, !reportsOnly) as unknown as Array<E.Either<Diverged, Outcome<S>>>)
+            : [E.map((st: EpochState<S>) => outcomeOf(st))(runEpoch(cfg, step, permute, measured, at))]
+        for (let i = 0; i < results.length; i++) {
+          const result = results[i]!
           if (E.isLeft(result)) {
             yield result
             return
           }
-          const state = result.right
-          const stop = announce(cfg, state) // the verbose line, then onEpoch
-          yield result
+          const stop = announce(cfg, result.right.report) // the verbose line, then onEpoch
+          if (reportsOnly && !stop && i < results.length - 1) {
+            yield E.right(result.right.report) // an epoch inside a group, the run going on: its network is not read
+            continue
+          }
+          const state = result.right.state()
+          yield E.right(state)
           if (stop) return
           at = state
           if (finished(cfg, at)) return // early stopping ran out of patience before the group's last epoch
@@ -289,6 +325,22 @@ export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<Tr
     }
   }
 }
+
+/**
+ * The epochs after `start`, lazily, as states; each iteration replays them from `start`.
+ *
+ * @internal
+ */
+export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<TrainError, EpochState<S>>> =>
+  unfoldWith(cfg, start, 'states') as Iterable<E.Either<TrainError, EpochState<S>>> // with 'states', every item is a state
+
+/**
+ * The epochs after `start` as `train` reads them: each epoch's report, and the state of the
+ * epoch the run ends on (see `Reads`); each iteration replays them from `start`.
+ *
+ * @internal
+ */
+export const unfoldReports = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<TrainError, EpochState<S> | EpochReport>> => unfoldWith(cfg, start, 'reports')
 
 /**
  * The state a run starts from: epoch 0, the optimizer initialised, the generator seeded.

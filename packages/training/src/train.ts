@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import type { Network } from '@purenn/network'
-import { startOf, unfold } from './epochs.js'
+import { startOf, unfoldReports } from './epochs.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
 import type { EpochReport, EpochState, TrainError } from './types.js'
 import { fold } from './internal/fold.js'
@@ -30,7 +30,7 @@ export interface TrainResult {
 }
 
 /** Folds the epochs (see `internal/fold.ts`, which `trainAsync` folds its epochs with too); a `Left` ends the fold. */
-const foldAll = <S>(cfg: Config, start: Network, items: Iterable<E.Either<TrainError, EpochState<S>>>): E.Either<TrainError, TrainResult> => {
+const foldAll = <S>(cfg: Config, start: Network, items: Iterable<E.Either<TrainError, EpochState<S> | EpochReport>>): E.Either<TrainError, TrainResult> => {
   const run = fold<S>(cfg, start)
   for (const item of items) {
     const added = run.add(item)
@@ -67,7 +67,7 @@ export const train =
   (net: Network): E.Either<TrainError, TrainResult> =>
     pipe(
       decodeOptions(options, net),
-      E.chain((cfg) => foldAll(cfg, net, unfold(cfg, startOf(cfg, net))))
+      E.chain((cfg) => foldAll(cfg, net, unfoldReports(cfg, startOf(cfg, net))))
     )
 
 /**
@@ -86,5 +86,5 @@ export const trainFrom =
   (state: EpochState<S>): E.Either<TrainError, TrainResult> =>
     pipe(
       decodeOptions(options, state.network),
-      E.chain((cfg) => foldAll(cfg, state.network, unfold(cfg, state)))
+      E.chain((cfg) => foldAll(cfg, state.network, unfoldReports(cfg, state)))
     )

@@ -241,6 +241,50 @@ describe('several epochs of a tiny set in one descent', () => {
     )
   })
 
+  it('train, which builds no network inside a group, returns the network and history of the epochs (a property, stops and divergence included)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          n: fc.integer({ min: 1, max: 12 }),
+          numEpochs: fc.integer({ min: 1, max: 400 }),
+          stopAt: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
+          rate: fc.constantFrom(0.05, 0.3, 3), // 3 diverges on most sets
+          seed: fc.integer({ min: 0, max: 1000 }),
+          validated: fc.boolean()
+        }),
+        ({ n, numEpochs, stopAt, rate, seed, validated }) => {
+          const X = M.uniform(2, n, -3, 3)(M.rng(seed))[0]
+          const T = M.fromFunction(1, n, (_, j) => (X.data[j]! > 0 ? 1 : 0))
+          const options: TrainOptions<unknown> = {
+            trainData: X,
+            trainLabels: T,
+            numEpochs,
+            seed,
+            learningRate: rate,
+            onEpoch: (r) => (r.epoch === stopAt ? 'stop' : undefined),
+            ...(validated ? { validationData: xorData, validationLabels: xorLabels } : {})
+          }
+          const net = netOf([{ weights: [[0.3, -0.2]], bias: [0.1] }]) // a linear neuron: mse overflows at a large rate
+          const states = [...right(epochs(options)(net))]
+          const trained = train(options)(net)
+          const last = states.at(-1)!
+          if (E.isLeft(last)) {
+            expect(E.isLeft(trained)).toBe(true)
+            const { history, ...left } = (trained as E.Left<TrainError & { history: EpochState<unknown>['report'][] }>).left
+            expect(left._tag).toBe('Diverged')
+            expect(observed([E.left(left as TrainError)])).toEqual(observed([last]))
+            expect(history.map((h) => ({ ...h, ms: 0 }))).toEqual(states.slice(0, -1).map((x) => ({ ...right(x).report, ms: 0 })))
+          } else {
+            const r = right(trained)
+            expect(paramsOf(r.network)).toEqual(paramsOf(last.right.network))
+            expect(r.history.map((h) => ({ ...h, ms: 0 }))).toEqual(states.map((x) => ({ ...right(x).report, ms: 0 })))
+          }
+        }
+      ),
+      { numRuns: 60 }
+    )
+  })
+
   it('agrees with a schedule, batches of 2 with a partial one, and a validation set of its own', () => {
     const options: Options = { trainData: data, trainLabels: labels, validationData: xorData, validationLabels: xorLabels, numEpochs: 450, batchSize: 2, seed: 5, verbose: 100, metrics: ['loss', 'accuracy'] }
     const { grouped, plain, lines } = groupedAndGeneral(options, cosineDecay({ init: 0.9, steps: 1000 }), sigmoidNet([2, 3, 1], 7))

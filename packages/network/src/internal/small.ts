@@ -506,7 +506,7 @@ export interface SmallStop {
   readonly loss: number
 }
 
-/** What a small descent keeps besides its steps (see `DescentOptions`): `scoreOn`, how to score a batch too wide for the fused pass, and the checkpoints (every `every` steps, 0 for none). */
+/** What a small descent keeps besides its steps (see `DescentOptions`, `Keeping`), and how to score a batch too wide for the fused pass. */
 export interface SmallKeeping extends Keeping {
   readonly scoreLarge: (net: Network, inputs: Matrix, targets: Matrix) => Scores
 }
@@ -517,7 +517,8 @@ export interface SmallKeeping extends Keeping {
  * scratch buffer. Two sets take turns (θₛ read from one, θₛ₊₁ written into the other), so that
  * a step that would leave the finite numbers is simply not taken. The scratch stays in use
  * for the whole call: a callback that runs a network gets scratch of its own. A checkpoint
- * copies θ out into a network and scores it on the buffers at hand.
+ * copies θ out into a network and scores it on the buffers at hand; a point of the curve
+ * (`scoreEvery`) only scores it.
  */
 export const smallDescent = (
   net: Network,
@@ -532,20 +533,24 @@ export const smallDescent = (
   const layers = net.layers
   const plan = planOf(net, loss)
   const P = plan.P
-  const { scoreOn, every, checkpoints } = keep
+  const { scoreOn, every, checkpoints, scoreEvery, curve } = keep
   let widest = 0
   for (let b = 0; b < batches.length; b++) widest = Math.max(widest, batches[b]!.inputs.cols)
   if (scoreOn !== undefined)
     for (let b = 0; b < scoreOn.length; b++) if (isSmall(net, scoreOn[b]!.inputs.cols)) widest = Math.max(widest, scoreOn[b]!.inputs.cols)
   const s = acquire(3 * P + workSize(plan, widest))
   let theta = 0 // θₛ
-  /** The scores on `scoreOn` of the parameters at θ (whose network is `trained`): each small batch on the buffers at hand, any other by the general pass. */
-  const scoresNow = (trained: Network): Scores[] | undefined => {
+  /**
+   * The scores on `scoreOn` of the parameters at θ: each small batch on the buffers at hand,
+   * any other by the general pass, on their network (`trained`, or built from θ when not given).
+   */
+  const scoresNow = (trained: Network | undefined): Scores[] | undefined => {
     if (scoreOn === undefined) return undefined
     const out: Scores[] = []
     for (let b = 0; b < scoreOn.length; b++) {
       const { inputs, targets } = scoreOn[b]!
-      out.push(isSmall(net, inputs.cols) ? scoresAt(plan, loss, s, theta, 3 * P, inputs, targets) : keep.scoreLarge(trained, inputs, targets))
+      if (isSmall(net, inputs.cols)) out.push(scoresAt(plan, loss, s, theta, 3 * P, inputs, targets))
+      else out.push(keep.scoreLarge((trained ??= networkFrom(net, s, theta)), inputs, targets))
     }
     return out
   }
@@ -578,6 +583,7 @@ export const smallDescent = (
         const network = networkFrom(net, s, theta)
         checkpoints.push({ steps: b + 1, network, scores: scoresNow(network) })
       }
+      if (scoreEvery > 0 && (b + 1) % scoreEvery === 0) curve.push({ steps: b + 1, scores: scoresNow(undefined)! }) // scoreOn is given with scoreEvery
     }
     const last = checkpoints[checkpoints.length - 1]
     if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored

@@ -218,7 +218,7 @@ export const unfoldAsync = <S>(
           return
         }
         const state = closeEpoch(cfg, m, at, epoch, { network: st.network, opt: st.opt, step: st.step, sum })
-        const stopNow = announce(cfg, state)
+        const stopNow = announce(cfg, state.report)
         yield E.right(state)
         if (stopNow) return
         at = state

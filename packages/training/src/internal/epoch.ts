@@ -127,7 +127,7 @@ export const checkStep = <S>(
  * epoch run together with others, which share their time).
  */
 export const closeEpoch = <S>(cfg: Config, m: Measures, at: Position<S>, epoch: Shuffled, st: Trained<S>, ms?: number): EpochState<S> => {
-  const report = reportOf(epoch.epoch, st.sum / cfg.train.size, m.error, cfg.validation !== undefined ? m.loss : undefined, m.accuracy, ms ?? now() - epoch.started)
+  const report = epochReport(cfg, m, epoch, st.sum, ms)
   const es = cfg.earlyStopping
   const best = es === undefined ? undefined : improve(at.best, epoch.epoch, m.loss, st.network, es.minDelta) // m.loss: after the epoch, on the set measured
   const state: { -readonly [K in keyof EpochState<S>]: EpochState<S>[K] } = {
@@ -141,6 +141,13 @@ export const closeEpoch = <S>(cfg: Config, m: Measures, at: Position<S>, epoch: 
   if (best !== undefined) state.best = best
   return state
 }
+
+/**
+ * The report of an epoch (see `closeEpoch`): `sum` is Σ over its batches of (batch loss ·
+ * batch size), `m` the measures of the trained network; `ms` as for `closeEpoch`.
+ */
+export const epochReport = (cfg: Config, m: Measures, epoch: Shuffled, sum: number, ms?: number): EpochReport =>
+  reportOf(epoch.epoch, sum / cfg.train.size, m.error, cfg.validation !== undefined ? m.loss : undefined, m.accuracy, ms ?? now() - epoch.started)
 
 /**
  * An epoch's report, its optional fields present only when measured, in the order of
@@ -168,7 +175,7 @@ export const finished = (cfg: Config, at: Position<unknown>): boolean =>
   at.epoch >= cfg.numEpochs || (cfg.earlyStopping !== undefined && patienceRunOut(cfg.earlyStopping.patience, at.epoch, at.best))
 
 /** Prints the epoch's verbose line when one is due, then asks `onEpoch`: true when it says `'stop'`. */
-export const announce = (cfg: Config, state: EpochState<unknown>): boolean => {
-  if (printsAt(cfg.verbose, state.epoch)) cfg.logger(verboseLine(state.report, cfg.metrics))
-  return cfg.onEpoch !== undefined && cfg.onEpoch(state.report) === 'stop'
+export const announce = (cfg: Config, report: EpochReport): boolean => {
+  if (printsAt(cfg.verbose, report.epoch)) cfg.logger(verboseLine(report, cfg.metrics))
+  return cfg.onEpoch !== undefined && cfg.onEpoch(report) === 'stop'
 }

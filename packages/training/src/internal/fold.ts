@@ -12,7 +12,8 @@ import type { EpochReport, EpochState, TrainError } from '../types.js'
 
 /** A fold in progress: `add` takes the next item (a `Left` when it ends the run), `result` gives the outcome. */
 export interface Fold<S> {
-  readonly add: (item: E.Either<TrainError, EpochState<S>>) => E.Either<TrainError, void>
+  /** Takes an epoch's state, or only its report when the state is not the last (see `unfoldReports`). */
+  readonly add: (item: E.Either<TrainError, EpochState<S> | EpochReport>) => E.Either<TrainError, void>
   readonly result: () => E.Either<TrainError, TrainResult>
 }
 
@@ -30,8 +31,11 @@ export const fold = <S>(cfg: Config, start: Network): Fold<S> => {
   return {
     add: (item) => {
       if (E.isLeft(item)) return E.left(withHistory(item.left, history))
-      history.push(item.right.report)
-      last = item.right
+      const x = item.right
+      if ('report' in x) {
+        history.push(x.report)
+        last = x
+      } else history.push(x)
       return E.right(undefined)
     },
     result: () => {
