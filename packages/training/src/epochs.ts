@@ -175,17 +175,22 @@ export const epochsAtOnce = (cfg: Config, at: Position<unknown>, limit: number):
   limit > 1 && sgdCount(cfg, at.optimizerState) !== undefined ? Math.min(limit, cfg.numEpochs - at.epoch) : 1
 
 /**
- * An epoch's outcome as the unfold hands it on: its report, and its state, built when asked.
- * A run that reads only the reports (`train`, see `unfoldReports`) asks for the state of the
- * epoch it ends on, and of the last epoch of each group, whose network the next group starts from.
+ * Epochs run together, as the unfold hands them on: their reports in order, the state of
+ * epoch `i` of them, built when asked (a run that reads only the reports, `train`, asks for the
+ * state of the epoch it ends on and of a group's last, whose network the next group starts
+ * from), and the divergence that ended them, if one did (after the epochs reported).
  */
-interface Outcome<S> {
-  readonly report: EpochReport
-  readonly state: () => EpochState<S>
+interface Group<S> {
+  readonly reports: ReadonlyArray<EpochReport>
+  readonly stateAt: (i: number) => EpochState<S>
+  readonly diverged: Diverged | undefined
 }
 
-/** The outcome of an epoch whose state is already built. */
-const outcomeOf = <S>(state: EpochState<S>): Outcome<S> => ({ report: state.report, state: () => state })
+/** The group of one epoch run alone (`runEpoch`). */
+const alone = <S>(result: E.Either<Diverged, EpochState<S>>): Group<S> =>
+  E.isLeft(result)
+    ? { reports: [], stateAt: () => undefined as never, diverged: result.left } // no state to ask for
+    : { reports: [result.right.report], stateAt: () => result.right, diverged: undefined }
 
 /**
  * `n` epochs of plain SGD from `at` in one call of `descend`: each epoch shuffled from the
@@ -215,14 +220,14 @@ const descendEpochs = (
   at: Position<unknown>,
   n: number,
   networks: boolean
-): Array<E.Either<Diverged, Outcome<readonly [ScheduleState]>>> => {
+): Group<readonly [ScheduleState]> => {
   const started = now()
   const per = batchCount(cfg)
   const shuffled: Shuffled[] = []
   const batches: Batch[] = []
   let before: { readonly epoch: number; readonly rng: M.Rng } = at
   for (let e = 0; e < n; e++) {
-    const epoch = shuffle(permute, before) // Fisher–Yates from the generator the epoch before left
+    const epoch = shuffle(permute, before, started) // Fisher–Yates from the generator the epoch before left
     const bs = batchesOf(cfg, epoch, 0, per)
     for (let b = 0; b < bs.length; b++) batches.push(bs[b]!)
     shuffled.push(epoch)
@@ -232,27 +237,31 @@ const descendEpochs = (
   const r = descend(at.network, { loss: cfg.loss, batches, learningRate, scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
   const points: ReadonlyArray<{ readonly steps: number; readonly scores?: ReadonlyArray<Scores> | undefined }> = networks ? r.checkpoints! : r.curve!
   const ms = (now() - started) / (r.stopped === undefined ? n : points.length + 1) // each epoch run, an equal share
-  /** The network after the first `steps` steps of the group (`networks` off). */
-  const networkAfter = (steps: number): Network =>
-    steps === r.losses.length ? r.network : descend(at.network, { loss: cfg.loss, batches: batches.slice(0, steps), learningRate }).network
-  const out: Array<E.Either<Diverged, Outcome<readonly [ScheduleState]>>> = []
-  let prev = at as Position<readonly [ScheduleState]>
-  for (let e = 0; e < points.length; e++) {
-    const { steps, scores } = points[e]!
-    const m = foldScores(scores!, cfg.classes)
-    const trained = (network: Network): Trained<readonly [ScheduleState]> => ({ network, opt: [{ count: count + steps }], step: at.step + steps, sum: lossSum(r.losses, batches, steps - per, steps) })
-    if (networks) {
-      const state = closeEpoch(cfg, m, prev, shuffled[e]!, trained(r.checkpoints![e]!.network), ms)
-      out.push(E.right(outcomeOf(state)))
-      prev = state
-    } else {
-      const from = prev // no early stopping here (see unfoldWith): nothing of it is read but its epoch's place
-      out.push(E.right({ report: epochReport(cfg, m, shuffled[e]!, trained(at.network).sum, ms), state: () => closeEpoch(cfg, m, from, shuffled[e]!, trained(networkAfter(steps)), ms) }))
-    }
+  const measures = points.map((p) => foldScores(p.scores!, cfg.classes))
+  /** Where epoch `e` of the group leaves the run, given its network. */
+  const trained = (e: number, network: Network): Trained<readonly [ScheduleState]> => {
+    const steps = points[e]!.steps
+    return { network, opt: [{ count: count + steps }], step: at.step + steps, sum: lossSum(r.losses, batches, steps - per, steps) }
   }
   const stop = r.stopped
-  if (stop !== undefined) out.push(E.left(divergedAt(shuffled[points.length]!.epoch, at.step + stop.step, stop, r.network)))
-  return out
+  const diverged = stop === undefined ? undefined : divergedAt(shuffled[points.length]!.epoch, at.step + stop.step, stop, r.network)
+  if (networks) {
+    const states: Array<EpochState<readonly [ScheduleState]>> = []
+    for (let e = 0; e < points.length; e++) {
+      const prev = e === 0 ? (at as Position<readonly [ScheduleState]>) : states[e - 1]! // its best epoch, with early stopping
+      states.push(closeEpoch(cfg, measures[e]!, prev, shuffled[e]!, trained(e, r.checkpoints![e]!.network), ms))
+    }
+    return { reports: states.map((st) => st.report), stateAt: (e) => states[e]!, diverged }
+  }
+  // no early stopping here (see unfoldWith): of the state before an epoch, only its place is read
+  const reports: EpochReport[] = []
+  for (let e = 0; e < points.length; e++) reports.push(epochReport(cfg, measures[e]!, shuffled[e]!, lossSum(r.losses, batches, points[e]!.steps - per, points[e]!.steps), ms))
+  /** The network after epoch `e` of the group: the descent's after its last, else descending again that far. */
+  const networkAfter = (e: number): Network => {
+    const steps = points[e]!.steps
+    return steps === r.losses.length ? r.network : descend(at.network, { loss: cfg.loss, batches: batches.slice(0, steps), learningRate }).network
+  }
+  return { reports, stateAt: (e) => closeEpoch(cfg, measures[e]!, at as Position<readonly [ScheduleState]>, shuffled[e]!, trained(e, networkAfter(e)), ms), diverged }
 }
 
 /**
@@ -300,26 +309,26 @@ const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<
       const limit = groupLimit(cfg, start.network, measured())
       while (!finished(cfg, at)) {
         const n = epochsAtOnce(cfg, at, limit)
-        const results =
+        const group =
           n > 1
-            ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n, !reportsOnly) as unknown as Array<E.Either<Diverged, Outcome<S>>>)
-            : [E.map((st: EpochState<S>) => outcomeOf(st))(runEpoch(cfg, step, permute, measured, at))]
-        for (let i = 0; i < results.length; i++) {
-          const result = results[i]!
-          if (E.isLeft(result)) {
-            yield result
-            return
-          }
-          const stop = announce(cfg, result.right.report) // the verbose line, then onEpoch
-          if (reportsOnly && !stop && i < results.length - 1) {
-            yield E.right(result.right.report) // an epoch inside a group, the run going on: its network is not read
+            ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n, !reportsOnly) as unknown as Group<S>)
+            : alone(runEpoch(cfg, step, permute, measured, at))
+        const { reports, diverged } = group
+        for (let i = 0; i < reports.length; i++) {
+          const stop = announce(cfg, reports[i]!) // the verbose line, then onEpoch
+          if (reportsOnly && !stop && (i < reports.length - 1 || diverged !== undefined)) {
+            yield E.right(reports[i]!) // an epoch inside a group, the run going on: its network is not read
             continue
           }
-          const state = result.right.state()
+          const state = group.stateAt(i)
           yield E.right(state)
           if (stop) return
           at = state
           if (finished(cfg, at)) return // early stopping ran out of patience before the group's last epoch
+        }
+        if (diverged !== undefined) {
+          yield E.left(diverged)
+          return
         }
       }
     }

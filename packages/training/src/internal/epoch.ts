@@ -66,9 +66,12 @@ export type Permute = (r: Rng) => readonly [ReadonlyArray<number>, Rng]
 /** The shuffle of a run's training set. */
 export const permuter = (cfg: Config): Permute => M.permutation(cfg.train.size)
 
-/** Starts the epoch after `at` (a position, or the epoch before): its samples in the order of a permutation drawn from the run's generator. */
-export const shuffle = (permute: Permute, at: { readonly epoch: number; readonly rng: Rng }): Shuffled => {
-  const started = now()
+/**
+ * Starts the epoch after `at` (a position, or the epoch before): its samples in the order of a
+ * permutation drawn from the run's generator. `started` is when it starts (now, unless given:
+ * epochs run together share their group's start).
+ */
+export const shuffle = (permute: Permute, at: { readonly epoch: number; readonly rng: Rng }, started: number = now()): Shuffled => {
   const [order, rng] = permute(at.rng)
   return { epoch: at.epoch + 1, started, order, rng }
 }
