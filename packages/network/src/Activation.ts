@@ -406,6 +406,58 @@ export const backwardAt = (code: number, dy: number, x: number, y: number): numb
   }
 }
 
+/**
+ * JavaScript statements that set the variable `y` to `forwardAt(code, x)` (`x` a variable's
+ * name), for kernels written out for one network shape (`internal/generated.ts`): the same
+ * operations in the same order, so the same bits (a test checks them against `forwardAt`).
+ * Softplus calls `forwardAt`, which the generated code must have in scope.
+ */
+export const forwardSource = (code: number, x: string, y: string): string => {
+  switch (code) {
+    case SIGMOID:
+      return `if (${x} >= 0) ${y} = 1 / (1 + Math.exp(-${x})); else { const e = Math.exp(${x}); ${y} = e / (1 + e); }`
+    case TANH:
+      return `${y} = Math.tanh(${x});`
+    case RELU:
+      return `${y} = ${x} > 0 ? ${x} : 0;`
+    case LEAKY_RELU:
+      return `${y} = ${x} > 0 ? ${x} : ${LEAK} * ${x};`
+    case ELU:
+      return `${y} = ${x} > 0 ? ${x} : Math.expm1(${x});`
+    case LINEAR:
+      return `${y} = ${x};`
+    default: // SOFTPLUS
+      return `${y} = forwardAt(${code}, ${x});`
+  }
+}
+
+/**
+ * A JavaScript expression for `backwardAt(code, dy, x, y)` (`dy`, `x`, `y` variables' names),
+ * for generated kernels, as `forwardSource`: the same operations in the same order. Softplus
+ * calls `backwardAt`, which the generated code must have in scope.
+ */
+export const backwardSource = (code: number, dy: string, x: string, y: string): string => {
+  switch (code) {
+    case SIGMOID:
+      return `${dy} * ${y} * (1 - ${y})`
+    case TANH:
+      return `${dy} * (1 - ${y} * ${y})`
+    case RELU:
+      return `(${x} > 0 ? ${dy} : 0)`
+    case LEAKY_RELU:
+      return `(${x} > 0 ? ${dy} : ${LEAK} * ${dy})`
+    case ELU:
+      return `(${x} > 0 ? ${dy} : ${dy} * (${y} + 1))`
+    case LINEAR:
+      return dy
+    default: // SOFTPLUS
+      return `backwardAt(${code}, ${dy}, ${x}, ${y})`
+  }
+}
+
+/** The numbers of the built-in element-wise activations (`elementwiseCode`), for tests that go through each. */
+export const elementwiseCodes: ReadonlyArray<number> = [SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, LINEAR]
+
 // -------------------------------------------------------------------------------------
 // the batch kernels
 // -------------------------------------------------------------------------------------

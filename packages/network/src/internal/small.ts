@@ -35,6 +35,7 @@ import type { Keeping } from '../descent.js'
 import { correctIn } from './classes.js'
 import type { Gradients, Layer, LayerGradients, Network } from '../types.js'
 import { buf, matrix } from './buffer.js'
+import { kernelsFor, type BlockForward, type Kernels } from './generated.js'
 
 /**
  * The limits of the fast path. A layer qualifies when nodes · inputs · batch is at most
@@ -476,9 +477,12 @@ const scoresAt = (
   theta: number,
   work: number,
   inputs: Matrix,
-  targets: Matrix
+  targets: Matrix,
+  written?: BlockForward
 ): Scores => {
-  const yL = forward(plan, s, theta, inputs, work)
+  let yL = work // the outputs: where the forward pass written out for the shape puts them, else where `forward` says
+  if (written !== undefined) written(s, theta, buf(inputs), inputs.cols, work)
+  else yL = forward(plan, s, theta, inputs, work)
   const rows = targets.rows
   const cols = targets.cols
   const t = buf(targets)
@@ -539,6 +543,8 @@ export const smallDescent = (
   if (scoreOn !== undefined)
     for (let b = 0; b < scoreOn.length; b++) if (isSmall(net, scoreOn[b]!.inputs.cols)) widest = Math.max(widest, scoreOn[b]!.inputs.cols)
   const s = acquire(3 * P + workSize(plan, widest))
+  // a tiny element-wise network: its steps on one sample, and its scores, by kernels written out for its shape (`generated.ts`)
+  const kernels: Kernels | undefined = plan.elementwise ? kernelsFor({ dims: plan.dims, codes: plan.codes, term: plan.term! }, P) : undefined
   let theta = 0 // θₛ
   /**
    * The scores on `scoreOn` of the parameters at θ: each small batch on the buffers at hand,
@@ -549,7 +555,7 @@ export const smallDescent = (
     const out: Scores[] = []
     for (let b = 0; b < scoreOn.length; b++) {
       const { inputs, targets } = scoreOn[b]!
-      if (isSmall(net, inputs.cols)) out.push(scoresAt(plan, loss, s, theta, 3 * P, inputs, targets))
+      if (isSmall(net, inputs.cols)) out.push(scoresAt(plan, loss, s, theta, 3 * P, inputs, targets, kernels?.forward))
       else out.push(keep.scoreLarge((trained ??= networkFrom(net, s, theta)), inputs, targets))
     }
     return out
@@ -560,13 +566,21 @@ export const smallDescent = (
     gatherParams(layers, s, theta)
     for (let b = 0; b < batches.length; b++) {
       const { inputs, targets } = batches[b]!
-      const value = smallPass(plan, loss, inputs, targets, s, theta, grad, 3 * P)
-      const k = -(rate === undefined ? eta : rate(b)) // read after the gradients, as an optimizer reads it
+      let value: number
       let nonFinite = 0 // Σ (v − v): 0 while every new parameter is finite, NaN otherwise
-      for (let i = 0; i < P; i++) {
-        const v = s[theta + i]! + k * s[grad + i]! // θ + (−η)·g
-        s[next + i] = v
-        nonFinite += v - v
+      if (kernels !== undefined && inputs.cols === 1) {
+        // the step written out for the shape, gradients and update in one; the rate is read first, which nothing can tell: that step runs no code of the caller's
+        const k = -(rate === undefined ? eta : rate(b))
+        value = kernels.descend(s, theta, next, 3 * P, buf(inputs), buf(targets), k)
+        nonFinite = s[3 * P]!
+      } else {
+        value = smallPass(plan, loss, inputs, targets, s, theta, grad, 3 * P)
+        const k = -(rate === undefined ? eta : rate(b)) // read after the gradients, as an optimizer reads it
+        for (let i = 0; i < P; i++) {
+          const v = s[theta + i]! + k * s[grad + i]! // θ + (−η)·g
+          s[next + i] = v
+          nonFinite += v - v
+        }
       }
       if (!Number.isFinite(value) || nonFinite !== 0)
         return {

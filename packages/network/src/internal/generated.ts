@@ -1,0 +1,194 @@
+/**
+ * Kernels written out for one network shape: the tutorial's case (a tiny network of
+ * element-wise layers, trained one sample at a time) as straight-line code in which every
+ * index is a constant and every intermediate a local variable, compiled once a shape with
+ * `new Function` and kept.
+ *
+ * Why: on the 2-2-1 XOR network a step of the fused loops (`samplePass` in `small.ts`) spends
+ * more on its loops (trip counts of 1 and 2, sizes read from arrays, every Z, Y and delta
+ * stored in and read back from the scratch buffer) and on calling the activation by number
+ * than on its two dozen multiply-adds and three exponentials. Written out, the same step takes
+ * about two thirds of the time (measured in the notes of `descend`'s fast path).
+ *
+ * What it must agree with: `samplePass` and `forward` in `small.ts`, bit for bit. It takes the
+ * same operations in the same order: each sum starts from 0 and adds its terms in order of
+ * the inner index (`0 + a·b + c·d + …` is evaluated left to right, as the loops accumulate),
+ * the bias is added after the products, the activations are the statements of
+ * `forwardSource` / `backwardSource` (tested against `forwardAt` / `backwardAt`), and the loss
+ * runs through the very functions `samplePass` calls (`meanLoss`, `gradientAt`). The tests
+ * compare the two paths on random shapes (test/generated.test.ts).
+ *
+ * Where code cannot be generated (a page whose Content-Security-Policy forbids
+ * `'unsafe-eval'`), `new Function` throws; the shape then gets no kernels and the fused loops
+ * run instead, with the same bits. Nothing of the caller's reaches the generated source: it is
+ * built from numbers (sizes, offsets, activation numbers) and the loss's term, a fixed word.
+ *
+ * Reading typed arrays: see `buffer.ts` (`x[i]!` is in bounds by construction).
+ */
+import { backwardAt, backwardSource, forwardAt, forwardSource } from '../Activation.js'
+import { gradientAt, meanLoss, type Term } from '../Loss.js'
+
+/**
+ * A step of `descend` on one sample for one shape: `samplePass` and `smallDescent`'s update in
+ * one. Reads the parameters θ from `s` at `theta` (flat layout, see `small.ts`), the sample `x`
+ * and its target `t` (one column each, from 0); computes the gradients g as `samplePass` does
+ * and, instead of storing them, writes θ' = θ + k·g (k = −η) into `s` at `next`, each entry as
+ * `smallDescent` computes it. Uses `s` from `work` for the outputs (as many entries as the
+ * network has outputs), then writes Σ (θ' − θ') at `work` (0 when every new parameter is
+ * finite, NaN otherwise). Returns the sample's loss.
+ */
+export type SampleDescent = (s: Float64Array, theta: number, next: number, work: number, x: Float64Array, t: Float64Array, k: number) => number
+
+/**
+ * The forward pass of `forward` for one shape, on a block of `B` samples (one per column of
+ * `x`, entry (j, c) at j·B + c): writes the outputs, a `outputs x B` block, into `s` from
+ * `out`, with the parameters read from `s` at `theta`.
+ */
+export type BlockForward = (s: Float64Array, theta: number, x: Float64Array, B: number, out: number) => void
+
+/** The kernels of one shape. */
+export interface Kernels {
+  readonly descend: SampleDescent
+  readonly forward: BlockForward
+}
+
+/** The shape of a network as the kernels see it: each layer's nodes and inputs side by side (`dims[2k]`, `dims[2k + 1]`), each layer's activation number, and the loss's term. */
+export interface Shape {
+  readonly dims: ReadonlyArray<number>
+  readonly codes: ReadonlyArray<number>
+  readonly term: Term
+}
+
+/**
+ * The most parameters a shape may have for its kernels to be written out: the code grows with
+ * them (a statement or two per weight), and past a few hundred the loops cost no more than the
+ * straight line.
+ */
+export const MAX_GENERATED_PARAMETERS = 256
+
+/** Σ over the summands, from 0, in order: `0 + a + b + …` (JavaScript adds left to right). */
+const sumOf = (terms: ReadonlyArray<string>): string => ['0', ...terms].join(' + ')
+
+/**
+ * The statements of the forward pass of one column: `input(j)` names input j of the sample;
+ * declares `z{k}_{i}` and `y{k}_{i}` for every layer k and node i.
+ */
+const forwardLines = (shape: Shape, input: (j: number) => string): string[] => {
+  const { dims, codes } = shape
+  const lines: string[] = []
+  let x = input
+  for (let k = 0, p = 0; k < codes.length; k++) {
+    const n = dims[2 * k]!
+    const m = dims[2 * k + 1]!
+    for (let i = 0; i < n; i++) {
+      const products = Array.from({ length: m }, (_, j) => `s[theta + ${p + i * m + j}] * ${x(j)}`) // Wᵢⱼ·xⱼ
+      lines.push(`const z${k}_${i} = ${sumOf(products)} + s[theta + ${p + n * m + i}];`) // (Σⱼ Wᵢⱼ xⱼ) + bᵢ
+      lines.push(`let y${k}_${i};`, forwardSource(codes[k]!, `z${k}_${i}`, `y${k}_${i}`)) // y = f(z)
+    }
+    p += n * (m + 1)
+    const layer = k
+    x = (j) => `y${layer}_${j}`
+  }
+  return lines
+}
+
+/** The source of the `SampleDescent` of a shape (see `samplePass` for the rules, step by step). */
+const stepSource = (shape: Shape): string => {
+  const { dims, codes } = shape
+  const L = codes.length
+  const input = (k: number, j: number): string => (k === 0 ? `x[${j}]` : `y${k - 1}_${j}`)
+  const lines = forwardLines(shape, (j) => input(0, j))
+  // the loss, through meanLoss on the outputs (copied to the work area), and the output delta dz = ℓ'(y, t) ⊙ f'(z, y)
+  const nL = dims[2 * L - 2]!
+  for (let i = 0; i < nL; i++) lines.push(`s[work + ${i}] = y${L - 1}_${i};`)
+  lines.push(`const value = meanLoss(term, s, work, t, 0, ${nL}, 1);`)
+  for (let i = 0; i < nL; i++) {
+    lines.push(`const g${i} = gradientAt(term, y${L - 1}_${i}, t[${i}], 1);`)
+    lines.push(`const d${L - 1}_${i} = ${backwardSource(codes[L - 1]!, `g${i}`, `z${L - 1}_${i}`, `y${L - 1}_${i}`)};`)
+  }
+  // reverse: ∂L/∂W = dz·xᵀ and ∂L/∂b = dz (sums of one term: 0 + …), each taken into θ' at once, then dx = (Wᵀ·dz) ⊙ f'(z, y) of the layer before
+  const starts: number[] = []
+  for (let k = 0, p = 0; k < L; k++) {
+    starts.push(p)
+    p += dims[2 * k]! * (dims[2 * k + 1]! + 1)
+  }
+  /** The statements that take the gradient `g` (an expression) of parameter `o` into θ' = θ + k·g, and note whether it is finite. */
+  const take = (o: number, g: string): string => `{ const v = s[theta + ${o}] + k * (${g}); s[next + ${o}] = v; bad += v - v; }`
+  lines.push('let bad = 0; // Σ (θ\' − θ\')')
+  for (let k = L - 1; k >= 0; k--) {
+    const n = dims[2 * k]!
+    const m = dims[2 * k + 1]!
+    const p = starts[k]!
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) lines.push(take(p + i * m + j, `0 + d${k}_${i} * ${input(k, j)}`))
+      lines.push(take(p + n * m + i, `0 + d${k}_${i}`))
+    }
+    if (k === 0) break // the input's gradient is not needed
+    for (let j = 0; j < m; j++) {
+      const products = Array.from({ length: n }, (_, i) => `s[theta + ${p + i * m + j}] * d${k}_${i}`) // Wᵢⱼ·dzᵢ
+      lines.push(`const e${k - 1}_${j} = ${sumOf(products)};`)
+      lines.push(`const d${k - 1}_${j} = ${backwardSource(codes[k - 1]!, `e${k - 1}_${j}`, `z${k - 1}_${j}`, `y${k - 1}_${j}`)};`)
+    }
+  }
+  lines.push('s[work] = bad;')
+  lines.push('return value;')
+  return lines.join('\n')
+}
+
+/** The source of the `BlockForward` of a shape: the forward pass of each column in turn. */
+const forwardSourceOf = (shape: Shape): string => {
+  const { dims, codes } = shape
+  const L = codes.length
+  const nL = dims[2 * L - 2]!
+  const lines = ['for (let c = 0; c < B; c++) {', ...forwardLines(shape, (j) => `x[${j} * B + c]`)]
+  for (let i = 0; i < nL; i++) lines.push(`s[out + ${i} * B + c] = y${L - 1}_${i};`)
+  lines.push('}')
+  return lines.join('\n')
+}
+
+/** The kernels of a shape, compiled; undefined where code cannot be generated. */
+const compile = (shape: Shape): Kernels | undefined => {
+  try {
+    const scope = ['forwardAt', 'backwardAt', 'gradientAt', 'meanLoss', 'term']
+    const make = (params: string, body: string): unknown =>
+      new Function(...scope, `"use strict"; return function (${params}) {\n${body}\n}`)(forwardAt, backwardAt, gradientAt, meanLoss, shape.term)
+    return {
+      descend: make('s, theta, next, work, x, t, k', stepSource(shape)) as SampleDescent,
+      forward: make('s, theta, x, B, out', forwardSourceOf(shape)) as BlockForward
+    }
+  } catch {
+    return undefined // no code generation here (a Content-Security-Policy): the fused loops run
+  }
+}
+
+/** The kernels compiled so far, by shape (a bounded cache: a program trains few shapes). */
+const compiled = new Map<string, Kernels | undefined>()
+const MAX_SHAPES = 64
+
+/** Whether kernels may be generated at all: tests switch it off to run the fused loops on the same shapes. */
+let enabled = true
+
+/**
+ * Switches generated kernels on or off (on by default), for tests that compare them with the
+ * fused loops; returns the previous setting.
+ */
+export const generateKernels = (on: boolean): boolean => {
+  const was = enabled
+  enabled = on
+  return was
+}
+
+/**
+ * The kernels of a shape of at most `MAX_GENERATED_PARAMETERS` parameters, compiled on first
+ * use and kept; undefined for a larger shape, when generation is switched off, or where code
+ * cannot be generated.
+ */
+export const kernelsFor = (shape: Shape, parameters: number): Kernels | undefined => {
+  if (!enabled || parameters > MAX_GENERATED_PARAMETERS) return undefined
+  const key = `${shape.term}:${shape.dims.join(',')}:${shape.codes.join(',')}`
+  if (compiled.has(key)) return compiled.get(key)
+  if (compiled.size >= MAX_SHAPES) compiled.clear()
+  const kernels = compile(shape)
+  compiled.set(key, kernels)
+  return kernels
+}
