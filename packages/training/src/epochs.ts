@@ -292,12 +292,13 @@ const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () 
  * every epoch's report, and the state only of the epoch the run ends on and of those a group
  * of epochs ends on (`train`, which returns the last network and the reports). Without early
  * stopping (whose best epoch keeps its network), a `'reports'` run builds no network for the
- * other epochs of a group.
+ * other epochs of a group, and hands on their reports together, once the group's last epoch or
+ * the run's is known (the verbose lines and `onEpoch` still come one epoch at a time, in order).
  */
 type Reads = 'states' | 'reports'
 
-/** The epochs after `start`, lazily; each iteration replays them from `start`. Each item is an epoch's state, or with `'reports'`, possibly only its report. */
-const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<E.Either<TrainError, EpochState<S> | EpochReport>> => {
+/** The epochs after `start`, lazily; each iteration replays them from `start`. Each item is an epoch's state, or with `'reports'`, possibly the reports of several epochs before a state (see `Reads`). */
+const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<E.Either<TrainError, EpochState<S> | ReadonlyArray<EpochReport>>> => {
   const step = trainStep(cfg.loss, cfg.optimizer) as Step<S>
   const permute = permuter(cfg)
   const measured = chunksOf(cfg.validation ?? cfg.train) // Error and losses are measured there
@@ -314,12 +315,12 @@ const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<
             ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n, !reportsOnly) as unknown as Group<S>)
             : alone(runEpoch(cfg, step, permute, measured, at))
         const { reports, diverged } = group
+        let from = 0 // with 'reports', the first epoch of the group not handed on yet
         for (let i = 0; i < reports.length; i++) {
           const stop = announce(cfg, reports[i]!) // the verbose line, then onEpoch
-          if (reportsOnly && !stop && (i < reports.length - 1 || diverged !== undefined)) {
-            yield E.right(reports[i]!) // an epoch inside a group, the run going on: its network is not read
-            continue
-          }
+          if (reportsOnly && !stop && (i < reports.length - 1 || diverged !== undefined)) continue // an epoch inside a group, the run going on: its network is not read
+          if (from < i) yield E.right(reports.slice(from, i)) // the reports of the epochs before this one
+          from = i + 1
           const state = group.stateAt(i)
           yield E.right(state)
           if (stop) return
@@ -327,6 +328,7 @@ const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<
           if (finished(cfg, at)) return // early stopping ran out of patience before the group's last epoch
         }
         if (diverged !== undefined) {
+          if (from < reports.length) yield E.right(reports.slice(from))
           yield E.left(diverged)
           return
         }
@@ -344,12 +346,13 @@ export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<Tr
   unfoldWith(cfg, start, 'states') as Iterable<E.Either<TrainError, EpochState<S>>> // with 'states', every item is a state
 
 /**
- * The epochs after `start` as `train` reads them: each epoch's report, and the state of the
+ * The epochs after `start` as `train` reads them: every epoch's report, and the state of the
  * epoch the run ends on (see `Reads`); each iteration replays them from `start`.
  *
  * @internal
  */
-export const unfoldReports = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<TrainError, EpochState<S> | EpochReport>> => unfoldWith(cfg, start, 'reports')
+export const unfoldReports = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<TrainError, EpochState<S> | ReadonlyArray<EpochReport>>> =>
+  unfoldWith(cfg, start, 'reports')
 
 /**
  * The state a run starts from: epoch 0, the optimizer initialised, the generator seeded.

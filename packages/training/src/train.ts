@@ -30,7 +30,7 @@ export interface TrainResult {
 }
 
 /** Folds the epochs (see `internal/fold.ts`, which `trainAsync` folds its epochs with too); a `Left` ends the fold. */
-const foldAll = <S>(cfg: Config, start: Network, items: Iterable<E.Either<TrainError, EpochState<S> | EpochReport>>): E.Either<TrainError, TrainResult> => {
+const foldAll = <S>(cfg: Config, start: Network, items: Iterable<E.Either<TrainError, EpochState<S> | ReadonlyArray<EpochReport>>>): E.Either<TrainError, TrainResult> => {
   const run = fold<S>(cfg, start)
   for (const item of items) {
     const added = run.add(item)

@@ -550,12 +550,13 @@ export const smallDescent = (
    * The scores on `scoreOn` of the parameters at θ: each small batch on the buffers at hand,
    * any other by the general pass, on their network (`trained`, or built from θ when not given).
    */
+  const fused = scoreOn?.map((b) => isSmall(net, b.inputs.cols)) // which batches of scoreOn the fused pass takes
   const scoresNow = (trained: Network | undefined): Scores[] | undefined => {
     if (scoreOn === undefined) return undefined
     const out: Scores[] = []
     for (let b = 0; b < scoreOn.length; b++) {
       const { inputs, targets } = scoreOn[b]!
-      if (isSmall(net, inputs.cols)) out.push(scoresAt(plan, loss, s, theta, 3 * P, inputs, targets, kernels?.forward))
+      if (fused![b]!) out.push(scoresAt(plan, loss, s, theta, 3 * P, inputs, targets, kernels?.forward))
       else out.push(keep.scoreLarge((trained ??= networkFrom(net, s, theta)), inputs, targets))
     }
     return out
@@ -563,6 +564,8 @@ export const smallDescent = (
   try {
     let next = P // θₛ₊₁
     const grad = 2 * P
+    let toCheckpoint = every // steps left before the next checkpoint (none with 0), and before the next point of the curve
+    let toScore = scoreEvery
     gatherParams(layers, s, theta)
     for (let b = 0; b < batches.length; b++) {
       const { inputs, targets } = batches[b]!
@@ -593,16 +596,22 @@ export const smallDescent = (
       theta = next
       next = taken
       if (onStep !== undefined) onStep(b, value)
-      if (every > 0 && (b + 1) % every === 0) {
+      if (--toCheckpoint === 0) {
+        toCheckpoint = every
         const network = networkFrom(net, s, theta)
         checkpoints.push({ steps: b + 1, network, scores: scoresNow(network) })
       }
-      if (scoreEvery > 0 && (b + 1) % scoreEvery === 0) curve.push({ steps: b + 1, scores: scoresNow(undefined)! }) // scoreOn is given with scoreEvery
+      if (--toScore === 0) {
+        toScore = scoreEvery
+        curve.push({ steps: b + 1, scores: scoresNow(undefined)! }) // scoreOn is given with scoreEvery
+      }
     }
     const last = checkpoints[checkpoints.length - 1]
     if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored
     const network = losses.length === 0 ? net : networkFrom(net, s, theta)
-    return { network, stopped: undefined, scores: scoresNow(network) } // the trained parameters are still at θ
+    const point = curve[curve.length - 1]
+    const scored = point !== undefined && point.steps === losses.length ? point.scores : scoresNow(network) // the trained parameters are still at θ
+    return { network, stopped: undefined, scores: scored }
   } finally {
     release(s)
   }

@@ -12,14 +12,19 @@ import type { EpochReport, EpochState, TrainError } from '../types.js'
 
 /** A fold in progress: `add` takes the next item (a `Left` when it ends the run), `result` gives the outcome. */
 export interface Fold<S> {
-  /** Takes an epoch's state, or only its report when the state is not the last (see `unfoldReports`). */
-  readonly add: (item: E.Either<TrainError, EpochState<S> | EpochReport>) => E.Either<TrainError, void>
+  /** Takes an epoch's state, or the reports of epochs whose states are not read (see `unfoldReports`). */
+  readonly add: (item: E.Either<TrainError, EpochState<S> | ReadonlyArray<EpochReport>>) => E.Either<TrainError, void>
   readonly result: () => E.Either<TrainError, TrainResult>
 }
 
 /** The error with the reports of the epochs completed before it (a run stopped by divergence or by its signal). */
 const withHistory = (e: TrainError, history: ReadonlyArray<EpochReport>): TrainError =>
   e._tag === 'InvalidOptions' ? e : { ...e, history }
+
+/** What `add` answers when the run goes on: one value for every item. */
+const ADDED: E.Either<TrainError, void> = E.right(undefined)
+
+const isReports = <S>(x: EpochState<S> | ReadonlyArray<EpochReport>): x is ReadonlyArray<EpochReport> => Array.isArray(x)
 
 /**
  * A fold over a run that started from `start`. It collects into a buffer of its own, never
@@ -32,11 +37,12 @@ export const fold = <S>(cfg: Config, start: Network): Fold<S> => {
     add: (item) => {
       if (E.isLeft(item)) return E.left(withHistory(item.left, history))
       const x = item.right
-      if ('report' in x) {
+      if (isReports(x)) for (let i = 0; i < x.length; i++) history.push(x[i]!)
+      else {
         history.push(x.report)
         last = x
-      } else history.push(x)
-      return E.right(undefined)
+      }
+      return ADDED
     },
     result: () => {
       const restore = cfg.earlyStopping?.restoreBest === true && last?.best !== undefined
