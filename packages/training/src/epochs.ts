@@ -19,7 +19,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as M from '@purenn/matrix'
 import { descend, type DescentStop, type Network, type Scores } from '@purenn/network'
 import type { Batch } from './batches.js'
-import { chunksOf, foldScores, measure } from './measure.js'
+import { chunksOf, foldScores, measure, type Measures } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
 import { trainStep, type TrainState } from './trainStep.js'
 import { diverged, type Diverged, type EpochReport, type EpochState, type TrainError } from './types.js'
@@ -237,7 +237,7 @@ const descendEpochs = (
   const r = descend(at.network, { loss: cfg.loss, batches, learningRate, scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
   const points: ReadonlyArray<{ readonly steps: number; readonly scores?: ReadonlyArray<Scores> | undefined }> = networks ? r.checkpoints! : r.curve!
   const ms = (now() - started) / (r.stopped === undefined ? n : points.length + 1) // each epoch run, an equal share
-  const measures = points.map((p) => foldScores(p.scores!, cfg.classes))
+  const measuresAt = (e: number): Measures => foldScores(points[e]!.scores!, cfg.classes)
   /** Where epoch `e` of the group leaves the run, given its network. */
   const trained = (e: number, network: Network): Trained<readonly [ScheduleState]> => {
     const steps = points[e]!.steps
@@ -249,19 +249,19 @@ const descendEpochs = (
     const states: Array<EpochState<readonly [ScheduleState]>> = []
     for (let e = 0; e < points.length; e++) {
       const prev = e === 0 ? (at as Position<readonly [ScheduleState]>) : states[e - 1]! // its best epoch, with early stopping
-      states.push(closeEpoch(cfg, measures[e]!, prev, shuffled[e]!, trained(e, r.checkpoints![e]!.network), ms))
+      states.push(closeEpoch(cfg, measuresAt(e), prev, shuffled[e]!, trained(e, r.checkpoints![e]!.network), ms))
     }
     return { reports: states.map((st) => st.report), stateAt: (e) => states[e]!, diverged }
   }
   // no early stopping here (see unfoldWith): of the state before an epoch, only its place is read
   const reports: EpochReport[] = []
-  for (let e = 0; e < points.length; e++) reports.push(epochReport(cfg, measures[e]!, shuffled[e]!, lossSum(r.losses, batches, points[e]!.steps - per, points[e]!.steps), ms))
+  for (let e = 0; e < points.length; e++) reports.push(epochReport(cfg, measuresAt(e), shuffled[e]!, lossSum(r.losses, batches, points[e]!.steps - per, points[e]!.steps), ms))
   /** The network after epoch `e` of the group: the descent's after its last, else descending again that far. */
   const networkAfter = (e: number): Network => {
     const steps = points[e]!.steps
     return steps === r.losses.length ? r.network : descend(at.network, { loss: cfg.loss, batches: batches.slice(0, steps), learningRate }).network
   }
-  return { reports, stateAt: (e) => closeEpoch(cfg, measures[e]!, at as Position<readonly [ScheduleState]>, shuffled[e]!, trained(e, networkAfter(e)), ms), diverged }
+  return { reports, stateAt: (e) => closeEpoch(cfg, measuresAt(e), at as Position<readonly [ScheduleState]>, shuffled[e]!, trained(e, networkAfter(e)), ms), diverged }
 }
 
 /**
