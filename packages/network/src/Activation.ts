@@ -411,6 +411,11 @@ export const backwardAt = (code: number, dy: number, x: number, y: number): numb
  * name), for kernels written out for one network shape (`internal/generated.ts`): the same
  * operations in the same order, so the same bits (a test checks them against `forwardAt`).
  * Softplus calls `forwardAt`, which the generated code must have in scope.
+ *
+ * @example
+ * forwardSource(elementwiseCode(relu), 'z', 'y') // 'y = z > 0 ? z : 0;'
+ *
+ * @internal
  */
 export const forwardSource = (code: number, x: string, y: string): string => {
   switch (code) {
@@ -435,6 +440,11 @@ export const forwardSource = (code: number, x: string, y: string): string => {
  * A JavaScript expression for `backwardAt(code, dy, x, y)` (`dy`, `x`, `y` variables' names),
  * for generated kernels, as `forwardSource`: the same operations in the same order. Softplus
  * calls `backwardAt`, which the generated code must have in scope.
+ *
+ * @example
+ * backwardSource(elementwiseCode(sigmoid), 'dy', 'z', 'y') // 'dy * y * (1 - y)'
+ *
+ * @internal
  */
 export const backwardSource = (code: number, dy: string, x: string, y: string): string => {
   switch (code) {
@@ -454,9 +464,6 @@ export const backwardSource = (code: number, dy: string, x: string, y: string): 
       return `backwardAt(${code}, ${dy}, ${x}, ${y})`
   }
 }
-
-/** The numbers of the built-in element-wise activations (`elementwiseCode`), for tests that go through each. */
-export const elementwiseCodes: ReadonlyArray<number> = [SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, LINEAR]
 
 // -------------------------------------------------------------------------------------
 // the batch kernels

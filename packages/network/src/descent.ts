@@ -156,7 +156,7 @@ export interface Descent {
   readonly network: Network
   readonly losses: ReadonlyArray<number>
   readonly stopped: DescentStop | undefined
-  /** With `scoreOn`, the scores of the returned network on each of its batches, unless the descent stopped early. */
+  /** With `scoreOn`, the scores of the returned network on each of its batches, unless the descent stopped early (the very list of the last checkpoint or point of the curve, when one falls on the last step). */
   readonly scores?: ReadonlyArray<Scores>
   /** With `checkpointEvery`, the checkpoints taken, in order (when the descent ran every batch and the last one falls on the last step, its network is `network`). */
   readonly checkpoints?: ReadonlyArray<DescentCheckpoint>
@@ -335,13 +335,17 @@ const denseDescent = (
       const copy = networkOver(net, ws.map((w) => w.slice()), bs.map((b) => b.slice())) // θₛ₊₁, in buffers the next steps do not write
       keep.checkpoints.push({ steps: s + 1, network: copy, scores: scoresOn(copy, loss, keep.scoreOn) })
     }
-    if (keep.scoreEvery > 0 && (s + 1) % keep.scoreEvery === 0) keep.curve.push({ steps: s + 1, scores: scoresOn(networkOver(net, ws, bs), loss, keep.scoreOn)! })
+    if (keep.scoreEvery > 0 && (s + 1) % keep.scoreEvery === 0) {
+      const kept = keep.checkpoints[keep.checkpoints.length - 1] // scored at this very step already when a checkpoint falls on it
+      keep.curve.push({ steps: s + 1, scores: kept !== undefined && kept.steps === s + 1 ? kept.scores! : scoresOn(networkOver(net, ws, bs), loss, keep.scoreOn)! })
+    }
   }
   const last = keep.checkpoints[keep.checkpoints.length - 1]
   if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored
   // the caller's network itself if no step was taken, else a set of ours that nothing writes again
   const network = losses.length === 0 ? net : networkOver(net, ws, bs)
-  return { network, stopped: undefined, scores: scoresOn(network, loss, keep.scoreOn) }
+  const point = keep.curve[keep.curve.length - 1]
+  return { network, stopped: undefined, scores: point !== undefined && point.steps === losses.length ? point.scores : scoresOn(network, loss, keep.scoreOn) } // already scored on the curve, or now
 }
 
 /** The scores of the network on each batch, or undefined with no batches to score on. */

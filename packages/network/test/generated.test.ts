@@ -7,12 +7,17 @@ import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import type { Activation, DescentBatch, Loss, Network } from '@purenn/network'
-import { backwardAt, backwardSource, elementwiseCodes, forwardAt, forwardSource } from '../src/Activation.js'
-import { generateKernels, kernelsFor, MAX_GENERATED_PARAMETERS } from '../src/internal/generated.js'
+import { backwardAt, backwardSource, elementwiseCode, forwardAt, forwardSource } from '../src/Activation.js'
+import { forgetKernels, generateKernels, keptShapes, kernelsFor, MAX_GENERATED_PARAMETERS } from '../src/internal/generated.js'
 import { makeNetwork } from './reference.js'
 
-/** The bits of numbers, so that −0 and 0 (and NaN payloads) count as different. */
-const bitsOf = (xs: ArrayLike<number>): number[] => Array.from(new Uint32Array(Float64Array.from(xs).buffer))
+/**
+ * The bits of numbers, so that −0 and 0 count as different; every NaN reads as one. Which NaN
+ * an overflow gives (its sign and payload) is the processor's choice, made by the order in which
+ * the compiled code hands it the operands of an add, not a result of the arithmetic: the two
+ * paths may differ there and nowhere else.
+ */
+const bitsOf = (xs: ArrayLike<number>): number[] => Array.from(new Uint32Array(Float64Array.from(xs, (x) => (Number.isNaN(x) ? Number.NaN : x)).buffer))
 
 const networkBits = (net: Network): number[] => bitsOf(net.layers.flatMap((l) => [...l.weights.data, ...l.bias.data]))
 
@@ -79,10 +84,13 @@ const arbRun = fc
 describe('kernels written out for a shape', () => {
   afterEach(() => {
     vi.unstubAllGlobals()
+    generateKernels(true)
   })
 
   it('run each activation as forwardAt and backwardAt do, bit for bit', () => {
-    for (const code of elementwiseCodes) {
+    const codes = [N.sigmoid, N.tanh, N.relu, N.leakyRelu, N.elu, N.softplus, N.linear].map(elementwiseCode)
+    expect(new Set(codes).size).toBe(7) // every built-in element-wise activation, each its own number
+    for (const code of codes) {
       const f = new Function('forwardAt', 'x', `let y; ${forwardSource(code, 'x', 'y')} return y;`) as (at: typeof forwardAt, x: number) => number
       const df = new Function('backwardAt', 'dy', 'x', 'y', `return ${backwardSource(code, 'dy', 'x', 'y')};`) as (
         at: typeof backwardAt,
@@ -105,9 +113,25 @@ describe('kernels written out for a shape', () => {
     fc.assert(
       fc.property(arbRun, ({ net, loss, batches, learningRate, scoreOn }) => {
         const options: N.DescentOptions = { loss, batches, learningRate, scoreOn, scoreEvery: 2, checkpointEvery: 3 }
-        expect(descentBits(descendWith(true, net, options))).toEqual(descentBits(descendWith(false, net, options)))
+        forgetKernels()
+        const written = descendWith(true, net, options)
+        expect(keptShapes()).toBe(1) // the descent asked for its shape's kernels (and every shape here has some: see the next test)
+        expect(descentBits(written)).toEqual(descentBits(descendWith(false, net, options)))
       }),
       { numRuns: 200 }
+    )
+  })
+
+  it('are written for every shape of the property above: element-wise layers and a loss not fused with the output', () => {
+    fc.assert(
+      fc.property(arbRun, ({ net, loss }) => {
+        const dims = net.layers.flatMap((l) => [l.weights.rows, l.weights.cols])
+        const codes = net.layers.map((l) => elementwiseCode(l.activation))
+        const term = loss === N.mse ? 'squared' : loss === N.meanAbsoluteError ? 'absolute' : 'binary'
+        const parameters = net.layers.reduce((p, l) => p + l.weights.rows * (l.weights.cols + 1), 0)
+        expect(kernelsFor({ dims, codes, term }, parameters)).toBeDefined()
+      }),
+      { numRuns: 50 }
     )
   })
 
@@ -123,15 +147,48 @@ describe('kernels written out for a shape', () => {
   })
 
   it('give way to the fused loops where code cannot be generated (a Content-Security-Policy), with the same bits', () => {
-    const net = makeNetwork(3, [[3, N.tanh], [2, N.elu]], 5) // a shape no other test writes out
-    const batches = [0, 1, 2].map((i) => ({ inputs: M.uniform(3, 1, -1, 1)(M.rng(i))[0], targets: M.uniform(2, 1, -1, 1)(M.rng(i + 10))[0] }))
+    const net = makeNetwork(5, [[3, N.tanh], [2, N.elu]], 5) // 5 inputs: a shape the properties above never draw
+    const batches = [0, 1, 2].map((i) => ({ inputs: M.uniform(5, 1, -1, 1)(M.rng(i))[0], targets: M.uniform(2, 1, -1, 1)(M.rng(i + 10))[0] }))
     const options: N.DescentOptions = { loss: N.mse, batches, learningRate: 0.2, scoreOn: [batches[0]!] }
+    const written = descendWith(true, net, options)
+    forgetKernels()
     vi.stubGlobal('Function', function refused() {
       throw new EvalError('Refused to evaluate a string as JavaScript')
     })
-    expect(kernelsFor({ dims: [3, 3, 2, 3], codes: [1, 4], term: 'squared' }, 20)).toBeUndefined()
-    const refused = N.descend(net, options)
-    vi.unstubAllGlobals()
-    expect(descentBits(refused)).toEqual(descentBits(descendWith(false, net, options)))
+    try {
+      expect(kernelsFor({ dims: [3, 5, 2, 3], codes: [1, 4], term: 'squared' }, 26)).toBeUndefined()
+      expect(descentBits(N.descend(net, options))).toEqual(descentBits(written)) // the loops, with the kernels' bits
+    } finally {
+      vi.unstubAllGlobals()
+      forgetKernels()
+    }
+    expect(kernelsFor({ dims: [3, 5, 2, 3], codes: [1, 4], term: 'squared' }, 26)).toBeDefined()
+  })
+
+  it('throw what is not a refusal to generate code: a bug of the generator is not hidden', () => {
+    forgetKernels()
+    vi.stubGlobal('Function', function broken() {
+      throw new SyntaxError('Unexpected token')
+    })
+    try {
+      expect(() => kernelsFor({ dims: [2, 2, 1, 2], codes: [0, 0], term: 'squared' }, 9)).toThrow(SyntaxError)
+    } finally {
+      vi.unstubAllGlobals()
+      forgetKernels()
+    }
+  })
+
+  it('keep at most 64 shapes, dropping the least recently used', () => {
+    forgetKernels()
+    const first = kernelsFor({ dims: [1, 1], codes: [6], term: 'squared' }, 2)
+    const second = kernelsFor({ dims: [2, 1], codes: [6], term: 'squared' }, 4)
+    for (let n = 3; n <= 64; n++) kernelsFor({ dims: [n, 1], codes: [6], term: 'squared' }, 2 * n)
+    expect(keptShapes()).toBe(64)
+    expect(kernelsFor({ dims: [1, 1], codes: [6], term: 'squared' }, 2)).toBe(first) // still kept
+    kernelsFor({ dims: [65, 1], codes: [6], term: 'squared' }, 130) // drops the least recently used: [2, 1]
+    expect(kernelsFor({ dims: [2, 1], codes: [6], term: 'squared' }, 4)).not.toBe(second) // compiled again
+    expect(keptShapes()).toBe(64)
+    expect(kernelsFor({ dims: [1, 1], codes: [6], term: 'squared' }, 2)).toBe(first)
+    forgetKernels()
   })
 })

@@ -209,7 +209,8 @@ const alone = <S>(result: E.Either<Diverged, EpochState<S>>): Group<S> =>
  * the same steps with η read from the schedule at the same counts, the same checks, the
  * network measured by the same passes (`scoreOn`, as `descendThrough` scores its last group).
  * Only the reports' `ms` differ in kind: the epochs share the group's time equally. A
- * divergence ends the list with its `Left`, as `runEpoch` would give it in its epoch.
+ * divergence ends the group (its `diverged`, after the epochs before it), as `runEpoch` would
+ * give it in its epoch.
  */
 const descendEpochs = (
   cfg: Config,
@@ -346,8 +347,9 @@ export const unfold = <S>(cfg: Config, start: Position<S>): Iterable<E.Either<Tr
   unfoldWith(cfg, start, 'states') as Iterable<E.Either<TrainError, EpochState<S>>> // with 'states', every item is a state
 
 /**
- * The epochs after `start` as `train` reads them: every epoch's report, and the state of the
- * epoch the run ends on (see `Reads`); each iteration replays them from `start`.
+ * The epochs after `start` as `train` reads them: every epoch's report, and the states of the
+ * epoch the run ends on and of the last epoch of each group (see `Reads`); each iteration
+ * replays them from `start`.
  *
  * @internal
  */

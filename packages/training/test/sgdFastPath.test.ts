@@ -241,32 +241,43 @@ describe('several epochs of a tiny set in one descent', () => {
     )
   })
 
-  it('train, which builds no network inside a group, returns the network and history of the epochs (a property, stops and divergence included)', () => {
+  it('train, which builds no network inside a group, returns the network and history of the epochs, and logs and calls back as they do (a property, stops and divergence included)', () => {
     fc.assert(
       fc.property(
         fc.record({
           n: fc.integer({ min: 1, max: 12 }),
           numEpochs: fc.integer({ min: 1, max: 400 }),
           stopAt: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
-          rate: fc.constantFrom(0.05, 0.3, 3), // 3 diverges on most sets
+          rate: fc.constantFrom(0.05, 0.3, 3), // 3 diverges on most sets, 0.05 on none
+          scheduled: fc.boolean(),
           seed: fc.integer({ min: 0, max: 1000 }),
           validated: fc.boolean()
         }),
-        ({ n, numEpochs, stopAt, rate, seed, validated }) => {
-          const X = M.uniform(2, n, -3, 3)(M.rng(seed))[0]
+        ({ n, numEpochs, stopAt, rate, scheduled, seed, validated }) => {
+          const X = M.uniform(2, n, -1.5, 1.5)(M.rng(seed))[0]
           const T = M.fromFunction(1, n, (_, j) => (X.data[j]! > 0 ? 1 : 0))
-          const options: TrainOptions<unknown> = {
-            trainData: X,
-            trainLabels: T,
-            numEpochs,
-            seed,
-            learningRate: rate,
-            onEpoch: (r) => (r.epoch === stopAt ? 'stop' : undefined),
-            ...(validated ? { validationData: xorData, validationLabels: xorLabels } : {})
+          const run = (how: 'epochs' | 'train') => {
+            const log: string[] = []
+            const options: TrainOptions<unknown> = {
+              trainData: X,
+              trainLabels: T,
+              numEpochs,
+              seed,
+              optimizer: sgd({ learningRate: scheduled ? cosineDecay({ init: rate, steps: 300 }) : rate }) as GradientTransformation<unknown>,
+              verbose: 7,
+              logger: (line) => log.push(line),
+              onEpoch: (r) => (log.push(`onEpoch ${r.epoch} ${r.error}`), r.epoch === stopAt ? 'stop' : undefined),
+              ...(validated ? { validationData: xorData, validationLabels: xorLabels } : {})
+            }
+            const neuron = netOf([{ weights: [[0.3, -0.2]], bias: [0.1] }])
+            const net = { ...neuron, layers: neuron.layers.map((l) => ({ ...l, activation: N.linear })) } // the built-in linear neuron (epochs run in groups): mse overflows at a large rate
+            return { result: how === 'epochs' ? [...right(epochs(options)(net))] : train(options)(net), log }
           }
-          const net = netOf([{ weights: [[0.3, -0.2]], bias: [0.1] }]) // a linear neuron: mse overflows at a large rate
-          const states = [...right(epochs(options)(net))]
-          const trained = train(options)(net)
+          const byEpochs = run('epochs')
+          const byTrain = run('train')
+          expect(byTrain.log).toEqual(byEpochs.log) // the same verbose lines and onEpoch calls, in the same order
+          const states = byEpochs.result as ReadonlyArray<E.Either<TrainError, EpochState<unknown>>>
+          const trained = byTrain.result as E.Either<TrainError, { network: Network; history: ReadonlyArray<EpochState<unknown>['report']> }>
           const last = states.at(-1)!
           if (E.isLeft(last)) {
             expect(E.isLeft(trained)).toBe(true)
@@ -305,10 +316,13 @@ describe('several epochs of a tiny set in one descent', () => {
     }
     const net = sigmoidNet([2, 2, 1], 3)
     const stopAt300 = (report: { epoch: number }) => (report.epoch === 300 ? ('stop' as const) : undefined)
-    const a = right(train({ trainData: xorData, trainLabels: xorLabels, numEpochs: 1000, seed: 2, optimizer: sgd({ learningRate: 0.5 }), onEpoch: stopAt300 })(net))
-    const b = right(train({ trainData: xorData, trainLabels: xorLabels, numEpochs: 1000, seed: 2, optimizer: general(0.5), onEpoch: stopAt300 })(net))
-    expect(paramsOf(a.network)).toEqual(paramsOf(b.network))
-    expect(a.history.map((h) => ({ ...h, ms: 0 }))).toEqual(b.history.map((h) => ({ ...h, ms: 0 })))
+    for (const rate of [0.5, cosineDecay({ init: 2, steps: 1500 })]) {
+      // the second group (epochs 257 to 512) stops at its 44th epoch: train descends to it again, with the rates of its steps
+      const a = right(train({ trainData: xorData, trainLabels: xorLabels, numEpochs: 1000, seed: 2, optimizer: sgd({ learningRate: rate }), onEpoch: stopAt300 })(net))
+      const b = right(train({ trainData: xorData, trainLabels: xorLabels, numEpochs: 1000, seed: 2, optimizer: general(rate), onEpoch: stopAt300 })(net))
+      expect(paramsOf(a.network)).toEqual(paramsOf(b.network))
+      expect(a.history.map((h) => ({ ...h, ms: 0 }))).toEqual(b.history.map((h) => ({ ...h, ms: 0 })))
+    }
   })
 
   it('stops early in the middle of a group and restores the best epoch as the general path does', () => {

@@ -7,8 +7,9 @@
  * Why: on the 2-2-1 XOR network a step of the fused loops (`samplePass` in `small.ts`) spends
  * more on its loops (trip counts of 1 and 2, sizes read from arrays, every Z, Y and delta
  * stored in and read back from the scratch buffer) and on calling the activation by number
- * than on its two dozen multiply-adds and three exponentials. Written out, the same step takes
- * about two thirds of the time (measured in the notes of `descend`'s fast path).
+ * than on its two dozen multiply-adds and three exponentials. Written out, a step of `train` on
+ * XOR (with its share of the epoch's scoring) went from about 0.41 to 0.30 µs (the benchmark's
+ * workload 1, `node bench/dist/index.js --only=1`).
  *
  * What it must agree with: `samplePass` and `forward` in `small.ts`, bit for bit. It takes the
  * same operations in the same order: each sum starts from 0 and adds its terms in order of
@@ -146,23 +147,29 @@ const forwardSourceOf = (shape: Shape): string => {
   return lines.join('\n')
 }
 
-/** The kernels of a shape, compiled; undefined where code cannot be generated. */
+/**
+ * The kernels of a shape, compiled; undefined where code cannot be generated: `new Function`
+ * then throws an `EvalError` (a Content-Security-Policy without `'unsafe-eval'`). Any other
+ * error is a bug of the generator and is thrown.
+ */
 const compile = (shape: Shape): Kernels | undefined => {
+  const step = stepSource(shape)
+  const forward = forwardSourceOf(shape)
+  const scope = ['forwardAt', 'backwardAt', 'gradientAt', 'meanLoss', 'term']
+  const make = (params: string, body: string): unknown =>
+    new Function(...scope, `"use strict"; return function (${params}) {\n${body}\n}`)(forwardAt, backwardAt, gradientAt, meanLoss, shape.term)
   try {
-    const scope = ['forwardAt', 'backwardAt', 'gradientAt', 'meanLoss', 'term']
-    const make = (params: string, body: string): unknown =>
-      new Function(...scope, `"use strict"; return function (${params}) {\n${body}\n}`)(forwardAt, backwardAt, gradientAt, meanLoss, shape.term)
-    return {
-      descend: make('s, theta, next, work, x, t, k', stepSource(shape)) as SampleDescent,
-      forward: make('s, theta, x, B, out', forwardSourceOf(shape)) as BlockForward
-    }
-  } catch {
-    return undefined // no code generation here (a Content-Security-Policy): the fused loops run
+    return { descend: make('s, theta, next, work, x, t, k', step) as SampleDescent, forward: make('s, theta, x, B, out', forward) as BlockForward }
+  } catch (e) {
+    if (e instanceof EvalError) return undefined // no code generation here: the fused loops run
+    throw e
   }
 }
 
-/** The kernels compiled so far, by shape (a bounded cache: a program trains few shapes). */
+/** The kernels compiled so far, by shape (`undefined` where code cannot be generated), the least recently used first. */
 const compiled = new Map<string, Kernels | undefined>()
+
+/** How many shapes the cache keeps: a program trains few; past that, the least recently used is dropped. */
 const MAX_SHAPES = 64
 
 /** Whether kernels may be generated at all: tests switch it off to run the fused loops on the same shapes. */
@@ -171,6 +178,8 @@ let enabled = true
 /**
  * Switches generated kernels on or off (on by default), for tests that compare them with the
  * fused loops; returns the previous setting.
+ *
+ * @internal
  */
 export const generateKernels = (on: boolean): boolean => {
   const was = enabled
@@ -179,15 +188,35 @@ export const generateKernels = (on: boolean): boolean => {
 }
 
 /**
+ * Forgets every compiled shape, for tests that change whether code can be generated.
+ *
+ * @internal
+ */
+export const forgetKernels = (): void => compiled.clear()
+
+/**
+ * How many shapes have been compiled (or found impossible to compile) and kept, for tests that
+ * check a descent asks for its shape's kernels.
+ *
+ * @internal
+ */
+export const keptShapes = (): number => compiled.size
+
+/**
  * The kernels of a shape of at most `MAX_GENERATED_PARAMETERS` parameters, compiled on first
- * use and kept; undefined for a larger shape, when generation is switched off, or where code
- * cannot be generated.
+ * use and kept (`MAX_SHAPES` of them); undefined for a larger shape, when generation is
+ * switched off, or where code cannot be generated.
  */
 export const kernelsFor = (shape: Shape, parameters: number): Kernels | undefined => {
   if (!enabled || parameters > MAX_GENERATED_PARAMETERS) return undefined
-  const key = `${shape.term}:${shape.dims.join(',')}:${shape.codes.join(',')}`
-  if (compiled.has(key)) return compiled.get(key)
-  if (compiled.size >= MAX_SHAPES) compiled.clear()
+  const key = `${shape.term}:${shape.dims.join(',')}:${shape.codes.join(',')}` // the shape, which the source is a function of
+  if (compiled.has(key)) {
+    const kept = compiled.get(key)
+    compiled.delete(key) // now the most recently used
+    compiled.set(key, kept)
+    return kept
+  }
+  if (compiled.size >= MAX_SHAPES) compiled.delete(compiled.keys().next().value!)
   const kernels = compile(shape)
   compiled.set(key, kernels)
   return kernels

@@ -19,6 +19,10 @@
  * pairs. The tests check the two paths against each other (test/small.test.ts,
  * test/descent.test.ts).
  *
+ * On a tiny network of element-wise layers, `smallDescent` takes its one-sample steps and scores
+ * its batches through kernels written out for the network's shape (`generated.ts`), which stand
+ * in for `samplePass`, the update and `forward` with their bits.
+ *
  * Layout: samples are columns, so a `rows x B` block holds entry (i, s) at i·B + s. The
  * parameters of a network sit in one flat block, layer after layer, each layer's weights (row
  * by row) then its bias; gradients use the same layout. A pass's work area holds each layer's
@@ -146,7 +150,7 @@ interface Plan {
   readonly term: Term | undefined
   /** Each layer's nodes and inputs, side by side: layer k is `nodes = dims[2k]`, `inputs = dims[2k + 1]`. */
   readonly dims: ReadonlyArray<number>
-  /** Every layer element-wise and the loss not fused with the output's activation: a one-sample batch may take `samplePass`. */
+  /** Every layer element-wise and the loss not fused with the output's activation: a one-sample batch may take `samplePass`, and a descent the kernels written out for the shape (`generated.ts`). */
   readonly elementwise: boolean
 }
 
@@ -539,18 +543,23 @@ export const smallDescent = (
   const P = plan.P
   const { scoreOn, every, checkpoints, scoreEvery, curve } = keep
   let widest = 0
-  for (let b = 0; b < batches.length; b++) widest = Math.max(widest, batches[b]!.inputs.cols)
-  if (scoreOn !== undefined)
-    for (let b = 0; b < scoreOn.length; b++) if (isSmall(net, scoreOn[b]!.inputs.cols)) widest = Math.max(widest, scoreOn[b]!.inputs.cols)
+  let singles = false // a batch of one sample: a step the written-out kernel can take
+  for (let b = 0; b < batches.length; b++) {
+    const cols = batches[b]!.inputs.cols
+    widest = Math.max(widest, cols)
+    if (cols === 1) singles = true
+  }
+  const fused = scoreOn?.map((b) => isSmall(net, b.inputs.cols)) // which batches of scoreOn the fused pass takes
+  if (scoreOn !== undefined) for (let b = 0; b < scoreOn.length; b++) if (fused![b]!) widest = Math.max(widest, scoreOn[b]!.inputs.cols)
   const s = acquire(3 * P + workSize(plan, widest))
-  // a tiny element-wise network: its steps on one sample, and its scores, by kernels written out for its shape (`generated.ts`)
-  const kernels: Kernels | undefined = plan.elementwise ? kernelsFor({ dims: plan.dims, codes: plan.codes, term: plan.term! }, P) : undefined
+  // a tiny element-wise network: its steps on one sample, and its scores, by kernels written out for its shape (`generated.ts`), when it has either
+  const kernels: Kernels | undefined =
+    plan.elementwise && (singles || fused?.includes(true) === true) ? kernelsFor({ dims: plan.dims, codes: plan.codes, term: plan.term! }, P) : undefined
   let theta = 0 // θₛ
   /**
    * The scores on `scoreOn` of the parameters at θ: each small batch on the buffers at hand,
    * any other by the general pass, on their network (`trained`, or built from θ when not given).
    */
-  const fused = scoreOn?.map((b) => isSmall(net, b.inputs.cols)) // which batches of scoreOn the fused pass takes
   const scoresNow = (trained: Network | undefined): Scores[] | undefined => {
     if (scoreOn === undefined) return undefined
     const out: Scores[] = []
@@ -603,7 +612,8 @@ export const smallDescent = (
       }
       if (--toScore === 0) {
         toScore = scoreEvery
-        curve.push({ steps: b + 1, scores: scoresNow(undefined)! }) // scoreOn is given with scoreEvery
+        const kept = checkpoints[checkpoints.length - 1] // scored at this very step already when a checkpoint falls on it
+        curve.push({ steps: b + 1, scores: kept !== undefined && kept.steps === b + 1 ? kept.scores! : scoresNow(undefined)! }) // scoreOn is given with scoreEvery
       }
     }
     const last = checkpoints[checkpoints.length - 1]
