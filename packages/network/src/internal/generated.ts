@@ -35,10 +35,11 @@ import { gradientAt, meanLoss, type Term } from '../Loss.js'
  * and its target `t` (one column each, from 0); computes the gradients g as `samplePass` does
  * and, instead of storing them, writes θ' = θ + k·g (k = −η) into `s` at `next`, each entry as
  * `smallDescent` computes it. Uses `s` from `work` for the outputs (as many entries as the
- * network has outputs), then writes Σ (θ' − θ') at `work` (0 when every new parameter is
- * finite, NaN otherwise). Returns the sample's loss.
+ * network has outputs, and at least 2), then writes there the sample's loss and Σ (θ' − θ')
+ * (0 when every new parameter is finite, NaN otherwise): numbers in a buffer, where a number
+ * returned would be boxed on the heap every step.
  */
-export type SampleDescent = (s: Float64Array, theta: number, next: number, work: number, x: Float64Array, t: Float64Array, k: number) => number
+export type SampleDescent = (s: Float64Array, theta: number, next: number, work: number, x: Float64Array, t: Float64Array, k: number) => void
 
 /**
  * The forward pass of `forward` for one shape, on a block of `B` samples (one per column of
@@ -131,8 +132,8 @@ const stepSource = (shape: Shape): string => {
       lines.push(`const d${k - 1}_${j} = ${backwardSource(codes[k - 1]!, `e${k - 1}_${j}`, `z${k - 1}_${j}`, `y${k - 1}_${j}`)};`)
     }
   }
-  lines.push('s[work] = bad;')
-  lines.push('return value;')
+  lines.push('s[work] = value;')
+  lines.push('s[work + 1] = bad;')
   return lines.join('\n')
 }
 

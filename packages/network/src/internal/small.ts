@@ -562,11 +562,11 @@ export const smallDescent = (
    */
   const scoresNow = (trained: Network | undefined): Scores[] | undefined => {
     if (scoreOn === undefined) return undefined
-    const out: Scores[] = []
+    const out = new Array<Scores>(scoreOn.length) // its exact size (one batch, most often), scored every epoch
     for (let b = 0; b < scoreOn.length; b++) {
       const { inputs, targets } = scoreOn[b]!
-      if (fused![b]!) out.push(scoresAt(plan, loss, s, theta, 3 * P, inputs, targets, kernels?.forward))
-      else out.push(keep.scoreLarge((trained ??= networkFrom(net, s, theta)), inputs, targets))
+      if (fused![b]!) out[b] = scoresAt(plan, loss, s, theta, 3 * P, inputs, targets, kernels?.forward)
+      else out[b] = keep.scoreLarge((trained ??= networkFrom(net, s, theta)), inputs, targets)
     }
     return out
   }
@@ -583,8 +583,9 @@ export const smallDescent = (
       if (kernels !== undefined && inputs.cols === 1) {
         // the step written out for the shape, gradients and update in one; the rate is read first, which nothing can tell: that step runs no code of the caller's
         const k = -(rate === undefined ? eta : rate(b))
-        value = kernels.descend(s, theta, next, 3 * P, buf(inputs), buf(targets), k)
-        nonFinite = s[3 * P]!
+        kernels.descend(s, theta, next, 3 * P, buf(inputs), buf(targets), k)
+        value = s[3 * P]!
+        nonFinite = s[3 * P + 1]!
       } else {
         value = smallPass(plan, loss, inputs, targets, s, theta, grad, 3 * P)
         const k = -(rate === undefined ? eta : rate(b)) // read after the gradients, as an optimizer reads it
