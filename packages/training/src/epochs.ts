@@ -224,14 +224,14 @@ const descendEpochs = (
 ): Group<readonly [ScheduleState]> => {
   const started = now()
   const per = batchCount(cfg)
-  const shuffled: Shuffled[] = []
-  const batches: Batch[] = []
+  const shuffled = new Array<Shuffled>(n) // at their sizes: grown by push, they would be copied as they grow, every group
+  const batches = new Array<Batch>(n * per)
   let before: { readonly epoch: number; readonly rng: M.Rng } = at
   for (let e = 0; e < n; e++) {
     const epoch = shuffle(permute, before, started) // Fisher–Yates from the generator the epoch before left
     const bs = batchesOf(cfg, epoch, 0, per)
-    for (let b = 0; b < bs.length; b++) batches.push(bs[b]!)
-    shuffled.push(epoch)
+    for (let b = 0; b < per; b++) batches[e * per + b] = bs[b]!
+    shuffled[e] = epoch
     before = epoch
   }
   const learningRate = rateFrom(rate, count)
