@@ -186,8 +186,13 @@ export const cut = (data: SampleSet, order: ReadonlyArray<number>, batchSize: nu
 /** Each sample of a data set as a batch of one (views of its columns), made once per data set. */
 const singleBatches = new WeakMap<SampleSet, (s: number) => Batch>()
 
-/** The batch of one of sample `s`, by a table built on first use (a training run asks every epoch). */
-const singles = (data: SampleSet): ((s: number) => Batch) => {
+/**
+ * The batch of one of sample `s`, by a table built on first use (a training run asks every
+ * epoch, or once for a group of epochs).
+ *
+ * @internal
+ */
+export const singles = (data: SampleSet): ((s: number) => Batch) => {
   let of = singleBatches.get(data)
   if (of === undefined) {
     const table: Batch[] = []

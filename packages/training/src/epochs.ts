@@ -18,7 +18,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as M from '@purenn/matrix'
 import { descend, type DescentStop, type Network, type Scores } from '@purenn/network'
-import type { Batch } from './batches.js'
+import { singles, type Batch } from './batches.js'
 import { chunksOf, foldScores, measure, type Measures } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
 import { trainStep, type TrainState } from './trainStep.js'
@@ -227,10 +227,14 @@ const descendEpochs = (
   const shuffled = new Array<Shuffled>(n) // at their sizes: grown by push, they would be copied as they grow, every group
   const batches = new Array<Batch>(n * per)
   let before: { readonly epoch: number; readonly rng: M.Rng } = at
+  const single = cfg.batchSize === 1 ? singles(cfg.train) : undefined // per-sample SGD: each batch a sample's, looked up (as batchesOf does)
   for (let e = 0; e < n; e++) {
     const epoch = shuffle(permute, before, started) // Fisher–Yates from the generator the epoch before left
-    const bs = batchesOf(cfg, epoch, 0, per)
-    for (let b = 0; b < per; b++) batches[e * per + b] = bs[b]!
+    if (single !== undefined) for (let b = 0; b < per; b++) batches[e * per + b] = single(epoch.order[b]!)
+    else {
+      const bs = batchesOf(cfg, epoch, 0, per)
+      for (let b = 0; b < per; b++) batches[e * per + b] = bs[b]!
+    }
     shuffled[e] = epoch
     before = epoch
   }
