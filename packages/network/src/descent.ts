@@ -33,6 +33,7 @@ import type { Layer, Network } from './types.js'
 import { buf, matrix } from './internal/buffer.js'
 import { describeValue, isMatrix } from './internal/describe.js'
 import { smallDescent, smallGradientsApply } from './internal/small.js'
+import { scoredAt, type Keeping } from './internal/keeping.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -260,20 +261,6 @@ const descendWith = (net: Network, o: DescentOptions): Descent => {
 }
 
 /**
- * What a descent keeps besides its steps: `scoreOn`, the checkpoints (every `every` steps, 0
- * for none) and the scores of the curve (every `scoreEvery` steps, 0 for none).
- *
- * @internal
- */
-export interface Keeping {
-  readonly scoreOn: ReadonlyArray<DescentBatch> | undefined
-  readonly every: number
-  readonly checkpoints: DescentCheckpoint[]
-  readonly scoreEvery: number
-  readonly curve: DescentScores[]
-}
-
-/**
  * The general loop of `descend`: each step's gradients by `denseGradients` (the dense layer's
  * rules, by batched products), then θₛ₊₁ = θₛ + (−ηₛ)·gₛ into private buffers. Small networks
  * take a fused loop that agrees with this one bit for bit (`smallDescent`, `internal/small.ts`).
@@ -335,17 +322,14 @@ const denseDescent = (
       const copy = networkOver(net, ws.map((w) => w.slice()), bs.map((b) => b.slice())) // θₛ₊₁, in buffers the next steps do not write
       keep.checkpoints.push({ steps: s + 1, network: copy, scores: scoresOn(copy, loss, keep.scoreOn) })
     }
-    if (keep.scoreEvery > 0 && (s + 1) % keep.scoreEvery === 0) {
-      const kept = keep.checkpoints[keep.checkpoints.length - 1] // scored at this very step already when a checkpoint falls on it
-      keep.curve.push({ steps: s + 1, scores: kept !== undefined && kept.steps === s + 1 ? kept.scores! : scoresOn(networkOver(net, ws, bs), loss, keep.scoreOn)! })
-    }
+    if (keep.scoreEvery > 0 && (s + 1) % keep.scoreEvery === 0)
+      keep.curve.push({ steps: s + 1, scores: scoredAt(keep, s + 1) ?? scoresOn(networkOver(net, ws, bs), loss, keep.scoreOn)! }) // scoreOn is given with scoreEvery
   }
   const last = keep.checkpoints[keep.checkpoints.length - 1]
   if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored
   // the caller's network itself if no step was taken, else a set of ours that nothing writes again
   const network = losses.length === 0 ? net : networkOver(net, ws, bs)
-  const point = keep.curve[keep.curve.length - 1]
-  return { network, stopped: undefined, scores: point !== undefined && point.steps === losses.length ? point.scores : scoresOn(network, loss, keep.scoreOn) } // already scored on the curve, or now
+  return { network, stopped: undefined, scores: scoredAt(keep, losses.length) ?? scoresOn(network, loss, keep.scoreOn) }
 }
 
 /** The scores of the network on each batch, or undefined with no batches to score on. */

@@ -55,6 +55,22 @@ const arbRun = fc
     return { net, loss, batches, learningRate }
   })
 
+/** The bits of each score's numbers, so that −0 and 0 count as different. */
+const scoreBits = (xs: ReadonlyArray<N.Scores>): unknown => xs.map((x) => [x.count, ...lossBits([x.error, x.loss]), x.correct])
+
+/** Two batches to score a network on: one the fused pass scores on its own buffers (3 samples), one too wide for it (130, scored by the general pass). */
+const scoreBatchesFor = (net: Network): DescentBatch[] =>
+  [3, 130].map((b) => ({ inputs: M.uniform(net.inputSize, b, -1, 1)(M.rng(b))[0], targets: M.uniform(N.outputSize(net), b, -1, 1)(M.rng(b + 1))[0] }))
+
+/** A network too large for the fused path (40-30-3: 30·40·5 > 4,096), and a batch for it. */
+const big = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)
+const bigBatch: DescentBatch = { inputs: M.uniform(40, 5, -1, 1)(M.rng(1))[0], targets: M.fromFunction(3, 5, (r, c) => (r === c % 3 ? 1 : 0)) }
+
+/** A linear neuron, a sample it steps on, and one whose NaN target stops a descent there. */
+const one = makeNetwork(1, [[1, N.linear]], 0)
+const good: DescentBatch = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
+const bad: DescentBatch = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
+
 describe('descend', () => {
   it('gives the bits of folding gradients and θ + (−η)·g by hand, and each loss before its step', () => {
     fc.assert(
@@ -117,24 +133,21 @@ describe('descend', () => {
   })
 
   it('stops before a step whose loss is not finite, with the last finite network', () => {
-    const net = makeNetwork(1, [[1, N.linear]], 0)
-    const good = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
-    const bad = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
-    const d = N.descend(net, { loss: N.mse, batches: [good, bad, good], learningRate: 0.1 })
+    const d = N.descend(one, { loss: N.mse, batches: [good, bad, good], learningRate: 0.1 })
     expect(d.stopped).toEqual({ step: 1, reason: 'loss', loss: Number.NaN })
     expect(d.losses).toHaveLength(1)
-    expect(bitsOf(d.network)).toEqual(bitsOf(stepByHand(net, N.mse, good, 0.1).network))
+    expect(bitsOf(d.network)).toEqual(bitsOf(stepByHand(one, N.mse, good, 0.1).network))
   })
 
   it('stops before a step that would leave a parameter that is not finite', () => {
     // linear neurons on x = 1000, t = 0, rate 1e308: the first step overflows
-    for (const big of [makeNetwork(1, [[1, N.linear]], 0), makeNetwork(40, [[30, N.linear]], 0)]) {
-      const b = { inputs: M.fill(big.inputSize, 1, 1000), targets: M.zeros(N.outputSize(big), 1) }
-      const d = N.descend(big, { loss: N.mse, batches: [b, b], learningRate: 1e308 })
+    for (const linear of [makeNetwork(1, [[1, N.linear]], 0), makeNetwork(40, [[30, N.linear]], 0)]) {
+      const b = { inputs: M.fill(linear.inputSize, 1, 1000), targets: M.zeros(N.outputSize(linear), 1) }
+      const d = N.descend(linear, { loss: N.mse, batches: [b, b], learningRate: 1e308 })
       expect(d.stopped).toMatchObject({ step: 0, reason: 'parameters' })
-      expect(d.network).toBe(big)
-      const once = N.descend(big, { loss: N.mse, batches: [b], learningRate: 1e-9 }).network
-      const late = N.descend(big, { loss: N.mse, batches: [b, b], learningRate: (s) => (s === 0 ? 1e-9 : 1e308) })
+      expect(d.network).toBe(linear)
+      const once = N.descend(linear, { loss: N.mse, batches: [b], learningRate: 1e-9 }).network
+      const late = N.descend(linear, { loss: N.mse, batches: [b, b], learningRate: (s) => (s === 0 ? 1e-9 : 1e308) })
       expect(late.stopped).toMatchObject({ step: 1, reason: 'parameters' })
       expect(bitsOf(late.network)).toEqual(bitsOf(once))
     }
@@ -161,7 +174,6 @@ describe('descend', () => {
   })
 
   it('scores the trained network on scoreOn as scores does, on either path, and not after a stop', () => {
-    const scoreBits = (xs: ReadonlyArray<N.Scores>): unknown => xs.map((x) => [x.count, ...lossBits([x.error, x.loss]), x.correct])
     fc.assert(
       fc.property(arbRun, fc.integer({ min: 1, max: 200 }), ({ net, loss, batches, learningRate }, count) => {
         const outputs = N.outputSize(net)
@@ -179,14 +191,9 @@ describe('descend', () => {
       { numRuns: 100 }
     )
     // the dense path (a network too large for the fused one)
-    const big = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)
-    const batch = { inputs: M.uniform(40, 5, -1, 1)(M.rng(1))[0], targets: M.fromFunction(3, 5, (r, c) => (r === c % 3 ? 1 : 0)) }
-    const d = N.descend(big, { loss: N.crossEntropy, batches: [batch, batch], learningRate: 0.2, scoreOn: [batch] })
-    expect(scoreBits(d.scores!)).toEqual(scoreBits([N.scores(d.network, N.crossEntropy, batch.inputs, batch.targets)]))
+    const d = N.descend(big, { loss: N.crossEntropy, batches: [bigBatch, bigBatch], learningRate: 0.2, scoreOn: [bigBatch] })
+    expect(scoreBits(d.scores!)).toEqual(scoreBits([N.scores(d.network, N.crossEntropy, bigBatch.inputs, bigBatch.targets)]))
     // a descent that stops scores nothing
-    const one = makeNetwork(1, [[1, N.linear]], 0)
-    const bad = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
-    const good = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
     expect(N.descend(one, { loss: N.mse, batches: [good, bad], learningRate: 0.1, scoreOn: [good] }).scores).toBeUndefined()
     expect(() => N.descend(one, { loss: N.mse, batches: [good], learningRate: 0.1, scoreOn: [{ inputs: M.zeros(2, 1), targets: M.zeros(1, 1) }] })).toThrow(
       'descend: scoreOn[0].inputs has 2 rows, the network expects 1 (one sample per column)'
@@ -194,7 +201,6 @@ describe('descend', () => {
   })
 
   it('keeps a checkpoint every checkpointEvery steps: the network of descending that far, scored as scores does', () => {
-    const scoreBits = (xs: ReadonlyArray<N.Scores>): unknown => xs.map((x) => [x.count, ...lossBits([x.error, x.loss]), x.correct])
     const check = (net: Network, loss: Loss, batches: ReadonlyArray<DescentBatch>, learningRate: number | ((s: number) => number), every: number, scoreOn?: DescentBatch[]) => {
       const d = N.descend(net, { loss, batches, learningRate, scoreOn, checkpointEvery: every })
       const taken = d.losses.length
@@ -214,22 +220,14 @@ describe('descend', () => {
     }
     fc.assert(
       fc.property(arbRun, fc.integer({ min: 1, max: 4 }), fc.boolean(), ({ net, loss, batches, learningRate }, every, scored) => {
-        // one batch small enough to score on the fused pass's buffers, one too wide for it (scored by the general pass)
-        const scoreOn = scored
-          ? [3, 130].map((b) => ({ inputs: M.uniform(net.inputSize, b, -1, 1)(M.rng(b))[0], targets: M.uniform(N.outputSize(net), b, -1, 1)(M.rng(b + 1))[0] }))
-          : undefined
+        const scoreOn = scored ? scoreBatchesFor(net) : undefined
         check(net, loss, batches, learningRate, every, scoreOn)
       }),
       { numRuns: 60 }
     )
     // the dense path (a network too large for the fused one)
-    const big = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)
-    const batch = { inputs: M.uniform(40, 5, -1, 1)(M.rng(1))[0], targets: M.fromFunction(3, 5, (r, c) => (r === c % 3 ? 1 : 0)) }
-    check(big, N.crossEntropy, [batch, batch, batch, batch, batch], 0.2, 2, [batch])
+    check(big, N.crossEntropy, [bigBatch, bigBatch, bigBatch, bigBatch, bigBatch], 0.2, 2, [bigBatch])
     // a descent that stops keeps the checkpoints before the stop, and scores nothing at the end
-    const one = makeNetwork(1, [[1, N.linear]], 0)
-    const bad = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
-    const good = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
     const stopped = N.descend(one, { loss: N.mse, batches: [good, good, good, bad, good], learningRate: 0.1, scoreOn: [good], checkpointEvery: 2 })
     expect(stopped.stopped?.step).toBe(3)
     expect(stopped.checkpoints!.map((c) => c.steps)).toEqual([2])
@@ -240,7 +238,6 @@ describe('descend', () => {
   })
 
   it('scores every scoreEvery steps without keeping the network: the scores of descending that far', () => {
-    const scoreBits = (xs: ReadonlyArray<N.Scores>): unknown => xs.map((x) => [x.count, ...lossBits([x.error, x.loss]), x.correct])
     const check = (net: Network, loss: Loss, batches: ReadonlyArray<DescentBatch>, learningRate: number | ((s: number) => number), every: number, scoreOn: DescentBatch[]) => {
       const d = N.descend(net, { loss, batches, learningRate, scoreOn, scoreEvery: every })
       const taken = d.losses.length
@@ -260,20 +257,13 @@ describe('descend', () => {
     }
     fc.assert(
       fc.property(arbRun, fc.integer({ min: 1, max: 4 }), ({ net, loss, batches, learningRate }, every) => {
-        // one batch small enough to score on the fused pass's buffers, one too wide for it (scored by the general pass)
-        const scoreOn = [3, 130].map((b) => ({ inputs: M.uniform(net.inputSize, b, -1, 1)(M.rng(b))[0], targets: M.uniform(N.outputSize(net), b, -1, 1)(M.rng(b + 1))[0] }))
-        check(net, loss, batches, learningRate, every, scoreOn)
+        check(net, loss, batches, learningRate, every, scoreBatchesFor(net))
       }),
       { numRuns: 60 }
     )
     // the dense path (a network too large for the fused one)
-    const big = makeNetwork(40, [[30, N.tanh], [3, N.softmax]], 3, 0.3)
-    const batch = { inputs: M.uniform(40, 5, -1, 1)(M.rng(1))[0], targets: M.fromFunction(3, 5, (r, c) => (r === c % 3 ? 1 : 0)) }
-    check(big, N.crossEntropy, [batch, batch, batch, batch, batch], 0.2, 2, [batch])
+    check(big, N.crossEntropy, [bigBatch, bigBatch, bigBatch, bigBatch, bigBatch], 0.2, 2, [bigBatch])
     // a descent that stops keeps the points before the stop
-    const one = makeNetwork(1, [[1, N.linear]], 0)
-    const bad = { inputs: M.fromArray([1]), targets: { rows: 1, cols: 1, data: new Float64Array([Number.NaN]) } }
-    const good = { inputs: M.fromArray([1]), targets: M.fromArray([0]) }
     expect(N.descend(one, { loss: N.mse, batches: [good, good, good, bad, good], learningRate: 0.1, scoreOn: [good], scoreEvery: 2 }).curve!.map((c) => c.steps)).toEqual([2])
     check(one, N.mse, [good, good, good, bad, good], 0.1, 1, [good])
     for (const every of [0, 1.5, -1, Number.NaN, '2'])

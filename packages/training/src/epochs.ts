@@ -243,10 +243,12 @@ const descendEpochs = (
   const points: ReadonlyArray<{ readonly steps: number; readonly scores?: ReadonlyArray<Scores> | undefined }> = networks ? r.checkpoints! : r.curve!
   const ms = (now() - started) / (r.stopped === undefined ? n : points.length + 1) // each epoch run, an equal share
   const measuresAt = (e: number): Measures => foldScores(points[e]!.scores!, cfg.classes)
+  /** Epoch `e`'s training loss sum, Σ (batch loss · batch size) over its batches, in order. */
+  const sumAt = (e: number): number => lossSum(r.losses, batches, points[e]!.steps - per, points[e]!.steps)
   /** Where epoch `e` of the group leaves the run, given its network. */
   const trained = (e: number, network: Network): Trained<readonly [ScheduleState]> => {
     const steps = points[e]!.steps
-    return { network, opt: [{ count: count + steps }], step: at.step + steps, sum: lossSum(r.losses, batches, steps - per, steps) }
+    return { network, opt: [{ count: count + steps }], step: at.step + steps, sum: sumAt(e) }
   }
   const stop = r.stopped
   const diverged = stop === undefined ? undefined : divergedAt(shuffled[points.length]!.epoch, at.step + stop.step, stop, r.network)
@@ -260,7 +262,7 @@ const descendEpochs = (
   }
   // no early stopping here (see unfoldWith): of the state before an epoch, only its place is read
   const reports: EpochReport[] = []
-  for (let e = 0; e < points.length; e++) reports.push(epochReport(cfg, measuresAt(e), shuffled[e]!, lossSum(r.losses, batches, points[e]!.steps - per, points[e]!.steps), ms))
+  for (let e = 0; e < points.length; e++) reports.push(epochReport(cfg, measuresAt(e), shuffled[e]!, sumAt(e), ms))
   /** The network after epoch `e` of the group: the descent's after its last, else descending again that far. */
   const networkAfter = (e: number): Network => {
     const steps = points[e]!.steps

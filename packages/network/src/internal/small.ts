@@ -35,7 +35,7 @@ import type { Matrix } from '@purenn/matrix'
 import { activateInto, activationBackwardInto, backwardAt, elementwiseCode, forwardAt } from '../Activation.js'
 import { builtinOutputDelta, builtinOutputLoss, gradientAt, isBuiltinLoss, lossTerm, meanLoss, unfusedTerm, type Loss, type Term } from '../Loss.js'
 import type { Scores } from '../metrics.js'
-import type { Keeping } from '../descent.js'
+import { scoredAt, type Keeping } from './keeping.js'
 import { correctIn } from './classes.js'
 import type { Gradients, Layer, LayerGradients, Network } from '../types.js'
 import { buf, matrix } from './buffer.js'
@@ -613,16 +613,13 @@ export const smallDescent = (
       }
       if (--toScore === 0) {
         toScore = scoreEvery
-        const kept = checkpoints[checkpoints.length - 1] // scored at this very step already when a checkpoint falls on it
-        curve.push({ steps: b + 1, scores: kept !== undefined && kept.steps === b + 1 ? kept.scores! : scoresNow(undefined)! }) // scoreOn is given with scoreEvery
+        curve.push({ steps: b + 1, scores: scoredAt(keep, b + 1) ?? scoresNow(undefined)! }) // scoreOn is given with scoreEvery
       }
     }
     const last = checkpoints[checkpoints.length - 1]
     if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored
     const network = losses.length === 0 ? net : networkFrom(net, s, theta)
-    const point = curve[curve.length - 1]
-    const scored = point !== undefined && point.steps === losses.length ? point.scores : scoresNow(network) // the trained parameters are still at θ
-    return { network, stopped: undefined, scores: scored }
+    return { network, stopped: undefined, scores: scoredAt(keep, losses.length) ?? scoresNow(network) } // the trained parameters are still at θ
   } finally {
     release(s)
   }
