@@ -114,35 +114,93 @@ export const unsafeSampleSet = (inputWidth: number, inputs: Float64Array, target
 // -------------------------------------------------------------------------------------
 
 /**
- * Gathers the samples at `order[from … to)` as the columns of a fresh `width x (to − from)`
- * matrix. Four samples go at a time, so that each row of the output is written in runs of
- * four neighbouring entries rather than one entry every `n`: for wide samples such as MNIST's
- * 784 pixels this is 1.7x faster (measured, 128 samples: 0.20 ms against 0.35 ms).
+ * Gathers the samples at `order[from … to)` as the columns of a `width x n` matrix (n = to −
+ * from): a transpose, since the data set is sample-major. It goes in tiles of four samples by
+ * eight values: each sample's eight values are one cache line read, and each of the eight
+ * output rows is written in a run of four neighbouring entries, rather than one entry every
+ * `n`. Measured on MNIST's 784 pixels, into a buffer already in use: 0.11 ms for 128 samples
+ * (as fast as four whole samples at a time) and 0.21 ms for 256 (2.4x faster than four whole
+ * samples at a time, 0.51 ms, whose 256 output rows no longer stay in the cache).
+ *
+ * Writes into `into` (its first `width·n` numbers) when given, else into a fresh buffer: a
+ * fresh buffer of that size can cost more than the gathering itself (zeroed, and its pages
+ * faulted in anew once a collection has handed the last one back: 128 MNIST samples took
+ * 0.28–0.56 ms into fresh buffers against 0.11 ms into one already in use).
  */
-const gather = (x: Samples, order: ReadonlyArray<number>, from: number, to: number): Matrix => {
+const gather = (x: Samples, order: ReadonlyArray<number>, from: number, to: number, into?: Float64Array): Matrix => {
   const n = to - from
   if (n === 1) return x.columns[order[from]!]!
   const w = x.width
   const src = x.data
-  const out = new Float64Array(w * n)
-  let k = 0
-  for (; k + 4 <= n; k += 4) {
-    const s0 = order[from + k]! * w
-    const s1 = order[from + k + 1]! * w
-    const s2 = order[from + k + 2]! * w
-    const s3 = order[from + k + 3]! * w
-    for (let i = 0, o = k; i < w; i++, o += n) {
-      out[o] = src[s0 + i]! // samples k … k + 3 become columns k … k + 3
-      out[o + 1] = src[s1 + i]!
-      out[o + 2] = src[s2 + i]!
-      out[o + 3] = src[s3 + i]!
+  const out = into === undefined ? new Float64Array(w * n) : into.subarray(0, w * n)
+  let i = 0
+  for (; i + 8 <= w; i += 8) {
+    let k = 0
+    for (; k + 4 <= n; k += 4) {
+      const s0 = order[from + k]! * w + i
+      const s1 = order[from + k + 1]! * w + i
+      const s2 = order[from + k + 2]! * w + i
+      const s3 = order[from + k + 3]! * w + i
+      for (let r = 0, o = i * n + k; r < 8; r++, o += n) {
+        out[o] = src[s0 + r]! // value i + r of samples k … k + 3: row i + r, columns k … k + 3
+        out[o + 1] = src[s1 + r]!
+        out[o + 2] = src[s2 + r]!
+        out[o + 3] = src[s3 + r]!
+      }
+    }
+    for (; k < n; k++) {
+      const s = order[from + k]! * w + i
+      for (let r = 0, o = i * n + k; r < 8; r++, o += n) out[o] = src[s + r]!
     }
   }
-  for (; k < n; k++) {
-    const s0 = order[from + k]! * w
-    for (let i = 0, o = k; i < w; i++, o += n) out[o] = src[s0 + i]!
-  }
+  for (; i < w; i++) for (let k = 0, o = i * n; k < n; k++) out[o + k] = src[order[from + k]! * w + i]! // the last rows, fewer than eight
   return matrix(w, n, out)
+}
+
+/** Buffers to gather batches of a data set into, over and over. */
+interface GatherSpace {
+  readonly inputs: Float64Array
+  readonly targets: Float64Array
+}
+
+/**
+ * The samples listed, gathered as one batch (a batch of one is a view of the sample), into
+ * `space` when given (it has room for them): the batch then views `space`. The caller has
+ * checked the samples.
+ */
+const gatherInto = (data: SampleSet, samples: ReadonlyArray<number>, space?: GatherSpace): Batch => {
+  if (samples.length === 1) return singles(data)(samples[0]!)
+  return { inputs: gather(data.inputs, samples, 0, samples.length, space?.inputs), targets: gather(data.targets, samples, 0, samples.length, space?.targets) }
+}
+
+/**
+ * The samples listed, gathered as one batch into a fresh buffer (a batch of one is a view of
+ * the sample). The caller has checked the samples.
+ *
+ * @internal
+ */
+export const gatherSamples = (data: SampleSet, samples: ReadonlyArray<number>): Batch => gatherInto(data, samples)
+
+/**
+ * A gatherer of batches of `data` that writes into two sets of buffers of its own by turns,
+ * for a thread that reads each batch it gathers once, before it asks for the batch after the
+ * next: a batch it gave is valid until then. No buffer is allocated once the buffers have
+ * room for the largest batch asked for. The caller has checked the samples.
+ *
+ * @internal
+ */
+export const gatherer = (data: SampleSet): ((samples: ReadonlyArray<number>) => Batch) => {
+  const spaces: Array<GatherSpace | undefined> = [undefined, undefined]
+  let turn = 0
+  return (samples) => {
+    let space = spaces[turn]
+    if (space === undefined || space.inputs.length < data.inputs.width * samples.length) {
+      space = { inputs: new Float64Array(data.inputs.width * samples.length), targets: new Float64Array(data.targets.width * samples.length) }
+      spaces[turn] = space
+    }
+    turn = 1 - turn
+    return gatherInto(data, samples, space)
+  }
 }
 
 /**

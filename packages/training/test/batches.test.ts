@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
 import { batches, sampleSet, shuffledBatches } from '@purenn/training'
+import { gatherSamples, gatherer } from '../src/batches.js'
 
 /** n samples of 2 inputs and 1 target: sample s is ([s, −s], [10s]), so each can be recognised. */
 const numbered = (n: number) =>
@@ -51,8 +52,9 @@ describe('batches', () => {
   })
 
   it('puts sample order[k] in column k of its batch, whole, for any width (property)', () => {
+    // widths across the gathering's tiles of 8 values (1 … 26: none, one or three tiles and a rest), batches across its groups of 4 samples
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 12 }), fc.integer(), (n, width, size, seed) => {
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 26 }), fc.integer({ min: 1, max: 12 }), fc.integer(), (n, width, size, seed) => {
         const [X] = M.uniform(width, n, -1, 1)(M.rng(seed))
         const [order] = M.permutation(n)(M.rng(seed + 1))
         const data = sampleSet(X, M.fromFunction(1, n, (_, s) => s))
@@ -101,5 +103,46 @@ describe('shuffledBatches', () => {
     const expected = draws / 6
     const chi2 = [...counts.values()].reduce((s, c) => s + (c - expected) ** 2 / expected, 0)
     expect(chi2).toBeLessThan(20.5) // p ≈ 0.001 with 5 degrees of freedom
+  })
+})
+
+describe('gathering a batch into buffers kept for reuse', () => {
+  const [X] = M.uniform(13, 40, -1, 1)(M.rng(5))
+  const data = sampleSet(X, M.fromFunction(3, 40, (i, s) => i * 100 + s))
+  const picks = [
+    [3, 1, 4, 15, 9, 2, 6],
+    [5, 35, 8, 9, 7],
+    [30, 20, 10, 0, 39, 38, 37, 36, 1],
+    [12],
+    [2, 11]
+  ]
+
+  it('gathers what a fresh gathering gives, bit for bit, growing its buffers for a larger batch', () => {
+    const gather = gatherer(data)
+    for (const samples of picks) {
+      const b = gather(samples)
+      const fresh = gatherSamples(data, samples)
+      expect([b.inputs.rows, b.inputs.cols, b.targets.rows, b.targets.cols]).toEqual([13, samples.length, 3, samples.length])
+      expect([...b.inputs.data]).toEqual([...fresh.inputs.data])
+      expect([...b.targets.data]).toEqual([...fresh.targets.data])
+    }
+  })
+
+  it('writes its two buffers by turns: a batch stays as it was until the gathering after the next', () => {
+    const gather = gatherer(data)
+    const first = gather(picks[0]!)
+    const kept = [...first.inputs.data]
+    const second = gather(picks[0]!)
+    expect(second.inputs.data.buffer).not.toBe(first.inputs.data.buffer)
+    gather(picks[1]!) // into the first batch's buffers again
+    expect([...second.inputs.data]).toEqual(kept)
+    expect([...first.inputs.data]).not.toEqual(kept)
+  })
+
+  it('allocates nothing once its buffers have room: the same two buffers by turns', () => {
+    const gather = gatherer(data)
+    const buffers = picks.filter((p) => p.length > 1).map((p) => gather(p).inputs.data.buffer)
+    const largest = gather(picks[2]!).inputs.data.buffer // the largest batch again: no new buffer
+    expect(new Set([...buffers.slice(2), largest]).size).toBe(2)
   })
 })
