@@ -8,7 +8,7 @@ import { sampleSet } from '@purenn/training'
 import { pool, type WorkerPort } from '../src/async/pool.js'
 import type { Reply, ToWorker } from '../src/async/protocol.js'
 import { worker } from '../src/async/serve.js'
-import { entriesOf, sigmoidNet } from './helpers.js'
+import { entriesOf, paramsOf, sigmoidNet } from './helpers.js'
 
 const net = sigmoidNet([3, 5, 2], 1)
 const X = M.uniform(3, 12, -1, 1)(M.rng(2))[0]
@@ -101,6 +101,26 @@ describe('the worker pool', () => {
       results.forEach((r, k) => expect(entriesOf(r.gradients)).toEqual(entriesOf(expected(shards[k]!).gradients)))
     check(await p.gradients(net, [[4, 5], [6, 7]], [[8], [9]]), [[4, 5], [6, 7]])
     check(await p.gradients(net, [[10, 11], [1]]), [[10, 11], [1]]) // not the [8], [9] announced
+    p.close()
+  })
+
+  it('shares its parameters buffer once started; a request whose parameters the caller wrote there is not copied over', async () => {
+    const f = fakes([0, 0])
+    const p = pool(f.spawn, 2, { loss: N.mse, data, measured: data, network: net })
+    expect(p.sharedParameters()).toBeUndefined() // not started
+    await p.gradients(net, [[0, 1], [2, 3]])
+    const params = p.sharedParameters()!
+    expect([...params]).toEqual(paramsOf(net))
+    const other = sigmoidNet([3, 5, 2], 4)
+    params.set(paramsOf(other)) // written by the caller, between requests
+    const byOther = (samples: number[]) =>
+      N.gradients(other, N.mse, M.fromFunction(3, samples.length, (i, j) => M.get(X, i, samples[j]!)), M.fromFunction(2, samples.length, (i, j) => M.get(T, i, samples[j]!)))
+    const written = await p.gradients(net, [[4, 5], [6]], undefined, true) // `net` named, `other` written: the workers read what was written
+    expect(entriesOf(written[0]!.gradients)).toEqual(entriesOf(byOther([4, 5]).gradients))
+    expect([...params]).toEqual(paramsOf(other))
+    const copied = await p.gradients(net, [[4, 5], [6]]) // not written: the pool writes `net` there
+    expect(entriesOf(copied[0]!.gradients)).toEqual(entriesOf(expected([4, 5]).gradients))
+    expect([...params]).toEqual(paramsOf(net))
     p.close()
   })
 

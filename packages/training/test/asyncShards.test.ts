@@ -110,6 +110,37 @@ describe('the step from shards', () => {
     expect(fused.network.layers.map((l) => l.activation)).toEqual(net.layers.map((l) => l.activation))
   })
 
+  it.each([1, 2, 3])('the fused step writes over a spare network and into a flat copy with the same bits, the network it steps from untouched (%i shards)', (k) => {
+    const some = shards.slice(0, k)
+    const fresh = combineDescend(net, some, -0.3)
+    const before = paramsOf(net)
+    const spare = N.initialize('xavier')(N.addLayer({ nodes: 3, activation: N.softmax })(N.addLayer({ nodes: 7, activation: N.tanh })(N.network(5))))(M.rng(9))[0]
+    const flat = new Float64Array(paramsOf(net).length).fill(Number.NaN)
+    const into = combineDescend(net, some, -0.3, { spare, flat })
+    expect(paramsOf(into.network)).toEqual(paramsOf(fresh.network))
+    expect([...flat]).toEqual([...writeFlat(fresh.network.layers)]) // the flat layout the workers read
+    into.network.layers.forEach((l, i) => {
+      expect(l.weights.data).toBe(spare.layers[i]!.weights.data) // the spare's buffers, not fresh ones
+      expect(l.bias.data).toBe(spare.layers[i]!.bias.data)
+    })
+    expect([into.loss, into.finite]).toEqual([fresh.loss, true])
+    expect(paramsOf(net)).toEqual(before)
+    expect(paramsOf(combineDescend(net, some, -0.3, { flat }).network)).toEqual(paramsOf(fresh.network)) // a flat copy alone: fresh buffers
+  })
+
+  it('shardStep says whether it wrote the flat copy: the fused SGD step does, another optimizer’s does not (nor touches it)', () => {
+    const flat = new Float64Array(paramsOf(net).length)
+    const sgdStep = shardStep(sgd({ learningRate: 0.3 }))({ network: net, opt: [{ count: 0 }], rng: M.rng(0), step: 0 }, shards, { flat })
+    expect(sgdStep.written).toBe(true)
+    expect([...flat]).toEqual(paramsOf(sgdStep.state.network))
+    expect(shardStep(sgd({ learningRate: 0.3 }))({ network: net, opt: [{ count: 0 }], rng: M.rng(0), step: 0 }, shards).written).toBe(false)
+    const untouched = new Float64Array(paramsOf(net).length)
+    const adamStep = shardStep(adam({ learningRate: 0.3 }))({ network: net, opt: adam({ learningRate: 0.3 }).init(net), rng: M.rng(0), step: 0 }, shards, { flat: untouched, spare: sgdStep.state.network })
+    expect(adamStep.written).toBe(false)
+    expect(untouched.every((v) => v === 0)).toBe(true)
+    expect(paramsOf(sgdStep.state.network)).toEqual([...flat]) // nor the spare
+  })
+
   it('the fused step says whether every new parameter is finite', () => {
     expect(combineDescend(net, shards, -0.3).finite).toBe(true)
     for (const bad of [Number.POSITIVE_INFINITY, Number.NaN, 1e308]) {

@@ -73,6 +73,21 @@ describe('workers share each batch: the single-worker run up to rounding, the sa
   })
 })
 
+describe('the networks a run with workers hands out', () => {
+  it('are never written after: each epoch’s state, and the network it started from, keep their values while the run goes on', async () => {
+    const start = paramsOf(net)
+    const states: Array<{ readonly network: Network; readonly params: number[] }> = []
+    for await (const item of epochsAsync({ ...base, numEpochs: 5, workers: 2 })(net)) {
+      const state = right(item)
+      states.push({ network: state.network, params: paramsOf(state.network) }) // as handed out; the run goes on
+    }
+    expect(states).toHaveLength(5)
+    for (const s of states) expect(paramsOf(s.network)).toEqual(s.params)
+    expect(new Set(states.flatMap((s) => s.network.layers.map((l) => l.weights.data))).size).toBe(5 * net.layers.length) // no two share a buffer
+    expect(paramsOf(net)).toEqual(start)
+  })
+})
+
 describe('the epoch’s measures, shared among the workers chunk by chunk', () => {
   it('are those of measuring on one thread, bit for bit (a set of 10 chunks gathered each epoch, and one of 3 held for the run, over 2 and 3 threads)', async () => {
     for (const n of [2500, 600]) {

@@ -68,12 +68,21 @@ export interface Pool {
    * worker at most) for the network, in shard order, whatever order the workers answer in;
    * `next`, the shards the next request will likely ask for, which the workers gather ahead.
    * The gradients may view buffers the next request overwrites: read them before asking again.
+   * `written`: the caller has already written the network's parameters into `sharedParameters()`.
    */
   readonly gradients: (
     net: Network,
     shards: ReadonlyArray<ReadonlyArray<number>>,
-    next?: ReadonlyArray<ReadonlyArray<number>>
+    next?: ReadonlyArray<ReadonlyArray<number>>,
+    written?: boolean
   ) => Promise<ReadonlyArray<ShardResult>>
+  /**
+   * The buffer the workers read the parameters from, once the pool has started where memory
+   * is shared (else undefined), laid out as `writeFlat` lays them out. A caller may write the
+   * parameters of its next request there itself, between requests (once every answer to the
+   * last one has come), and say so (`written`), which saves the pool a copy.
+   */
+  readonly sharedParameters: () => Float64Array | undefined
   /**
    * The scores of chunks of the measured set (ranges `[from, to)` of its samples) for the
    * network: one group of chunks per worker at most, answered group by group, in order.
@@ -176,14 +185,15 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
   const round = async <A>(
     net: Network,
     count: number,
-    ask: (member: Member, k: number, params: Float64Array | undefined, layout: ReadonlyArray<LayerLayout>) => Promise<A>
+    ask: (member: Member, k: number, params: Float64Array | undefined, layout: ReadonlyArray<LayerLayout>) => Promise<A>,
+    written = false
   ): Promise<A[]> => {
     if (closed) throw new Error('the worker pool is closed')
     if (failure !== undefined) throw failure
     started ??= start()
     const used = started.members.slice(0, count)
     // not shared: a fresh buffer of the parameters for each worker, transferred (the last one gets the buffer written, the others copies)
-    const flat = started.params === undefined ? writeFlat(net.layers) : (writeFlat(net.layers, started.params), undefined)
+    const flat = started.params === undefined ? writeFlat(net.layers) : (written || writeFlat(net.layers, started.params), undefined)
     const own = (k: number): Float64Array | undefined => (flat === undefined || k === used.length - 1 ? flat : flat.slice())
     used.forEach((m) => m.port.hold(true))
     try {
@@ -195,13 +205,19 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
   }
 
   return {
-    gradients: (net, shards, next) =>
-      round(net, shards.length, async (member, k, params, layout) => {
-        const samples = shards[k]!
-        const reply = await request(member, params, (id, own) => ({ kind: 'shard', id, samples, next: next?.[k], params: own }))
-        if (reply.kind !== 'gradients') throw new Error(`a worker answered a shard with ${reply.kind}`)
-        return { loss: reply.loss, gradients: viewsOf(layout, reply.grads ?? member.grads!), size: samples.length }
-      }),
+    gradients: (net, shards, next, written) =>
+      round(
+        net,
+        shards.length,
+        async (member, k, params, layout) => {
+          const samples = shards[k]!
+          const reply = await request(member, params, (id, own) => ({ kind: 'shard', id, samples, next: next?.[k], params: own }))
+          if (reply.kind !== 'gradients') throw new Error(`a worker answered a shard with ${reply.kind}`)
+          return { loss: reply.loss, gradients: viewsOf(layout, reply.grads ?? member.grads!), size: samples.length }
+        },
+        written
+      ),
+    sharedParameters: () => started?.params,
     scores: (net, groups) =>
       round(net, groups.length, async (member, k, params) => {
         const reply = await request(member, params, (id, own) => ({ kind: 'scores', id, chunks: groups[k]!, params: own }))

@@ -31,7 +31,6 @@
  */
 import type { Matrix } from '@purenn/matrix'
 import type { Loss, Network, Scores } from '@purenn/network'
-import { cut, type Batch, type SampleSet } from '../batches.js'
 import { firstCustomActivation, isBuiltinLossValue } from '../internal/builtins.js'
 
 // -------------------------------------------------------------------------------------
@@ -184,7 +183,3 @@ export const viewsOf = (layout: ReadonlyArray<LayerLayout>, flat: Float64Array):
     return { weights, bias }
   })
 }
-
-
-/** The samples listed, gathered as `batches` gathers a batch: a `width x n` matrix of columns each (a view for one sample). */
-export const gatherSamples = (data: SampleSet, samples: ReadonlyArray<number>): Batch => cut(data, samples, samples.length)[0]!

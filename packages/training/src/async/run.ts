@@ -21,7 +21,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { gradients, scores, type Network } from '@purenn/network'
 import type { GradientTransformation } from '../GradientTransformation.js'
-import type { Batch, SampleSet } from '../batches.js'
+import { gatherSamples, gatherer, type Batch, type SampleSet } from '../batches.js'
 import { chunkRanges, chunksOf, foldScores, measure, type Measures } from '../measure.js'
 import type { Config } from '../options.js'
 import { trainStep, type TrainState } from '../trainStep.js'
@@ -29,7 +29,6 @@ import { aborted, type EpochState, type TrainError } from '../types.js'
 import { announce, batchCount, batchesOf, checkStep, closeEpoch, finished, groupSize, now, permuter, shuffle, type Position } from '../internal/epoch.js'
 import { turns, type Turns } from './pause.js'
 import { pool, type Pool, type WorkerPort } from './pool.js'
-import { gatherSamples } from './protocol.js'
 import { shardBounds, type ShardResult } from './shards.js'
 import { shardStep, type ShardStep } from './shardStep.js'
 import { abortion, type Abortion } from './signal.js'
@@ -62,16 +61,27 @@ interface Taken<S> {
  * The steps of an epoch over shards, batch `b` after batch `b − 1`. In a step, the workers
  * are asked first, so that they compute while this thread does its own shard; then this
  * thread gathers its shard of the next batch while they finish (each worker gathers its own
- * once it has answered); then the optimizer's step from the shards (`shardStep`:
- * `(g, L) = Σₖ (Bₖ/B)·(gₖ, Lₖ)`, `(u, s') = update(g, s, θ)`, `θ' = θ + u`, as `trainStep`
- * takes it). As soon as the new network is known, the workers are asked for the next batch,
- * before this thread checks the step and calls back: they never wait for that. A request the
- * run does not go on to read (it stopped) is dropped with the pool. `'aborted'` when the
- * signal fires before the workers answer.
+ * once it has answered; each thread gathers into two buffers of its own by turns); then the
+ * optimizer's step from the shards (`shardStep`: `(g, L) = Σₖ (Bₖ/B)·(gₖ, Lₖ)`,
+ * `(u, s') = update(g, s, θ)`, `θ' = θ + u`, as `trainStep` takes it). As soon as the new
+ * network is known, the workers are asked for the next batch, before this thread checks the
+ * step and calls back: they never wait for that. A request the run does not go on to read (it
+ * stopped) is dropped with the pool. `'aborted'` when the signal fires before the workers
+ * answer.
+ *
+ * The step is on the critical path (the workers wait for it), so the fused SGD step writes
+ * the new parameters where the workers read them in the same pass (sparing the pool a copy),
+ * and into the buffers of a network these steps made two steps before rather than into fresh
+ * ones (sparing an allocation the size of the network, which costs as much as the pass). That
+ * network is let go by then: the caller lets go of a step's starting network once it asks
+ * for the next step (it hands out only the epoch's last network, or the network a run that
+ * stops ends with, and none of those is written after); a network these steps did not make
+ * (the epoch's first) is never written.
  */
 const shardedSteps = <S>(
   cfg: Config,
   apply: ShardStep<S>,
+  gatherOwn: (samples: ReadonlyArray<number>) => Batch,
   workers: Pool,
   stop: Abortion,
   clock: Turns,
@@ -90,26 +100,33 @@ const shardedSteps = <S>(
   }
   let ahead: Batch | undefined // this thread's shard of the next batch, gathered
   let pending: Promise<ReadonlyArray<ShardResult>> | undefined // the workers' answers for the next batch, asked for
-  const ask = (net: Network, b: number): Promise<ReadonlyArray<ShardResult>> => {
+  let last: Network | undefined // the network the last step made
+  let spare: Network | undefined // a network these steps made that nothing holds any more
+  const ask = (net: Network, b: number, written: boolean): Promise<ReadonlyArray<ShardResult>> => {
     const [, ...rest] = shardsOf(b)
     const [, ...next] = shardsOf(b + 1)
     if (rest.length === 0) return Promise.resolve([])
-    const answers = workers.gradients(net, rest, next)
+    const answers = workers.gradients(net, rest, next, written)
     answers.catch(() => undefined) // read by the next step; kept from going unhandled when the run stops first
     return answers
   }
   return async (st, b) => {
     const [first, ...rest] = shardsOf(b)
-    const others = pending ?? ask(st.network, b)
-    const own = ahead ?? gatherSamples(cfg.train, first!)
+    const others = pending ?? ask(st.network, b, false)
+    const own = ahead ?? gatherOwn(first!)
     const mine = gradients(st.network, cfg.loss, own.inputs, own.targets)
     const [following] = shardsOf(b + 1)
-    ahead = following === undefined ? undefined : gatherSamples(cfg.train, following)
+    ahead = following === undefined ? undefined : gatherOwn(following)
     const answer = rest.length === 0 ? [] : await waitFor(others, stop, clock)
     if (answer === 'aborted') return 'aborted'
-    const taken = apply(st, [{ loss: mine.loss, gradients: mine.gradients, size: own.inputs.cols }, ...answer])
-    pending = b + 1 < batches ? ask(taken.state.network, b + 1) : undefined
-    return { ...taken, size: Math.min(cfg.batchSize, order.length - b * cfg.batchSize) }
+    // every answer is in: the workers read no parameter until they are asked again, so the step may write the next ones where they read them
+    const flat = b + 1 < batches ? workers.sharedParameters() : undefined
+    const taken = apply(st, [{ loss: mine.loss, gradients: mine.gradients, size: own.inputs.cols }, ...answer], { spare, flat })
+    pending = b + 1 < batches ? ask(taken.state.network, b + 1, taken.written) : undefined
+    // the caller lets go of this step's network `st.network` when it asks for the next step: then, if these steps made it, the step after may write over it
+    spare = st.network === last ? st.network : undefined
+    last = taken.state.network
+    return { state: taken.state, finite: taken.finite, size: Math.min(cfg.batchSize, order.length - b * cfg.batchSize) }
   }
 }
 
@@ -164,6 +181,7 @@ export const unfoldAsync = <S>(
     const signal = cfg.signal
     const stop = abortion(signal)
     const clock = turns(now)
+    const gatherOwn = gatherer(cfg.train) // this thread's shards, gathered by turns into two buffers of the run's
     const workers =
       cfg.workers > 1 && spawn !== undefined ? pool(spawn, cfg.workers - 1, { loss: cfg.loss, data: cfg.train, measured: measuredSet, network: start.network }) : undefined
     try {
@@ -175,7 +193,7 @@ export const unfoldAsync = <S>(
         let gathered: Batch[] = [] // batches `from … from + group − 1` of the epoch, gathered a group at a time as the synchronous loop does
         let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
         let sum = 0 // Σ over batches of (batch loss · batch size)
-        const sharded = workers === undefined ? undefined : shardedSteps(cfg, apply, workers, stop, clock, epoch.order, batches)
+        const sharded = workers === undefined ? undefined : shardedSteps(cfg, apply, gatherOwn, workers, stop, clock, epoch.order, batches)
         for (let b = 0; b < batches; b++) {
           if (clock.due()) await clock.turn()
           if (signal?.aborted === true) {

@@ -9,22 +9,24 @@
  * @since 0.1.0
  */
 import { builtinActivations, gradients, isBuiltinName, scores, type Activation, type Layer, type Loss, type Network } from '@purenn/network'
-import { unsafeSampleSet, type Batch, type SampleSet } from '../batches.js'
+import { gatherer, unsafeSampleSet, type Batch, type SampleSet } from '../batches.js'
 import { lossNamed } from '../internal/builtins.js'
-import { gatherSamples, parameterCount, viewsOf, writeFlat, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
+import { parameterCount, viewsOf, writeFlat, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
 
 /**
  * What a worker keeps between steps: the run's setup, its loss and activations looked up by
- * name once, its data sets and, when the parameters are shared, the network over them (its
- * buffers are rewritten between requests, never during one).
+ * name once, a gatherer for each of its data sets and, when the parameters are shared, the
+ * network over them (its buffers are rewritten between requests, never during one).
  */
 interface Setup {
   readonly start: StartMessage
   readonly loss: Loss
   readonly activations: ReadonlyArray<Activation>
-  readonly data: SampleSet
-  readonly measured: SampleSet
   readonly shared: Network | undefined
+  /** Gathers the worker's shards, by turns into two buffers kept for the run. */
+  readonly gatherShard: (samples: ReadonlyArray<number>) => Batch
+  /** Gathers the chunks of the measured set the worker scores, likewise. */
+  readonly gatherChunk: (samples: ReadonlyArray<number>) => Batch
 }
 
 /** A data set from its message (the buffers are not copied). */
@@ -80,7 +82,8 @@ export const worker = (): ((message: ToWorker) => Answer | undefined) => {
       const data = setOf(message.data)
       const activations = activationsOf(message)
       const shared = message.params === undefined ? undefined : networkOver(message, activations, message.params)
-      setup = { start: message, loss, activations, data, measured: message.measured === undefined ? data : setOf(message.measured), shared }
+      const measured = message.measured === undefined ? data : setOf(message.measured)
+      setup = { start: message, loss, activations, shared, gatherShard: gatherer(data), gatherChunk: gatherer(measured) }
       return undefined
     }
     try {
@@ -89,22 +92,21 @@ export const worker = (): ((message: ToWorker) => Answer | undefined) => {
       const net = sent !== undefined ? networkOver(setup.start, setup.activations, sent) : setup.shared
       if (net === undefined) throw new Error('no parameters: neither shared nor sent')
       if (message.kind === 'scores') {
-        const measured = setup.measured
-        const loss = setup.loss
+        const { gatherChunk, loss } = setup
         const all = message.chunks.map(([from, to]) => {
-          const chunk = gatherSamples(measured, range(from, to))
+          const chunk = gatherChunk(range(from, to))
           return scores(net, loss, chunk.inputs, chunk.targets)
         })
         return { reply: { kind: 'scores', id: message.id, scores: all }, transfer: [], then: nothing }
       }
-      const data = setup.data
-      const shard = ahead !== undefined && sameSamples(ahead.samples, message.samples) ? ahead.batch : gatherSamples(data, message.samples)
+      const gatherShard = setup.gatherShard
+      const shard = ahead !== undefined && sameSamples(ahead.samples, message.samples) ? ahead.batch : gatherShard(message.samples)
       ahead = undefined
       const result = gradients(net, setup.loss, shard.inputs, shard.targets)
       const grads = setup.start.grads // shared with the run, or undefined: the gradients go back in a fresh buffer
       const out = grads === undefined ? writeFlat(result.gradients) : writeFlat(result.gradients, grads)
       const next = message.next
-      const then = next === undefined ? nothing : () => void (ahead = { samples: next, batch: gatherSamples(data, next) })
+      const then = next === undefined ? nothing : () => void (ahead = { samples: next, batch: gatherShard(next) })
       return grads === undefined
         ? { reply: { kind: 'gradients', id: message.id, loss: result.loss, grads: out }, transfer: [out.buffer as ArrayBuffer], then }
         : { reply: { kind: 'gradients', id: message.id, loss: result.loss, grads: undefined }, transfer: [], then }

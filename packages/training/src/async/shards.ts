@@ -63,15 +63,35 @@ const lossOf = (shards: ReadonlyArray<ShardResult>, weights: ReadonlyArray<numbe
 /**
  * Fills `out[i] = θ[i] + k·(Σₛ wₛ·xₛ[i])` (with no `theta`, the sum alone), the sum taken
  * from shard 0 on, ((w₀x₀ + w₁x₁) + w₂x₂) + …, in one pass over the entries (two shards, the
- * common case, without an inner loop). The sum's bits do not depend on whether θ + k·(…) is
- * taken after it. Returns Σ (outᵢ − outᵢ): 0 when every entry is finite, NaN otherwise (the
- * check `isFiniteNetwork` makes, taken in the same pass).
+ * common case, without an inner loop), and the same values into `copy` from `at` on when it
+ * is given. The sum's bits do not depend on whether θ + k·(…) is taken after it. Returns
+ * Σ (outᵢ − outᵢ): 0 when every entry is finite, NaN otherwise (the check `isFiniteNetwork`
+ * makes, taken in the same pass).
  */
-const weightedInto = (out: Float64Array, xs: ReadonlyArray<Float64Array>, weights: ReadonlyArray<number>, theta?: Float64Array, k = 0): number => {
+const weightedInto = (
+  out: Float64Array,
+  xs: ReadonlyArray<Float64Array>,
+  weights: ReadonlyArray<number>,
+  theta?: Float64Array,
+  k = 0,
+  copy?: Float64Array,
+  at = 0
+): number => {
   const x0 = xs[0]!
   const w0 = weights[0]!
   const n = out.length
   let bad = 0
+  if (xs.length === 2 && theta !== undefined && copy !== undefined) {
+    const x1 = xs[1]!
+    const w1 = weights[1]!
+    for (let i = 0; i < n; i++) {
+      const v = theta[i]! + k * (w0 * x0[i]! + w1 * x1[i]!)
+      out[i] = v
+      copy[at + i] = v
+      bad += v - v
+    }
+    return bad
+  }
   if (xs.length === 2) {
     const x1 = xs[1]!
     const w1 = weights[1]!
@@ -89,6 +109,7 @@ const weightedInto = (out: Float64Array, xs: ReadonlyArray<Float64Array>, weight
     for (let s = 1; s < xs.length; s++) acc = acc + weights[s]! * xs[s]![i]!
     const v = theta === undefined ? acc : theta[i]! + k * acc
     out[i] = v
+    if (copy !== undefined) copy[at + i] = v
     bad += v - v
   }
   return bad
@@ -125,25 +146,47 @@ export const combine = (shards: ReadonlyArray<ShardResult>): { readonly loss: nu
 }
 
 /**
+ * Where `combineDescend` may write besides the new network: `spare`, a network of the same
+ * shapes that nothing holds any more, whose buffers become the new network's (instead of
+ * fresh ones: a fresh buffer the size of a large layer costs as much as the pass that fills
+ * it); `flat`, a buffer that gets a copy of the new parameters laid out as `writeFlat` lays
+ * them out (the buffer the workers read them from).
+ */
+export interface DescendInto {
+  readonly spare?: Network | undefined
+  readonly flat?: Float64Array | undefined
+}
+
+/** The buffer of `m` to write over when `spare` is given (a matrix of the same shape), else a fresh one. */
+const outFor = (m: Matrix, spare: Matrix | undefined): Float64Array => (spare === undefined ? new Float64Array(m.rows * m.cols) : buf(spare))
+
+/**
  * An SGD step from the shards, fused: `θ' = θ + k·Σₖ (Bₖ/B)·gₖ` for every weight and bias
  * (k = −η), in one pass, without building the combined gradients; the same bits as `combine`
  * followed by the step `θ + k·g`. Also gives the batch's loss, as `combine` does, and whether
- * every new parameter is finite (checked in the same pass).
+ * every new parameter is finite (checked in the same pass). Writes into `into.spare`'s buffers
+ * and a copy into `into.flat` when they are given (see `DescendInto`).
  */
 export const combineDescend = (
   net: Network,
   shards: ReadonlyArray<ShardResult>,
-  k: number
+  k: number,
+  into: DescendInto = {}
 ): { readonly loss: number; readonly network: Network; readonly finite: boolean } => {
   const weights = weightsOf(shards)
+  const { spare, flat } = into
   const layers: Layer[] = []
   let bad = 0
+  let at = 0 // where layer l starts in `flat`
   for (let l = 0; l < net.layers.length; l++) {
     const { weights: w, bias: b, activation } = net.layers[l]!
-    const nw = new Float64Array(w.rows * w.cols)
-    bad += weightedInto(nw, shards.map((s) => buf(s.gradients[l]!.weights)), weights, buf(w), k)
-    const nb = new Float64Array(b.rows * b.cols)
-    bad += weightedInto(nb, shards.map((s) => buf(s.gradients[l]!.bias)), weights, buf(b), k)
+    const old = spare?.layers[l]
+    const nw = outFor(w, old?.weights)
+    bad += weightedInto(nw, shards.map((s) => buf(s.gradients[l]!.weights)), weights, buf(w), k, flat, at)
+    at += nw.length
+    const nb = outFor(b, old?.bias)
+    bad += weightedInto(nb, shards.map((s) => buf(s.gradients[l]!.bias)), weights, buf(b), k, flat, at)
+    at += nb.length
     layers.push({ weights: matrix(w.rows, w.cols, nw), bias: matrix(b.rows, b.cols, nb), activation })
   }
   return { loss: lossOf(shards, weights), network: { inputSize: net.inputSize, layers }, finite: bad === 0 }
