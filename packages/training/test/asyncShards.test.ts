@@ -8,7 +8,7 @@ import * as N from '@purenn/network'
 import type { Gradients, Network } from '@purenn/network'
 import { combine, combineDescend, shardBounds } from '../src/async/shards.js'
 import { shardStep } from '../src/async/shardStep.js'
-import { layoutOf, unsendable, viewsOf, writeFlat, type StartMessage } from '../src/async/protocol.js'
+import { gradientsOf, layoutOf, sendable, unsendable, viewsOf, writeFlat, type StartMessage } from '../src/async/protocol.js'
 import { worker } from '../src/async/serve.js'
 import { adam, applyUpdates, sampleSet, sgd, type GradientTransformation } from '@purenn/training'
 import { linearActivation, entriesOf, paramsOf } from './helpers.js'
@@ -178,8 +178,7 @@ describe('the protocol', () => {
       layout: layoutOf(net),
       data: { inputWidth: data.inputs.width, inputs: data.inputs.data, targetWidth: data.targets.width, targets: data.targets.data },
       measured: undefined,
-      params: shared ? new Float64Array(count) : undefined,
-      grads: shared ? new Float64Array(count) : undefined
+      params: shared ? new Float64Array(count) : undefined
     }
     expect(handle(start)).toBeUndefined()
     return { handle, start }
@@ -200,9 +199,31 @@ describe('the protocol', () => {
     )
     expect(reply.id).toBe(7)
     expect(reply.loss).toBe(expected.loss)
-    const flat = shared ? start.grads! : reply.grads!
-    expect(shared ? reply.grads : transfer).toEqual(shared ? undefined : [reply.grads!.buffer])
-    expect(entriesOf(viewsOf(layoutOf(net), flat))).toEqual(entriesOf(expected.gradients))
+    expect(entriesOf(gradientsOf(layoutOf(net), reply.gradients))).toEqual(entriesOf(expected.gradients))
+    expect(transfer).toEqual([...new Set(reply.gradients.map((g) => g.buffer))]) // every buffer behind them, once: handed over, not copied
+  })
+
+  it('hands a shard’s gradients over in their own buffers, each once, and copies only what cannot be transferred', () => {
+    const whole = new Float64Array(6)
+    const sharedBuffer = new Float64Array(new SharedArrayBuffer(16))
+    const g: Gradients = [
+      { weights: { rows: 1, cols: 2, data: whole.subarray(0, 2) }, bias: { rows: 1, cols: 1, data: whole.subarray(2, 3) } }, // two views of one buffer
+      { weights: { rows: 1, cols: 1, data: whole.subarray(3, 4) }, bias: { rows: 1, cols: 1, data: sharedBuffer.subarray(0, 1) } }
+    ]
+    sharedBuffer[0] = 7
+    const { parts, transfer } = sendable(g)
+    expect(transfer).toHaveLength(2) // `whole` once, and the shared part's copy
+    expect(transfer[0]).toBe(whole.buffer)
+    expect(parts[3]!.buffer).not.toBe(sharedBuffer.buffer)
+    expect([...parts[3]!]).toEqual([7])
+    expect(parts.slice(0, 3).every((p) => p.buffer === whole.buffer)).toBe(true)
+  })
+
+  it('refuses a reply whose gradients do not fit the layout, naming the layer', () => {
+    const layout = layoutOf(net)
+    expect(() => gradientsOf(layout, [new Float64Array(35), new Float64Array(7)])).toThrow('2 gradient buffers, expected 4')
+    expect(() => gradientsOf(layout, [new Float64Array(35), new Float64Array(7), new Float64Array(20), new Float64Array(3)])).toThrow("layer 1's gradients with 20 and 3 numbers, expected 21 and 3")
+    expect(entriesOf(gradientsOf(layout, [new Float64Array(35), new Float64Array(7), new Float64Array(21), new Float64Array(3)]))).toHaveLength(66) // 7x5 + 7, 3x7 + 3
   })
 
   it('computes a shard it gathered ahead from what it gathered then, and gathers any other afresh', () => {
@@ -216,8 +237,7 @@ describe('the protocol', () => {
       layout: layoutOf(net),
       data: { inputWidth: 5, inputs, targetWidth: 3, targets: data.targets.data },
       measured: undefined,
-      params: undefined,
-      grads: undefined
+      params: undefined
     }
     const handle = worker()
     handle(start)

@@ -15,7 +15,7 @@ import {
   layoutOf,
   parameterCount,
   sharedZeros,
-  viewsOf,
+  gradientsOf,
   writeFlat,
   type LayerLayout,
   type Reply,
@@ -67,7 +67,6 @@ export interface Pool {
    * The loss and gradients of each shard (lists of samples of the training set, one per
    * worker at most) for the network, in shard order, whatever order the workers answer in;
    * `next`, the shards the next request will likely ask for, which the workers gather ahead.
-   * The gradients may view buffers the next request overwrites: read them before asking again.
    * `written`: the caller has already written the network's parameters into `sharedParameters()`.
    */
   readonly gradients: (
@@ -101,10 +100,9 @@ interface Waiting {
   readonly reject: (error: Error) => void
 }
 
-/** A started worker and, when memory is shared, the buffer it writes its gradients in. */
+/** A started worker. */
 interface Member {
   readonly port: WorkerPort
-  readonly grads: Float64Array | undefined
 }
 
 /** The started pool: its members and, when memory is shared, the buffer of parameters they all read. */
@@ -162,9 +160,8 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
     for (let k = 0; k < size; k++) {
       const port = spawn()
       port.listen(onReply, (error) => fail(new Error(`worker ${k + 1} of ${size} failed: ${error.message}`)))
-      const grads = share ? sharedZeros(count) : undefined
-      port.post({ kind: 'start', loss: setup.loss.name, inputSize: setup.network.inputSize, layout, data, measured, params, grads }, [])
-      members.push({ port, grads })
+      port.post({ kind: 'start', loss: setup.loss.name, inputSize: setup.network.inputSize, layout, data, measured, params }, [])
+      members.push({ port })
     }
     return { members, params, layout }
   }
@@ -213,7 +210,7 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
           const samples = shards[k]!
           const reply = await request(member, params, (id, own) => ({ kind: 'shard', id, samples, next: next?.[k], params: own }))
           if (reply.kind !== 'gradients') throw new Error(`a worker answered a shard with ${reply.kind}`)
-          return { loss: reply.loss, gradients: viewsOf(layout, reply.grads ?? member.grads!), size: samples.length }
+          return { loss: reply.loss, gradients: gradientsOf(layout, reply.gradients), size: samples.length }
         },
         written
       ),

@@ -11,7 +11,7 @@
 import { builtinActivations, gradients, isBuiltinName, scores, type Activation, type Layer, type Loss, type Network } from '@purenn/network'
 import { gatherer, unsafeSampleSet, type Batch, type SampleSet } from '../batches.js'
 import { lossNamed } from '../internal/builtins.js'
-import { parameterCount, viewsOf, writeFlat, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
+import { parameterCount, sendable, viewsOf, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
 
 /**
  * What a worker keeps between steps: the run's setup, its loss and activations looked up by
@@ -66,7 +66,7 @@ const networkOver = (start: StartMessage, activations: ReadonlyArray<Activation>
 /**
  * A worker's message handler: `start` sets it up (no answer); each `shard` is answered with
  * the loss of the samples and their gradients (by `gradients` of `@purenn/network`, on the
- * samples gathered as `batches` gathers them), written into the shared buffer or sent back,
+ * samples gathered as `batches` gathers them), their buffers handed over with the reply,
  * and once the answer is posted, `then` gathers the next shard ahead; each `scores` with the
  * scores of the chunks (by `scores` of `@purenn/network`, on each chunk gathered as the
  * measuring code gathers it).
@@ -103,13 +103,10 @@ export const worker = (): ((message: ToWorker) => Answer | undefined) => {
       const shard = ahead !== undefined && sameSamples(ahead.samples, message.samples) ? ahead.batch : gatherShard(message.samples)
       ahead = undefined
       const result = gradients(net, setup.loss, shard.inputs, shard.targets)
-      const grads = setup.start.grads // shared with the run, or undefined: the gradients go back in a fresh buffer
-      const out = grads === undefined ? writeFlat(result.gradients) : writeFlat(result.gradients, grads)
+      const { parts, transfer } = sendable(result.gradients) // made for this reply alone: handed over, not copied
       const next = message.next
       const then = next === undefined ? nothing : () => void (ahead = { samples: next, batch: gatherShard(next) })
-      return grads === undefined
-        ? { reply: { kind: 'gradients', id: message.id, loss: result.loss, grads: out }, transfer: [out.buffer as ArrayBuffer], then }
-        : { reply: { kind: 'gradients', id: message.id, loss: result.loss, grads: undefined }, transfer: [], then }
+      return { reply: { kind: 'gradients', id: message.id, loss: result.loss, gradients: parts }, transfer, then }
     } catch (e) {
       return { reply: { kind: 'failed', id: message.id, message: e instanceof Error ? e.message : String(e) }, transfer: [], then: nothing }
     }
