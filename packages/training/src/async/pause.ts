@@ -41,12 +41,13 @@ export const nextTask = (): Promise<void> =>
 
 /**
  * A run's clock of turns: `due()` says whether `SLICE_MS` have passed since the last turn;
- * `turn()` takes one; `reset()` notes one the run took otherwise (waiting for its workers).
+ * `turn()` takes one. Waiting for something else (a worker's answer) does not count: in Node,
+ * the messages of a port are handed over in one go, so a wait whose answer has come already
+ * lets nothing else run.
  */
 export interface Turns {
   readonly due: () => boolean
   readonly turn: () => Promise<void>
-  readonly reset: () => void
 }
 
 /** A clock of turns on the given clock (milliseconds), starting now. */
@@ -56,9 +57,6 @@ export const turns = (now: () => number, slice: number = SLICE_MS): Turns => {
     due: () => now() - last >= slice,
     turn: async () => {
       await nextTask()
-      last = now()
-    },
-    reset: () => {
       last = now()
     }
   }
