@@ -18,6 +18,9 @@
  * the ceiling: how much more work two threads get through than one when each computes
  * gradients of its own 128 samples with no messages at all (`capacity`).
  *
+ * Last, abort latency (the issue's other target): runs of 1 and 2 workers stopped by a timer,
+ * timed from `abort()` to the promise settling, against the time of a batch.
+ *
  * Run: `npx tsc -b bench && node bench/dist/workers.js` (add `--quick` for a short run).
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
@@ -89,6 +92,40 @@ const capacity = async (reps: number): Promise<number> => {
   return (2 * alone!) / Math.max(...both)
 }
 
+/** One stopped run: milliseconds from `abort()` to the promise settling, from the moment the abort was due (its timer's) to settling, and the run's median batch time. */
+interface Stop {
+  readonly afterAbort: number
+  readonly afterDue: number
+  readonly batchMs: number
+}
+
+/**
+ * The issue's second target, abort latency: a run of `workers` is stopped by a timer `delay`
+ * ms after it starts (as a click on a stop button would, from another task of the event loop),
+ * and the promise must settle within one batch's time of `abort()`. A batch's time is the
+ * median gap between two `onBatch` calls of the same run.
+ */
+const stopOnce = async (options: Parameters<typeof trainAsync>[0], net: N.Network, workers: number, delay: number): Promise<Stop> => {
+  const controller = new AbortController()
+  const gaps: number[] = []
+  let last: number | undefined
+  const onBatch = (): void => {
+    const t = performance.now()
+    if (last !== undefined) gaps.push(t - last)
+    last = t
+  }
+  let aborted = Number.NaN
+  const due = performance.now() + delay
+  setTimeout(() => {
+    aborted = performance.now()
+    controller.abort()
+  }, delay)
+  const result = await trainAsync({ ...options, numEpochs: 1000, workers, signal: controller.signal, onBatch })(net)
+  const settled = performance.now()
+  if (E.isRight(result) || result.left._tag !== 'Aborted') throw new Error(`workers ${workers}: the run was not aborted`)
+  return { afterAbort: settled - aborted, afterDue: settled - due, batchMs: median(gaps) }
+}
+
 /**
  * Runs the benchmark and returns markdown: for 1, 2 and 4 workers, the median time of an
  * epoch after the first, of the first (with the pool's start), and the speed-up over one
@@ -126,6 +163,9 @@ export async function run(options: { quick: boolean }): Promise<string> {
     for (const w of counts) runs.get(w)!.push(await once(w))
     ceilings.push(await capacity(options.quick ? 10 : 30))
   }
+  // abort latency: timers due at different points of a step (and of an epoch), for 1 and 2 workers
+  const stops = new Map<number, Stop[]>([1, 2].map((w) => [w, []]))
+  for (let r = 0; r < reps; r++) for (const w of [1, 2]) stops.get(w)!.push(await stopOnce(settings, start, w, 600 + 37 * r))
   const accuracy = runs.get(1)![0]!.accuracy
   for (const [w, rs] of runs)
     for (const x of rs)
@@ -146,7 +186,18 @@ export async function run(options: { quick: boolean }): Promise<string> {
     '',
     '| repetition | 1 worker (ms) | 2 workers | capacity |',
     '|---:|---:|---:|---:|',
-    ...ceilings.map((c, r) => `| ${r + 1} | ${fmt(epochOf(runs.get(1)![r]!))} | ${x2(ratios(2)[r]!)} | ${x2(c)} |`)
+    ...ceilings.map((c, r) => `| ${r + 1} | ${fmt(epochOf(runs.get(1)![r]!))} | ${x2(ratios(2)[r]!)} | ${x2(c)} |`),
+    '',
+    `Abort latency: ${reps} runs of each count stopped by a timer due 600 ms to ${600 + 37 * (reps - 1)} ms after the start (a stop button's click, from another task of the event loop), mid-step at different points; a batch's time is the median gap between two \`onBatch\` calls of the run. The target: the promise settles within one batch's time of \`abort()\`.`,
+    '',
+    '| workers | a batch (ms, median) | `abort()` → settled (ms, median / max) | timer due → settled (ms, median / max) | worst `abort()` → settled, in batches |',
+    '|---:|---:|---:|---:|---:|',
+    ...[...stops].map(([w, xs]) => {
+      const batch = median(xs.map((x) => x.batchMs))
+      const worst = Math.max(...xs.map((x) => x.afterAbort / x.batchMs))
+      const pair = (f: (x: Stop) => number): string => `${fmt(median(xs.map(f)))} / ${fmt(Math.max(...xs.map(f)))}`
+      return `| ${w} | ${fmt(batch)} | ${pair((x) => x.afterAbort)} | ${pair((x) => x.afterDue)} | ${worst.toFixed(2)} |`
+    })
   ].join('\n')
 }
 
