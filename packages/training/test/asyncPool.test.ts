@@ -1,7 +1,7 @@
 // The worker pool, with in-process workers that run the real protocol handler after a delay
 // of the test's choosing: lazy start, answers in shard order whatever order they arrive in,
 // holding workers only while waiting, failures, and closing.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import { sampleSet } from '@purenn/training'
@@ -122,6 +122,21 @@ describe('the worker pool', () => {
     expect(entriesOf(copied[0]!.gradients)).toEqual(entriesOf(expected([4, 5]).gradients))
     expect([...params]).toEqual(paramsOf(net))
     p.close()
+  })
+
+  it('without shared memory, it sends each request the parameters of the network it names, whatever the caller says it wrote', async () => {
+    vi.stubGlobal('SharedArrayBuffer', undefined) // as on a page that is not cross-origin isolated
+    try {
+      const f = fakes([0, 0])
+      const p = pool(f.spawn, 2, { loss: N.mse, data, measured: data, network: net })
+      await p.gradients(net, [[0, 1], [2, 3]])
+      expect(p.sharedParameters()).toBeUndefined()
+      const results = await p.gradients(net, [[4, 5], [6]], undefined, true)
+      expect(entriesOf(results[0]!.gradients)).toEqual(entriesOf(expected([4, 5]).gradients))
+      p.close()
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('scores chunks of the measured set, group by group in order, for the network it is given', async () => {

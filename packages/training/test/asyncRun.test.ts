@@ -239,21 +239,57 @@ describe('the event loop runs during a run', () => {
   })
 })
 
+/** Workers that answer at once, inside `post`: every wait of the run for them is over before it begins. */
+const instant: Platform = {
+  missing: '',
+  spawn: (): WorkerPort => {
+    const handle = worker()
+    let reply: (r: Reply) => void = () => undefined
+    return {
+      post: (message: ToWorker) => {
+        const answer = handle(message)
+        if (answer === undefined) return
+        reply(answer.reply)
+        answer.then()
+      },
+      listen: (onReply) => void (reply = onReply),
+      hold: () => undefined,
+      terminate: () => undefined
+    }
+  }
+}
+
 describe('the event loop runs while an epoch is measured', () => {
-  it('timers fire between the chunks of a large validation set, and the reports are those of train, bit for bit', async () => {
-    const rows = M.toArrays(M.uniform(2048, 64, -1, 1)(M.rng(4))[0]) // 8 chunks of 256
-    const labels = rows.map((r) => Array.from({ length: 10 }, (_, k) => (k === (r[0]! > 0 ? 1 : 0) ? 1 : 0)))
-    const net = sigmoidNet([64, 512, 10], 2)
-    const options = { trainData: rows.slice(0, 8), trainLabels: labels.slice(0, 8), validationData: rows, validationLabels: labels, numEpochs: 4, batchSize: 8, learningRate: 0.1 }
+  // 8 chunks of 256: more than a run holds (1,024 samples), so each chunk is gathered as it is measured
+  const rows = M.toArrays(M.uniform(2048, 64, -1, 1)(M.rng(4))[0])
+  const labels = rows.map((r) => Array.from({ length: 10 }, (_, k) => (k === (r[0]! > 0 ? 1 : 0) ? 1 : 0)))
+  const net = sigmoidNet([64, 512, 10], 2)
+  // one step an epoch: after it, the measure, long next to a turn's 8 ms
+  const options = { trainData: rows.slice(0, 8), trainLabels: labels.slice(0, 8), validationData: rows, validationLabels: labels, numEpochs: 4, batchSize: 8, learningRate: 0.1 }
+
+  it.each([1, 2])('timers fire between the chunks of a large validation set (%i workers)', async (workers) => {
     let measuring = false
     let firedWhileMeasuring = 0
     const timer = setInterval(() => void (measuring && firedWhileMeasuring++), 1)
     try {
-      const a = right(
-        await trainAsync({ ...options, onBatch: () => void (measuring = true), onEpoch: () => void (measuring = false) })(net) // one step an epoch: after it, the measure
-      )
-      expect(a.history.map(timeless)).toEqual(right(train(options)(net)).history.map(timeless))
-      expect(firedWhileMeasuring).toBeGreaterThan(0)
+      const a = right(await trainAsyncOn(instant)({ ...options, workers, onBatch: () => void (measuring = true), onEpoch: () => void (measuring = false) })(net))
+      if (workers === 1) expect(a.history.map(timeless)).toEqual(right(train(options)(net)).history.map(timeless)) // measured chunk by chunk: train's bits
+      expect(firedWhileMeasuring).toBeGreaterThan(options.numEpochs) // more than the one turn an epoch may take before it is measured
+    } finally {
+      clearInterval(timer)
+    }
+  })
+
+  it.each([1, 2])('an abort while an epoch is measured ends the run with the network its steps left, the epoch unreported (%i workers)', async (workers) => {
+    const controller = new AbortController()
+    let measuring = false
+    const timer = setInterval(() => void (measuring && controller.abort()), 1)
+    try {
+      const once = { ...options, numEpochs: 1, workers }
+      const r = await trainAsyncOn(instant)({ ...once, signal: controller.signal, onBatch: () => void (measuring = true) })(net)
+      if (E.isRight(r) || r.left._tag !== 'Aborted') throw new Error(`expected Aborted, got ${JSON.stringify(E.isRight(r) ? 'a result' : r.left._tag)}`)
+      expect(r.left.history).toEqual([])
+      expect(paramsOf(r.left.network)).toEqual(paramsOf(right(await trainAsyncOn(instant)(once)(net)).network)) // the step was taken; only its measures were not
     } finally {
       clearInterval(timer)
     }
@@ -261,26 +297,6 @@ describe('the event loop runs while an epoch is measured', () => {
 })
 
 describe('the event loop runs during a run with workers', () => {
-  /** Workers that answer at once, inside `post`: every wait of the run for them is over before it begins. */
-  const instant: Platform = {
-    missing: '',
-    spawn: (): WorkerPort => {
-      const handle = worker()
-      let reply: (r: Reply) => void = () => undefined
-      return {
-        post: (message: ToWorker) => {
-          const answer = handle(message)
-          if (answer === undefined) return
-          reply(answer.reply)
-          answer.then()
-        },
-        listen: (onReply) => void (reply = onReply),
-        hold: () => undefined,
-        terminate: () => undefined
-      }
-    }
-  }
-
   it('timers fire between batches even when the workers have always answered before the run waits', async () => {
     // A wait for an answer that is in already lets nothing else run (in Node, neither does one
     // for answers queued while this thread computed: a port hands them over in one go), so

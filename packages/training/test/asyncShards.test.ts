@@ -204,19 +204,37 @@ describe('the protocol', () => {
   })
 
   it('hands a shard’s gradients over in their own buffers, each once, and copies only what cannot be transferred', () => {
-    const whole = new Float64Array(6)
-    const sharedBuffer = new Float64Array(new SharedArrayBuffer(16))
+    const own = new Float64Array([1, 2])
+    const bias = new Float64Array([3])
+    const larger = new Float64Array([4, 5, 6]) // a view of it may sit beside what the worker still needs
+    const shared = new Float64Array(new SharedArrayBuffer(16))
+    shared[0] = 7
     const g: Gradients = [
-      { weights: { rows: 1, cols: 2, data: whole.subarray(0, 2) }, bias: { rows: 1, cols: 1, data: whole.subarray(2, 3) } }, // two views of one buffer
-      { weights: { rows: 1, cols: 1, data: whole.subarray(3, 4) }, bias: { rows: 1, cols: 1, data: sharedBuffer.subarray(0, 1) } }
+      { weights: { rows: 1, cols: 2, data: own }, bias: { rows: 1, cols: 1, data: bias } },
+      { weights: { rows: 1, cols: 1, data: own }, bias: { rows: 1, cols: 1, data: bias } }, // the same buffers again
+      { weights: { rows: 1, cols: 1, data: larger.subarray(1, 2) }, bias: { rows: 1, cols: 1, data: shared.subarray(0, 1) } }
     ]
-    sharedBuffer[0] = 7
     const { parts, transfer } = sendable(g)
-    expect(transfer).toHaveLength(2) // `whole` once, and the shared part's copy
-    expect(transfer[0]).toBe(whole.buffer)
-    expect(parts[3]!.buffer).not.toBe(sharedBuffer.buffer)
-    expect([...parts[3]!]).toEqual([7])
-    expect(parts.slice(0, 3).every((p) => p.buffer === whole.buffer)).toBe(true)
+    expect(parts.slice(0, 4)).toEqual([own, bias, own, bias])
+    expect(parts[0]).toBe(own) // not copied
+    expect([...parts[4]!, ...parts[5]!]).toEqual([5, 7]) // copied: the larger buffer and the shared one stay where they are
+    expect(transfer).toEqual([own.buffer, bias.buffer, parts[4]!.buffer, parts[5]!.buffer])
+    expect(transfer).not.toContain(larger.buffer)
+  })
+
+  it('a worker’s reply transfers none of the buffers it keeps: its data sets, its parameters, its gathered shards', () => {
+    const { handle, start } = started(true)
+    start.params!.set(writeFlat(net.layers))
+    const kept = new Set<ArrayBufferLike>([start.data.inputs.buffer, start.data.targets.buffer, start.params!.buffer])
+    const first = handle({ kind: 'shard', id: 1, samples: [1, 2, 3], next: [4, 5, 6], params: undefined })!
+    first.then() // gathers [4, 5, 6] ahead, into a buffer of its own
+    const second = handle({ kind: 'shard', id: 2, samples: [4, 5, 6], next: undefined, params: undefined })!
+    for (const { transfer } of [first, second]) for (const b of transfer) expect(kept.has(b)).toBe(false)
+    expect(second.transfer.some((b) => first.transfer.includes(b))).toBe(false) // fresh buffers each time
+    // had a gather buffer gone with the first reply (detached: written as nothing), the second shard would be wrong
+    if (second.reply.kind !== 'gradients') throw new Error(JSON.stringify(second.reply))
+    const expected = N.gradients(net, N.crossEntropy, columnsOf(X, 4, 7), columnsOf(T, 4, 7))
+    expect(entriesOf(gradientsOf(layoutOf(net), second.reply.gradients))).toEqual(entriesOf(expected.gradients))
   })
 
   it('refuses a reply whose gradients do not fit the layout, naming the layer', () => {

@@ -3,8 +3,8 @@
  * painting) and an abort can arrive. A turn is a fresh task: a `MessageChannel` message where
  * there is one (browsers, Node, Deno, Bun; it is not clamped to 4 ms as nested timers are),
  * else a 0 ms timer. A turn costs tens of microseconds, more than a step of a small network,
- * so a run takes one between two batches once `SLICE_MS` have passed since the last: the
- * thread is never held longer than that plus one batch.
+ * so a run takes one between two batches (or two measured chunks) once `SLICE_MS` have passed
+ * since the last: the thread is never held longer than that plus one batch or chunk.
  *
  * @since 0.1.0
  */

@@ -67,7 +67,8 @@ export interface Pool {
    * The loss and gradients of each shard (lists of samples of the training set, one per
    * worker at most) for the network, in shard order, whatever order the workers answer in;
    * `next`, the shards the next request will likely ask for, which the workers gather ahead.
-   * `written`: the caller has already written the network's parameters into `sharedParameters()`.
+   * The gradients are in fresh buffers, the caller's to keep. `written`: the caller has
+   * already written the network's parameters into `sharedParameters()`.
    */
   readonly gradients: (
     net: Network,

@@ -21,7 +21,8 @@
  * Sharing the parameters (`SharedArrayBuffer`: Node, and browsers on a cross-origin-isolated
  * page) avoids a copy and an allocation of the network a step and worker; without it, they
  * are copied into a fresh buffer and transferred. The run writes the shared parameters only
- * between steps, after every worker has answered, so no worker reads them while they are
+ * once every worker has answered the last request and before it sends the next (the fused SGD
+ * step writes them as it combines the shards), so no worker reads them while they are
  * written. The gradients are handed over rather than copied into shared memory: no copy, and
  * the worker, whose heap is small, no longer holds a gradient's worth of memory a step until
  * its collector frees it (measured: its full collections fell from 7 to 2 in five MNIST
@@ -187,13 +188,16 @@ export const viewsOf = (layout: ReadonlyArray<LayerLayout>, flat: Float64Array):
 
 /**
  * A shard's gradients as a reply carries them (each layer's weights, then its bias) and the
- * buffers to transfer with it: each buffer behind them once, so that they go over without a
- * copy. A buffer that cannot be transferred (shared memory) is copied first.
+ * buffers to transfer with it, so that they go over without a copy: a part that is a whole
+ * `ArrayBuffer` of its own goes as it is (`gradients` makes each in a fresh one), once however
+ * often it appears; any other part (a view of a larger buffer, which may hold what the worker
+ * still needs, or of shared memory, which cannot be transferred) is copied first.
  */
 export const sendable = (gradients: Gradients): { readonly parts: Float64Array[]; readonly transfer: ArrayBuffer[] } => {
   const transfer = new Set<ArrayBuffer>()
   const parts = gradients.flatMap((g) => [g.weights.data as Float64Array, g.bias.data as Float64Array]).map((part) => {
-    const owned = part.buffer instanceof ArrayBuffer ? part : part.slice() // a SharedArrayBuffer cannot be transferred
+    const whole = part.buffer instanceof ArrayBuffer && part.byteOffset === 0 && part.byteLength === part.buffer.byteLength
+    const owned = whole ? part : part.slice()
     transfer.add(owned.buffer as ArrayBuffer)
     return owned
   })
@@ -202,6 +206,8 @@ export const sendable = (gradients: Gradients): { readonly parts: Float64Array[]
 
 /** The gradients a reply carries, as matrices of the layout's shapes; refuses parts of other lengths. */
 export const gradientsOf = (layout: ReadonlyArray<LayerLayout>, parts: ReadonlyArray<Float64Array>): Gradients => {
+  if (!Array.isArray(parts) || !parts.every((p) => p instanceof Float64Array))
+    throw new Error('a worker answered without its gradients as Float64Arrays (a worker script of another version?)')
   if (parts.length !== 2 * layout.length) throw new Error(`a worker answered with ${parts.length} gradient buffers, expected ${2 * layout.length}`)
   return layout.map((l, k) => {
     const weights = parts[2 * k]!

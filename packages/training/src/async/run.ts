@@ -4,9 +4,10 @@
  * measures and report of each epoch, the verbose line and `onEpoch`), with two differences.
  *
  * - Between two batches the run may give the event loop a turn (`pause.ts`: once `SLICE_MS`
- *   have passed since the last), and it reads its `signal` before every step and before
- *   measuring an epoch: once aborted, it ends with a `Left` of `Aborted` carrying the network
- *   after the last finished step.
+ *   have passed since the last), and it reads its `signal` before every step, before
+ *   measuring an epoch and after each turn while measuring: once aborted, it ends with a
+ *   `Left` of `Aborted` carrying the network after the last finished step (an epoch stopped
+ *   while it was measured is not reported).
  * - With `workers` n > 1, each batch is cut into n shards (`shards.ts`): this thread computes
  *   the first while a pool of n − 1 workers computes the others (`pool.ts`; this thread would
  *   otherwise wait idle, and one message fewer goes each way); the run combines them in shard
@@ -139,7 +140,7 @@ const shardedSteps = <S>(
     const taken = apply(st, [{ loss: mine.loss, gradients: mine.gradients, size: own.inputs.cols }, ...answer], { spare, flat })
     pending = b + 1 < batches ? ask(taken.state.network, b + 1, taken.written) : undefined
     // the caller lets go of this step's network `st.network` when it asks for the next step: then, if these steps made it, the step after may write over it
-    spare = st.network === last ? st.network : undefined
+    spare = st.network === last && st.network !== taken.state.network ? st.network : undefined
     last = taken.state.network
     return { state: taken.state, finite: taken.finite, size: Math.min(cfg.batchSize, order.length - b * cfg.batchSize) }
   }
@@ -164,9 +165,11 @@ const parallelMeasure = async (
   const [mine, ...others] = shardBounds(chunks.length, cfg.workers).map(([lo, hi]) => chunks.slice(lo, hi))
   const theirs = others.length === 0 ? Promise.resolve([]) : workers.scores(net, others)
   theirs.catch(() => undefined) // read below; kept from going unhandled if this thread's chunks throw first
-  // this thread's chunks come first: those of a set held for the run (cut once), else gathered now
-  const ownChunks = mine!.map(([from, to], c) => (Array.isArray(held) ? (held as Batch[])[c]! : gatherSamples(set, Array.from({ length: to - from }, (_, k) => from + k))))
-  const own = await scoresInTurns(net, cfg, ownChunks, clock)
+  // this thread's chunks come first: those of a set held for the run (cut once), else each gathered as it is scored (one chunk's copy at a time)
+  const ownChunks = function* (): Generator<Batch> {
+    for (const [c, [from, to]] of mine!.entries()) yield Array.isArray(held) ? (held as Batch[])[c]! : gatherSamples(set, Array.from({ length: to - from }, (_, k) => from + k))
+  }
+  const own = await scoresInTurns(net, cfg, ownChunks(), clock)
   if (own === 'aborted') return 'aborted'
   const answer = others.length === 0 ? [] : await stop.race(theirs)
   if (answer === 'aborted') return 'aborted'
