@@ -217,25 +217,31 @@ describe('abort', () => {
   })
 })
 
+/**
+ * The steps after which a 1 ms interval fired while a run went on (between its first and its
+ * last step), how many steps it took and how long. `go` runs it with the `onBatch` given.
+ */
+const timersDuring = async (go: (onBatch: () => void) => Promise<unknown>): Promise<{ readonly during: number[]; readonly steps: number; readonly ms: number }> => {
+  let steps = 0
+  const fired: number[] = []
+  const timer = setInterval(() => fired.push(steps), 1)
+  try {
+    const start = performance.now()
+    await go(() => void steps++)
+    return { during: fired.filter((s) => s > 0 && s < steps), steps, ms: performance.now() - start }
+  } finally {
+    clearInterval(timer)
+  }
+}
+
 describe('the event loop runs during a run', () => {
   it('timers fire between batches, while the run goes on', async () => {
-    let steps = 0
-    const fired: number[] = []
-    const timer = setInterval(() => fired.push(steps), 1)
-    try {
-      const options = { trainData: wavy.data, trainLabels: wavy.labels, numEpochs: 300, learningRate: 0.1, onBatch: () => void steps++ }
-      const start = performance.now()
-      right(await trainAsync(options)(sigmoidNet([3, 8, 2], 4)))
-      const ms = performance.now() - start
-      const total = steps
-      expect(total).toBe(300 * 64)
-      // the interval fired while the run was between its first and its last step, about once a slice
-      const during = fired.filter((s) => s > 0 && s < total)
-      expect(during.length).toBeGreaterThanOrEqual(Math.max(1, Math.min(3, Math.floor(ms / 20))))
-      expect(new Set(during).size).toBe(during.length) // each turn came after more steps
-    } finally {
-      clearInterval(timer)
-    }
+    const options = { trainData: wavy.data, trainLabels: wavy.labels, numEpochs: 300, learningRate: 0.1 }
+    const { during, steps, ms } = await timersDuring(async (onBatch) => right(await trainAsync({ ...options, onBatch })(sigmoidNet([3, 8, 2], 4))))
+    expect(steps).toBe(300 * 64)
+    // the interval fired while the run was between its first and its last step, about once a slice
+    expect(during.length).toBeGreaterThanOrEqual(Math.max(1, Math.min(3, Math.floor(ms / 20))))
+    expect(new Set(during).size).toBe(during.length) // each turn came after more steps
   })
 })
 
@@ -301,20 +307,10 @@ describe('the event loop runs during a run with workers', () => {
     // A wait for an answer that is in already lets nothing else run (in Node, neither does one
     // for answers queued while this thread computed: a port hands them over in one go), so
     // such waits must not stand for the run's turns.
-    let steps = 0
-    const fired: number[] = []
-    const timer = setInterval(() => fired.push(steps), 1)
-    try {
-      const options = { trainData: wavy.data, trainLabels: wavy.labels, numEpochs: 200, batchSize: 8, learningRate: 0.1, workers: 2, onBatch: () => void steps++ }
-      const start = performance.now()
-      right(await trainAsyncOn(instant)(options)(sigmoidNet([3, 8, 2], 4)))
-      const ms = performance.now() - start
-      expect(steps).toBe(200 * 8)
-      const during = fired.filter((s) => s > 0 && s < steps)
-      expect(during.length).toBeGreaterThanOrEqual(Math.max(1, Math.min(3, Math.floor(ms / 20))))
-    } finally {
-      clearInterval(timer)
-    }
+    const options = { trainData: wavy.data, trainLabels: wavy.labels, numEpochs: 200, batchSize: 8, learningRate: 0.1, workers: 2 }
+    const { during, steps, ms } = await timersDuring(async (onBatch) => right(await trainAsyncOn(instant)({ ...options, onBatch })(sigmoidNet([3, 8, 2], 4))))
+    expect(steps).toBe(200 * 8)
+    expect(during.length).toBeGreaterThanOrEqual(Math.max(1, Math.min(3, Math.floor(ms / 20))))
   })
 })
 
