@@ -61,8 +61,12 @@ export const chunkRanges = (size: number): Array<readonly [from: number, to: num
   return out
 }
 
-/** The samples `from … to − 1`, in order. */
-const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k)
+/**
+ * The samples `from … to − 1`, in order.
+ *
+ * @internal
+ */
+export const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k)
 
 /**
  * The figures of one pass: Σ |y − t|, the mean loss, and the accuracy if the labels are classes.

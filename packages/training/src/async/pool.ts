@@ -191,7 +191,8 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
     started ??= start()
     const used = started.members.slice(0, count)
     // not shared: a fresh buffer of the parameters for each worker, transferred (the last one gets the buffer written, the others copies)
-    const flat = started.params === undefined ? writeFlat(net.layers) : (written || writeFlat(net.layers, started.params), undefined)
+    const flat = started.params === undefined ? writeFlat(net.layers) : undefined
+    if (started.params !== undefined && !written) writeFlat(net.layers, started.params)
     const own = (k: number): Float64Array | undefined => (flat === undefined || k === used.length - 1 ? flat : flat.slice())
     used.forEach((m) => m.port.hold(true))
     try {

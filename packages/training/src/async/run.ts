@@ -27,7 +27,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { gradients, scores, type Network, type Scores } from '@purenn/network'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import { gatherSamples, gatherer, type Batch, type SampleSet } from '../batches.js'
-import { chunkRanges, chunksOf, foldScores, type Measures } from '../measure.js'
+import { chunkRanges, chunksOf, foldScores, range, type Measures } from '../measure.js'
 import type { Config } from '../options.js'
 import { trainStep, type TrainState } from '../trainStep.js'
 import { aborted, type EpochState, type TrainError } from '../types.js'
@@ -167,7 +167,7 @@ const parallelMeasure = async (
   theirs.catch(() => undefined) // read below; kept from going unhandled if this thread's chunks throw first
   // this thread's chunks come first: those of a set held for the run (cut once), else each gathered as it is scored (one chunk's copy at a time)
   const ownChunks = function* (): Generator<Batch> {
-    for (const [c, [from, to]] of mine!.entries()) yield Array.isArray(held) ? (held as Batch[])[c]! : gatherSamples(set, Array.from({ length: to - from }, (_, k) => from + k))
+    for (const [c, [from, to]] of mine!.entries()) yield Array.isArray(held) ? (held as Batch[])[c]! : gatherSamples(set, range(from, to))
   }
   const own = await scoresInTurns(net, cfg, ownChunks(), clock)
   if (own === 'aborted') return 'aborted'

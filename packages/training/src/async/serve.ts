@@ -11,6 +11,7 @@
 import { builtinActivations, gradients, isBuiltinName, scores, type Activation, type Layer, type Loss, type Network } from '@purenn/network'
 import { gatherer, unsafeSampleSet, type Batch, type SampleSet } from '../batches.js'
 import { lossNamed } from '../internal/builtins.js'
+import { range } from '../measure.js'
 import { parameterCount, sendable, viewsOf, type Answer, type SetMessage, type StartMessage, type ToWorker } from './protocol.js'
 
 /**
@@ -31,9 +32,6 @@ interface Setup {
 
 /** A data set from its message (the buffers are not copied). */
 const setOf = (m: SetMessage): SampleSet => unsafeSampleSet(m.inputWidth, m.inputs, m.targetWidth, m.targets)
-
-/** The samples `from … to − 1`. */
-const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k)
 
 /** A shard gathered ahead of its request. */
 interface Ahead {

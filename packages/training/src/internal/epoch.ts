@@ -2,8 +2,8 @@
  * The pieces of an epoch that every driver of a run shares: the synchronous unfold
  * (`epochs`, `train`) and the asynchronous one (`epochsAsync`, `trainAsync`), which differ
  * only in how they get from one batch to the next: straight on, or after a turn of the event
- * loop when one is due (and, with workers, once the workers have answered). Built from the same pieces, the drivers give the same
- * networks and reports, bit for bit.
+ * loop when one is due (and, with workers, once the workers have answered). Built from the
+ * same pieces, the drivers give the same networks and reports, bit for bit.
  *
  * An epoch is: `shuffle` (the epoch's order of the samples, drawn from the run's generator),
  * then, for each batch (`batchCount` of them, `batchesOf` gathers a few at a time), a step checked by
