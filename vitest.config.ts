@@ -21,6 +21,8 @@ export default defineConfig({
       ? ['default', ['json', { outputFile: process.env['PURENN_TEST_REPORT'] }]]
       : ['default'],
     include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'],
+    // Build the packages first: the worker and browser tests load their dist/ (test/globalSetup.ts).
+    globalSetup: ['./test/globalSetup.ts'],
     setupFiles: ['./test/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000

@@ -1,7 +1,7 @@
 // trainAsync and epochsAsync of @purenn/training/node with real worker threads. A worker
 // thread runs JavaScript, not the TypeScript sources vitest runs, so these tests take the
-// Node entry from the built package (dist/, which `.ci/run` builds before testing; locally:
-// `npx tsc -b packages/training`); the sync runs they compare with come from the sources.
+// Node entry from the built package (dist/, which the test run's global setup builds first:
+// test/globalSetup.ts); the sync runs they compare with come from the sources.
 import { describe, expect, it } from 'vitest'
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -16,7 +16,7 @@ import { chunksOf, measure } from '../src/measure.js'
 import { columns, netOf, paramsOf, right, sigmoidNet } from './helpers.js'
 
 const entry = new URL('../dist/node.js', import.meta.url)
-if (!existsSync(entry)) throw new Error(`${fileURLToPath(entry)} is missing: build the package first (npx tsc -b packages/training)`)
+if (!existsSync(entry)) throw new Error(`${fileURLToPath(entry)} is missing: the test run's global setup builds it (test/globalSetup.ts); or run npx tsc -b packages/training`)
 const { trainAsync, epochsAsync } = (await import(entry.href)) as typeof import('../src/node.js')
 
 /** 96 samples of a smooth map from 3 inputs to 2 outputs in (0, 1). */
