@@ -21,7 +21,7 @@
  *
  * @since 0.1.0
  */
-export type { Activation, ElementwiseActivation, ColumnActivation, Layer, Network, LayerGradients, Gradients } from './types.js'
+export type { Activation, ElementwiseActivation, ColumnActivation, Layer, Network, LayerGradients, Gradients, Scores } from './types.js'
 export {
   type BuiltinActivationName,
   sigmoid,
@@ -55,7 +55,7 @@ export { type Loss, mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy } f
 export { type GradientsResult, gradients } from './backprop.js'
 export { trainIteration } from './sgd.js'
 export { type DescentBatch, type DescentCheckpoint, type DescentOptions, type DescentScores, type DescentStop, type Descent, descend } from './descent.js'
-export { type DataSet, type Scores, evaluate, accuracy, meanLoss, scores } from './metrics.js'
+export { type DataSet, evaluate, accuracy, meanLoss, scores } from './metrics.js'
 export {
   type NetworkJson,
   type NetworkError,

@@ -15,7 +15,7 @@ import type { Matrix } from '@purenn/matrix'
 import { layerForward } from './Layer.js'
 import { isBuiltinLoss, outputLoss, type Loss } from './Loss.js'
 import { densePredict, outputSize, predictBatch } from './Network.js'
-import type { Network } from './types.js'
+import type { Network, Scores } from './types.js'
 import { buf } from './internal/buffer.js'
 import { correctIn } from './internal/classes.js'
 import { isMatrix } from './internal/describe.js'
@@ -100,21 +100,6 @@ export const accuracy: Metric<number> = metric((net, inputs, labels) => {
   return right / x.count
 })
 
-/**
- * What `scores` measures on a data set, in one forward pass: how many samples it holds, the
- * tutorial's Error (Σ |prediction − label| over every sample and output), the mean loss as
- * `loss.value` computes it from the predictions, and how many samples are classified right
- * (by `accuracy`'s rule: `correct / count` is the accuracy).
- *
- * @category model
- * @since 0.1.0
- */
-export interface Scores {
-  readonly count: number
-  readonly error: number
-  readonly loss: number
-  readonly correct: number
-}
 
 /**
  * The tutorial's Error, the mean loss and the number classified right, from one forward pass

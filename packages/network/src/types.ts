@@ -93,3 +93,19 @@ export interface LayerGradients {
  * @since 0.1.0
  */
 export type Gradients = ReadonlyArray<LayerGradients>
+
+/**
+ * What `scores` measures on a data set, in one forward pass: how many samples it holds, the
+ * tutorial's Error (Σ |prediction − label| over every sample and output), the mean loss as
+ * `loss.value` computes it from the predictions, and how many samples are classified right
+ * (by `accuracy`'s rule: `correct / count` is the accuracy).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Scores {
+  readonly count: number
+  readonly error: number
+  readonly loss: number
+  readonly correct: number
+}

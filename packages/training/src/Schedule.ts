@@ -37,6 +37,21 @@ export type Schedule = (step: number) => number
  */
 export type ScalarOrSchedule = number | Schedule
 
+/**
+ * The state of a transformation that follows a schedule: how many updates it has made, which
+ * is the step the schedule is read at (from 0).
+ *
+ * @example
+ * import { scaleByLearningRate } from '@purenn/training'
+ * // scaleByLearningRate(0.1).init(net) is { count: 0 }
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ScheduleState {
+  readonly count: number
+}
+
 // -------------------------------------------------------------------------------------
 // checks, at construction
 // -------------------------------------------------------------------------------------

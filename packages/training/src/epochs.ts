@@ -23,7 +23,7 @@ import { chunksOf, foldScores, measure, type Measures } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
 import { trainStep, type TrainState } from './trainStep.js'
 import { diverged, type Diverged, type EpochReport, type EpochState, type TrainError } from './types.js'
-import type { ScheduleState } from './transforms.js'
+import type { ScheduleState } from './Schedule.js'
 import {
   announce,
   batchCount,

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import { chain, type EmptyState, type GradientTransformation } from './GradientTransformation.js'
-import type { ScalarOrSchedule } from './Schedule.js'
+import type { ScalarOrSchedule, ScheduleState } from './Schedule.js'
 import { linkSchedule, rememberSgd } from './internal/sgdStep.js'
 import {
   addDecayedWeights,
@@ -19,7 +19,6 @@ import {
   trace,
   type AdamState,
   type RmsState,
-  type ScheduleState,
   type TraceState
 } from './transforms.js'
 

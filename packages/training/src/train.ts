@@ -10,24 +10,10 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { Network } from '@purenn/network'
 import { startOf, unfoldReports } from './epochs.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
-import type { EpochReport, EpochState, TrainError } from './types.js'
-import { fold } from './internal/fold.js'
+import type { EpochReport, EpochState, TrainError, TrainResult } from './types.js'
 
-/**
- * What a finished run gives: the trained network and one report per epoch.
- *
- * @example
- * import * as E from 'fp-ts/Either'
- * import { train } from '@purenn/training'
- * // const r = train(options)(net); if (E.isRight(r)) r.right.history.at(-1)?.error
- *
- * @category model
- * @since 0.1.0
- */
-export interface TrainResult {
-  readonly network: Network
-  readonly history: ReadonlyArray<EpochReport>
-}
+export type { TrainResult } from './types.js'
+import { fold } from './internal/fold.js'
 
 /** Folds the epochs (see `internal/fold.ts`, which `trainAsync` folds its epochs with too); a `Left` ends the fold. */
 const foldAll = <S>(cfg: Config, start: Network, items: Iterable<E.Either<TrainError, EpochState<S> | ReadonlyArray<EpochReport>>>): E.Either<TrainError, TrainResult> => {

@@ -9,7 +9,7 @@ import { gradients, type Gradients, type Loss, type Network } from '@purenn/netw
 import { applyUpdates, type GradientTransformation } from './GradientTransformation.js'
 import type { Batch } from './batches.js'
 import type { Schedule } from './Schedule.js'
-import type { ScheduleState } from './transforms.js'
+import type { ScheduleState } from './Schedule.js'
 import { descend, isSgdState, sgdRate } from './internal/sgdStep.js'
 
 /**

@@ -11,7 +11,7 @@
  */
 import type { Gradients, Network } from '@purenn/network'
 import { emptyState, stateless, type EmptyState, type GradientTransformation } from './GradientTransformation.js'
-import { toSchedule, type ScalarOrSchedule } from './Schedule.js'
+import { toSchedule, type ScalarOrSchedule, type ScheduleState } from './Schedule.js'
 import { describeValue } from './internal/describe.js'
 import { globalNorm, map1, map2, zerosLike } from './internal/gradients.js'
 import { rememberLinkSchedule } from './internal/sgdStep.js'
@@ -19,21 +19,6 @@ import { rememberLinkSchedule } from './internal/sgdStep.js'
 // -------------------------------------------------------------------------------------
 // states
 // -------------------------------------------------------------------------------------
-
-/**
- * The state of a transformation that follows a schedule: how many updates it has made, which
- * is the step the schedule is read at (from 0).
- *
- * @example
- * import { scaleByLearningRate } from '@purenn/training'
- * // scaleByLearningRate(0.1).init(net) is { count: 0 }
- *
- * @category model
- * @since 0.1.0
- */
-export interface ScheduleState {
-  readonly count: number
-}
 
 /**
  * The state of `trace`: the running sum of past updates (the momentum buffer).

@@ -224,3 +224,19 @@ export const aborted = (epoch: number, step: number, network: Network): Aborted 
       ? 'Aborted before the first step: the network returned is the one the run started from'
       : `Aborted in epoch ${epoch}, after step ${step}: the network returned is the one that step left`
 })
+
+/**
+ * What a finished run gives: the trained network and one report per epoch.
+ *
+ * @example
+ * import * as E from 'fp-ts/Either'
+ * import { train } from '@purenn/training'
+ * // const r = train(options)(net); if (E.isRight(r)) r.right.history.at(-1)?.error
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface TrainResult {
+  readonly network: Network
+  readonly history: ReadonlyArray<EpochReport>
+}

@@ -3,8 +3,8 @@
  * `scoreEvery`), shared by its two loops: the general one in `descent.ts` and the fused one in
  * `small.ts`.
  */
-import type { DescentBatch, DescentCheckpoint, DescentScores } from '../descent.js'
-import type { Scores } from '../metrics.js'
+import type { DescentBatch, DescentCheckpoint, DescentScores } from '../descentTypes.js'
+import type { Scores } from '../types.js'
 
 /**
  * `scoreOn`, the checkpoints (every `every` steps, 0 for none) and the points of the curve

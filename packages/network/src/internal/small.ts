@@ -34,10 +34,9 @@
 import type { Matrix } from '@purenn/matrix'
 import { activateInto, activationBackwardInto, backwardAt, elementwiseCode, forwardAt } from '../Activation.js'
 import { builtinOutputDelta, builtinOutputLoss, gradientAt, isBuiltinLoss, lossTerm, meanLoss, unfusedTerm, type Loss, type Term } from '../Loss.js'
-import type { Scores } from '../metrics.js'
 import { scoredAt, type Keeping } from './keeping.js'
 import { correctIn } from './classes.js'
-import type { Gradients, Layer, LayerGradients, Network } from '../types.js'
+import type { Gradients, Layer, LayerGradients, Network, Scores } from '../types.js'
 import { buf, matrix } from './buffer.js'
 import { kernelsFor, type BlockForward, type Kernels } from './generated.js'
 

@@ -10,7 +10,7 @@
  */
 import type { GradientTransformation } from '../GradientTransformation.js'
 import { updateWith, type TrainState } from '../trainStep.js'
-import type { ScheduleState } from '../transforms.js'
+import type { ScheduleState } from '../Schedule.js'
 import { isSgdState, sgdRate } from '../internal/sgdStep.js'
 import { combine, combineDescend, type DescendInto, type ShardResult } from './shards.js'
 

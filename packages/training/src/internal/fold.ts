@@ -6,9 +6,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Network } from '@purenn/network'
-import type { TrainResult } from '../train.js'
 import type { Config } from '../options.js'
-import type { EpochReport, EpochState, TrainError } from '../types.js'
+import type { EpochReport, EpochState, TrainError, TrainResult } from '../types.js'
 
 /** A fold in progress: `add` takes the next item (a `Left` when it ends the run), `result` gives the outcome. */
 export interface Fold<S> {

@@ -18,7 +18,7 @@
 import type { Gradients, Layer, Network } from '@purenn/network'
 import type { GradientTransformation } from '../GradientTransformation.js'
 import type { Schedule } from '../Schedule.js'
-import type { ScheduleState } from '../transforms.js'
+import type { ScheduleState } from '../Schedule.js'
 import { buf, matrix } from './buffer.js'
 
 /** The schedule of every `scaleByLearningRate` link, by identity. */
