@@ -11,6 +11,7 @@
 import * as M from '@purenn/matrix'
 import type { Gradients, Layer, Network } from '@purenn/network'
 import { count, describeValue } from './internal/describe.js'
+import { ruleOf, type UpdateRule } from './UpdateRule.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -34,6 +35,13 @@ import { count, describeValue } from './internal/describe.js'
 export interface GradientTransformation<S> {
   readonly init: (net: Network) => S
   readonly update: (grads: Gradients, state: S, net: Network) => readonly [updates: Gradients, state: S]
+  /**
+   * What `update` does, as data, on the built-in links and on chains of them (see
+   * `UpdateRule`): training loops read it to run the whole optimizer in one pass, with the same
+   * bits. Honoured only while `rule.update` is this value's own `update` (see `ruleOf`); a
+   * transformation of your own needs none.
+   */
+  readonly rule?: UpdateRule
 }
 
 /**
@@ -86,10 +94,10 @@ export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never
  * @category constructors
  * @since 0.1.0
  */
-export const identity = (): GradientTransformation<EmptyState> => ({
-  init: () => emptyState,
-  update: (grads) => [grads, emptyState]
-})
+export const identity = (): GradientTransformation<EmptyState> => {
+  const update = (grads: Gradients): readonly [Gradients, EmptyState] => [grads, emptyState]
+  return Object.freeze({ init: () => emptyState, update, rule: Object.freeze({ kind: 'identity' as const, update }) })
+}
 
 /**
  * A transformation without state from a function of the gradients (and the network).
@@ -132,23 +140,23 @@ export const chain = <S extends ReadonlyArray<unknown>>(
 ): GradientTransformation<Readonly<S>> => {
   const links = transforms as ReadonlyArray<GradientTransformation<unknown>>
   const n = links.length
-  return {
-    init: (net) => links.map((t) => t.init(net)) as unknown as S,
-    update: (grads, state, net) => {
-      if (!Array.isArray(state) || state.length !== n)
-        throw new RangeError(
-          `chain: expected a state of ${count(n, 'entry', 'entries')} (one per transformation), got ${describeValue(state)}`
-        )
-      const next: unknown[] = new Array(n)
-      let updates = grads
-      for (let i = 0; i < n; i++) {
-        const [u, s] = links[i]!.update(updates, state[i], net)
-        updates = u
-        next[i] = s
-      }
-      return [updates, next as unknown as S]
+  const update = (grads: Gradients, state: Readonly<S>, net: Network): readonly [Gradients, Readonly<S>] => {
+    if (!Array.isArray(state) || state.length !== n)
+      throw new RangeError(`chain: expected a state of ${count(n, 'entry', 'entries')} (one per transformation), got ${describeValue(state)}`)
+    const next: unknown[] = new Array(n)
+    let updates = grads
+    for (let i = 0; i < n; i++) {
+      const [u, s] = links[i]!.update(updates, state[i], net)
+      updates = u
+      next[i] = s
     }
+    return [updates, next as unknown as S]
   }
+  // the chain's rule, when every link has one bound to its own update (read now: links are values)
+  const rules = links.map(ruleOf)
+  const rule: UpdateRule | undefined = rules.every((r) => r !== undefined) ? Object.freeze({ kind: 'chain' as const, links: rules as UpdateRule[], update }) : undefined
+  const init = (net: Network): Readonly<S> => links.map((t) => t.init(net)) as unknown as S
+  return Object.freeze(rule === undefined ? { init, update } : { init, update, rule })
 }
 
 // -------------------------------------------------------------------------------------

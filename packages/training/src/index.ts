@@ -19,6 +19,7 @@ export * from './GradientTransformation.js'
 export * from './Schedule.js'
 export * from './transforms.js'
 export * from './optimizers.js'
+export * from './UpdateRule.js'
 export { type Batch, type SampleSet, sampleSet, batches, shuffledBatches } from './batches.js'
 export { type TrainState, initTrainState, trainStep } from './trainStep.js'
 export {

@@ -10,7 +10,6 @@
  */
 import { chain, type EmptyState, type GradientTransformation } from './GradientTransformation.js'
 import type { ScalarOrSchedule, ScheduleState } from './Schedule.js'
-import { linkSchedule, rememberSgd } from './internal/sgdStep.js'
 import {
   addDecayedWeights,
   scaleByAdam,
@@ -33,11 +32,8 @@ import {
  * @category optimizers
  * @since 0.1.0
  */
-export const sgd = (options: { readonly learningRate: ScalarOrSchedule }): GradientTransformation<readonly [ScheduleState]> => {
-  const link = scaleByLearningRate(options.learningRate)
-  const constant = typeof options.learningRate === 'number' ? options.learningRate : undefined
-  return rememberSgd(chain(link), { schedule: linkSchedule(link)!, constant }) // lets trainStep and the epochs fuse the update (same bits)
-}
+export const sgd = (options: { readonly learningRate: ScalarOrSchedule }): GradientTransformation<readonly [ScheduleState]> =>
+  chain(scaleByLearningRate(options.learningRate))
 
 /**
  * SGD with momentum, `v ← g + β v`, `θ ← θ − η v` (Polyak, "Some methods of speeding up the

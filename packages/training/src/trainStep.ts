@@ -8,9 +8,8 @@ import type { Rng } from '@purenn/matrix'
 import { gradients, type Gradients, type Loss, type Network } from '@purenn/network'
 import { applyUpdates, type GradientTransformation } from './GradientTransformation.js'
 import type { Batch } from './batches.js'
-import type { Schedule } from './Schedule.js'
-import type { ScheduleState } from './Schedule.js'
-import { descend, isSgdState, sgdRate } from './internal/sgdStep.js'
+import { ruleOf } from './UpdateRule.js'
+import { fusedStep } from './internal/fused.js'
 
 /**
  * Where training stands between two steps: the network, the optimizer's state, the generator
@@ -55,7 +54,9 @@ export const initTrainState = <S>(optimizer: GradientTransformation<S>, network:
  * One step: the batch's loss and gradients by backpropagation, the optimizer's proposed
  * updates, and the updated network: `(g, L) = ∇L(θ; batch)`, `(u, s') = update(g, s, θ)`,
  * `θ' = θ + u`. Pure: the same state and batch give the same new state, bit for bit. With an
- * optimizer built by `sgd`, the update and its application are fused into one pass (same bits).
+ * optimizer that has a rule (every built-in, and any chain of built-in links, see `UpdateRule`),
+ * the update and its application run as one pass over the gradients' own buffers, with the
+ * same bits as calling `update` and `applyUpdates`; any other optimizer's `update` is called.
  *
  * @example
  * import { pipe } from 'fp-ts/function'
@@ -69,12 +70,16 @@ export const initTrainState = <S>(optimizer: GradientTransformation<S>, network:
  * @since 0.1.0
  */
 export const trainStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): ((state: TrainState<S>, batch: Batch) => TrainState<S>) => {
-  const general = generalStep(loss, optimizer)
-  const rate = sgdRate(optimizer as GradientTransformation<unknown>)
-  return rate === undefined ? general : (sgdStep(loss, rate.schedule, general as unknown as Reducer<unknown>) as unknown as Reducer<S>)
+  const update = updateWith(optimizer)
+  const rule = ruleOf(optimizer)
+  return (state, batch) => {
+    const { loss: value, gradients: g } = gradients(state.network, loss, batch.inputs, batch.targets)
+    // the rule in one pass over g's own buffers (fresh from gradients, never handed out)
+    const fused = rule === undefined ? undefined : fusedStep(rule, g, state.opt, state.network)
+    if (fused === undefined) return update(state, g, value)
+    return { network: fused[0], opt: fused[1] as S, rng: state.rng, step: state.step + 1, loss: value }
+  }
 }
-
-type Reducer<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
 
 /**
  * The second half of a step for any optimizer, from the batch's gradients `g` and loss:
@@ -88,30 +93,4 @@ export const updateWith =
   (state: TrainState<S>, g: Gradients, loss: number): TrainState<S> => {
     const [updates, opt] = optimizer.update(g, state.opt, state.network)
     return { network: applyUpdates(updates)(state.network), opt, rng: state.rng, step: state.step + 1, loss }
-  }
-
-/** One step for any optimizer: gradients, then `updateWith`. */
-const generalStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): Reducer<S> => {
-  const update = updateWith(optimizer)
-  return (state, batch) => {
-    const { loss: value, gradients: g } = gradients(state.network, loss, batch.inputs, batch.targets)
-    return update(state, g, value)
-  }
-}
-
-/**
- * One step for an optimizer built by `sgd`, fused (see `internal/sgdStep.ts`): the same state
- * as `generalStep`'s, bit for bit, without building the updates. A state of another shape
- * goes to the general step, which refuses it.
- */
-const sgdStep =
-  (loss: Loss, schedule: Schedule, general: Reducer<unknown>): Reducer<unknown> =>
-  (state, batch) => {
-    const opt = state.opt
-    if (!isSgdState(opt)) return general(state, batch)
-    const { loss: value, gradients: g } = gradients(state.network, loss, batch.inputs, batch.targets)
-    const count = opt[0].count
-    const k = -schedule(count) // scaleByLearningRate's u = −η(t)·g, taken into the sum below
-    const next: readonly [ScheduleState] = [{ count: count + 1 }]
-    return { network: descend(state.network, g, k), opt: next, rng: state.rng, step: state.step + 1, loss: value }
   }

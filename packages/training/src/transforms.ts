@@ -5,16 +5,18 @@
  * States are named records of plain numbers and matrices, so they print, compare and encode.
  *
  * Every hyper-parameter is checked when the transformation is built; a bad one throws a
- * `RangeError` naming the function and the argument.
+ * `RangeError` naming the function and the argument. Each link's formula is written once, in
+ * `internal/links.ts`, as a loop over a block of numbers: the link's `update` runs it into
+ * fresh buffers, and the link's `rule` (see `UpdateRule`) lets `trainStep` run a whole chain of
+ * links in place over a step's own buffers, with the same bits.
  *
  * @since 0.1.0
  */
-import type { Gradients, Network } from '@purenn/network'
-import { emptyState, stateless, type EmptyState, type GradientTransformation } from './GradientTransformation.js'
+import type { Gradients } from '@purenn/network'
+import type { EmptyState, GradientTransformation } from './GradientTransformation.js'
 import { toSchedule, type ScalarOrSchedule, type ScheduleState } from './Schedule.js'
 import { describeValue } from './internal/describe.js'
-import { globalNorm, map1, map2, zerosLike } from './internal/gradients.js'
-import { rememberLinkSchedule } from './internal/sgdStep.js'
+import { linkOf } from './internal/links.js'
 
 // -------------------------------------------------------------------------------------
 // states
@@ -114,14 +116,8 @@ const learningRateArg = (fn: string, value: unknown): ScalarOrSchedule => {
  * @category transforms
  * @since 0.1.0
  */
-export const scale = (k: number): GradientTransformation<EmptyState> => {
-  finiteArg('scale', 'k', k)
-  return stateless((grads) =>
-    map1(grads, (g, out) => {
-      for (let i = 0; i < g.length; i++) out[i] = k * g[i]!
-    })
-  )
-}
+export const scale = (k: number): GradientTransformation<EmptyState> =>
+  linkOf({ kind: 'scale', k: finiteArg('scale', 'k', k) })
 
 /**
  * Turns gradients into a step down the slope: `u ← −η(t) · u`, where `η` is a number or a
@@ -137,18 +133,8 @@ export const scale = (k: number): GradientTransformation<EmptyState> => {
  * @since 0.1.0
  */
 export const scaleByLearningRate = (learningRate: ScalarOrSchedule): GradientTransformation<ScheduleState> => {
-  const schedule = toSchedule(learningRateArg('scaleByLearningRate', learningRate))
-  const tx: GradientTransformation<ScheduleState> = {
-    init: () => ({ count: 0 }),
-    update: (grads, state) => {
-      const k = -schedule(state.count)
-      const updates = map1(grads, (g, out) => {
-        for (let i = 0; i < g.length; i++) out[i] = k * g[i]!
-      })
-      return [updates, { count: state.count + 1 }]
-    }
-  }
-  return rememberLinkSchedule(tx, schedule) // lets sgd's step read the same schedule
+  const checked = learningRateArg('scaleByLearningRate', learningRate)
+  return linkOf({ kind: 'scaleByLearningRate', schedule: toSchedule(checked), constant: typeof checked === 'number' ? checked : undefined })
 }
 
 /**
@@ -164,25 +150,8 @@ export const scaleByLearningRate = (learningRate: ScalarOrSchedule): GradientTra
  * @category transforms
  * @since 0.1.0
  */
-export const trace = (options: { readonly decay: number; readonly nesterov?: boolean }): GradientTransformation<TraceState> => {
-  const decay = rateArg('trace', 'decay', options.decay)
-  const nesterov = options.nesterov === true
-  return {
-    init: (net) => ({ trace: zerosLike(net) }),
-    update: (grads, state) => {
-      // t' = g + decay · t
-      const t = map2('trace', grads, state.trace, (g, t0, out) => {
-        for (let i = 0; i < g.length; i++) out[i] = g[i]! + decay * t0[i]!
-      })
-      if (!nesterov) return [t, { trace: t }]
-      // Nesterov: u = g + decay · t'
-      const u = map2('trace', grads, t, (g, t1, out) => {
-        for (let i = 0; i < g.length; i++) out[i] = g[i]! + decay * t1[i]!
-      })
-      return [u, { trace: t }]
-    }
-  }
-}
+export const trace = (options: { readonly decay: number; readonly nesterov?: boolean }): GradientTransformation<TraceState> =>
+  linkOf({ kind: 'trace', decay: rateArg('trace', 'decay', options.decay), nesterov: options.nesterov === true })
 
 /**
  * Divides the updates by the root of a running mean of their squares (RMSProp's scaling):
@@ -195,22 +164,8 @@ export const trace = (options: { readonly decay: number; readonly nesterov?: boo
  * @category transforms
  * @since 0.1.0
  */
-export const scaleByRms = (options: { readonly decay?: number; readonly eps?: number } = {}): GradientTransformation<RmsState> => {
-  const decay = rateArg('scaleByRms', 'decay', options.decay ?? 0.9)
-  const eps = nonNegativeArg('scaleByRms', 'eps', options.eps ?? 1e-8)
-  return {
-    init: (net) => ({ nu: zerosLike(net) }),
-    update: (grads, state) => {
-      const nu = map2('scaleByRms', grads, state.nu, (g, v, out) => {
-        for (let i = 0; i < g.length; i++) out[i] = decay * v[i]! + (1 - decay) * g[i]! * g[i]!
-      })
-      const u = map2('scaleByRms', grads, nu, (g, v, out) => {
-        for (let i = 0; i < g.length; i++) out[i] = g[i]! / (Math.sqrt(v[i]!) + eps)
-      })
-      return [u, { nu }]
-    }
-  }
-}
+export const scaleByRms = (options: { readonly decay?: number; readonly eps?: number } = {}): GradientTransformation<RmsState> =>
+  linkOf({ kind: 'scaleByRms', decay: rateArg('scaleByRms', 'decay', options.decay ?? 0.9), eps: nonNegativeArg('scaleByRms', 'eps', options.eps ?? 1e-8) })
 
 /**
  * Adam's scaling (Kingma & Ba, 2015): running means of the gradients and of their squares,
@@ -226,29 +181,13 @@ export const scaleByRms = (options: { readonly decay?: number; readonly eps?: nu
  */
 export const scaleByAdam = (
   options: { readonly beta1?: number; readonly beta2?: number; readonly eps?: number } = {}
-): GradientTransformation<AdamState> => {
-  const b1 = rateArg('scaleByAdam', 'beta1', options.beta1 ?? 0.9)
-  const b2 = rateArg('scaleByAdam', 'beta2', options.beta2 ?? 0.999)
-  const eps = nonNegativeArg('scaleByAdam', 'eps', options.eps ?? 1e-8)
-  return {
-    init: (net) => ({ count: 0, mu: zerosLike(net), nu: zerosLike(net) }),
-    update: (grads, state) => {
-      const mu = map2('scaleByAdam', grads, state.mu, (g, m, out) => {
-        for (let i = 0; i < g.length; i++) out[i] = b1 * m[i]! + (1 - b1) * g[i]!
-      })
-      const nu = map2('scaleByAdam', grads, state.nu, (g, v, out) => {
-        for (let i = 0; i < g.length; i++) out[i] = b2 * v[i]! + (1 - b2) * g[i]! * g[i]!
-      })
-      const n = state.count + 1
-      const c1 = 1 - Math.pow(b1, n) // bias corrections: the moments start at 0
-      const c2 = 1 - Math.pow(b2, n)
-      const u = map2('scaleByAdam', mu, nu, (m, v, out) => {
-        for (let i = 0; i < m.length; i++) out[i] = m[i]! / c1 / (Math.sqrt(v[i]! / c2) + eps)
-      })
-      return [u, { count: n, mu, nu }]
-    }
-  }
-}
+): GradientTransformation<AdamState> =>
+  linkOf({
+    kind: 'scaleByAdam',
+    beta1: rateArg('scaleByAdam', 'beta1', options.beta1 ?? 0.9),
+    beta2: rateArg('scaleByAdam', 'beta2', options.beta2 ?? 0.999),
+    eps: nonNegativeArg('scaleByAdam', 'eps', options.eps ?? 1e-8)
+  })
 
 /**
  * Decoupled weight decay (Loshchilov & Hutter, 2019): adds `rate · θ` to the updates, so a
@@ -262,24 +201,8 @@ export const scaleByAdam = (
  * @category transforms
  * @since 0.1.0
  */
-export const addDecayedWeights = (
-  rate: number,
-  options: { readonly bias?: boolean } = {}
-): GradientTransformation<EmptyState> => {
-  nonNegativeArg('addDecayedWeights', 'rate', rate)
-  const decayBias = options.bias === true
-  const params = (net: Network): Gradients => net.layers.map((l) => ({ weights: l.weights, bias: l.bias }))
-  return {
-    init: () => emptyState,
-    update: (grads, _state, net) => {
-      const decayed = map2('addDecayedWeights', grads, params(net), (u, w, out) => {
-        for (let i = 0; i < u.length; i++) out[i] = u[i]! + rate * w[i]!
-      })
-      const updates = decayBias ? decayed : decayed.map((d, k) => ({ weights: d.weights, bias: grads[k]!.bias }))
-      return [updates, emptyState]
-    }
-  }
-}
+export const addDecayedWeights = (rate: number, options: { readonly bias?: boolean } = {}): GradientTransformation<EmptyState> =>
+  linkOf({ kind: 'addDecayedWeights', rate: nonNegativeArg('addDecayedWeights', 'rate', rate), bias: options.bias === true })
 
 /**
  * Rescales all updates together so that their global norm is at most `maxNorm`:
@@ -293,17 +216,8 @@ export const addDecayedWeights = (
  * @category transforms
  * @since 0.1.0
  */
-export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => {
-  positiveArg('clipByGlobalNorm', 'maxNorm', maxNorm)
-  return stateless((grads) => {
-    const norm = globalNorm(grads)
-    if (!(norm > maxNorm)) return grads
-    const k = maxNorm / norm
-    return map1(grads, (g, out) => {
-      for (let i = 0; i < g.length; i++) out[i] = k * g[i]!
-    })
-  })
-}
+export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> =>
+  linkOf({ kind: 'clipByGlobalNorm', maxNorm: positiveArg('clipByGlobalNorm', 'maxNorm', maxNorm) })
 
 /**
  * Clips every entry of the updates to `[−maxDelta, maxDelta]`.
@@ -315,11 +229,5 @@ export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyS
  * @category transforms
  * @since 0.1.0
  */
-export const clipByValue = (maxDelta: number): GradientTransformation<EmptyState> => {
-  positiveArg('clipByValue', 'maxDelta', maxDelta)
-  return stateless((grads) =>
-    map1(grads, (g, out) => {
-      for (let i = 0; i < g.length; i++) out[i] = Math.min(maxDelta, Math.max(-maxDelta, g[i]!))
-    })
-  )
-}
+export const clipByValue = (maxDelta: number): GradientTransformation<EmptyState> =>
+  linkOf({ kind: 'clipByValue', maxDelta: positiveArg('clipByValue', 'maxDelta', maxDelta) })

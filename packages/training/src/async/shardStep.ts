@@ -2,9 +2,9 @@
  * The optimizer's step from a batch's shards (their losses and gradients, computed by this
  * thread and the workers): the second half of `trainStep`, `(u, s') = update(g, s, θ)`,
  * `θ' = θ + u`, on the combined `(g, L) = Σₖ (Bₖ/B)·(gₖ, Lₖ)` (`shards.ts`). For an optimizer
- * built by `sgd`, the combination and the step are fused into one pass, `θ' = θ + (−η(t))·g`
- * (the same bits as combining, then stepping: see `combineDescend`), as `trainStep` fuses its
- * own step for it (`internal/sgdStep.ts`).
+ * that is plain SGD (`sgd`, or `chain(scaleByLearningRate(η))`: see `internal/sgdStep.ts`), the
+ * combination and the step are fused into one pass, `θ' = θ + (−η(t))·g` (the same bits as
+ * combining, then stepping: see `combineDescend`).
  *
  * @since 0.1.0
  */

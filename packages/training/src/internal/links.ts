@@ -1,0 +1,278 @@
+/**
+ * The built-in links' formulas, each written once, as a loop over one block of numbers (a
+ * layer's weights or its bias), and the two ways they run:
+ *
+ * - `linkOf(spec)` builds the link's `GradientTransformation`, whose `update` runs the
+ *   formula block by block into fresh buffers (the reference: optax's semantics, a new value
+ *   for every updates and state);
+ * - `runRule` (in `fused.ts`) runs a whole chain of them in place over a step's own buffers.
+ *
+ * A block's formula reads `g` (the updates flowing in) and writes `u` (the updates flowing
+ * out; `u` may be `g` itself, so each entry is read before it is written), reads the state's
+ * blocks `ins` and writes the new state's blocks `outs` (always fresh). Scalars that do not
+ * depend on the entry (a learning rate at its step, Adam's bias corrections, a clipping
+ * factor) are computed once a step by `prepare`, which may also say the link leaves the
+ * updates as they are (`SKIP`: `identity`, a clip under its bound).
+ *
+ * Reading typed arrays: see `buffer.ts` (`x[i]!` is in bounds by construction).
+ */
+import * as M from '@purenn/matrix'
+import type { Gradients, LayerGradients, Network } from '@purenn/network'
+import { emptyState, type GradientTransformation } from '../GradientTransformation.js'
+import type { LinkSpec } from '../UpdateRule.js'
+import { buf, matrix } from './buffer.js'
+import { count, describeValue, isMatrix } from './describe.js'
+import { globalNorm, zerosLike } from './gradients.js'
+
+/** `prepare`'s answer for a link that leaves the updates as they are this step. */
+export const SKIP = 'skip'
+
+/** A link's step scalars (see `prepare`), or `SKIP`. */
+export type Scalars = ReadonlyArray<number> | typeof SKIP
+
+/** One block's formula: see the module comment. `bias` says whether the block is a bias. */
+type Block<R> = (
+  rule: R,
+  c: ReadonlyArray<number>,
+  g: Float64Array,
+  u: Float64Array,
+  theta: Float64Array,
+  bias: boolean,
+  ins: ReadonlyArray<Float64Array>,
+  outs: ReadonlyArray<Float64Array>
+) => void
+
+/** Everything the two runners need to know of one kind of link. */
+export interface Formula<R> {
+  /** The initial state. */
+  readonly init: (rule: R, net: Network) => unknown
+  /** The state's network-shaped parts, read block by block (none for most links); undefined when the state has not the link's shape. */
+  readonly moments: (state: unknown) => ReadonlyArray<Gradients> | undefined
+  /** Whether the formula reads the parameters θ (weight decay). */
+  readonly readsParams: boolean
+  /** The step's scalars, from the state and the updates flowing in. */
+  readonly prepare: (rule: R, state: unknown, g: Gradients) => Scalars
+  readonly block: Block<R>
+  /** The next state, given the new moments (in the order of `moments`). */
+  readonly next: (rule: R, state: unknown, outs: ReadonlyArray<Gradients>) => unknown
+}
+
+type Spec<K extends LinkSpec['kind']> = Extract<LinkSpec, { kind: K }>
+
+/** The count of a state that keeps one, or undefined. */
+const countOf = (state: unknown): number | undefined => {
+  const n: unknown = typeof state === 'object' && state !== null ? (state as { count?: unknown }).count : undefined
+  return typeof n === 'number' ? n : undefined
+}
+
+/** The named network-shaped fields of a state, or undefined when one is missing. */
+const fields =
+  (...names: ReadonlyArray<string>) =>
+  (state: unknown): ReadonlyArray<Gradients> | undefined => {
+    if (typeof state !== 'object' || state === null) return undefined
+    const out: Gradients[] = []
+    for (const name of names) {
+      const g: unknown = (state as Record<string, unknown>)[name]
+      if (!Array.isArray(g)) return undefined
+      out.push(g as Gradients)
+    }
+    return out
+  }
+
+const none = (): ReadonlyArray<Gradients> => []
+const stateless = { init: () => emptyState, moments: none, next: () => emptyState } as const
+const noScalars: ReadonlyArray<number> = []
+
+/** `u ← g`, entry by entry (a block that a link passes on unchanged). */
+const copy = (g: Float64Array, u: Float64Array): void => {
+  if (u !== g) for (let i = 0; i < g.length; i++) u[i] = g[i]!
+}
+
+/** `u ← k · g`. */
+const scaled = (k: number, g: Float64Array, u: Float64Array): void => {
+  for (let i = 0; i < g.length; i++) u[i] = k * g[i]!
+}
+
+/**
+ * The formulas, one per kind of link. Each cites its rule; the links' doc comments (in
+ * `transforms.ts`) give the references.
+ */
+export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = {
+  identity: { ...stateless, readsParams: false, prepare: () => SKIP, block: () => undefined },
+
+  // u ← k · u
+  scale: { ...stateless, readsParams: false, prepare: () => noScalars, block: (r, _c, g, u) => scaled(r.k, g, u) },
+
+  // u ← −η(t) · u: the sign of a step lives here, so applying updates only adds
+  scaleByLearningRate: {
+    init: () => ({ count: 0 }),
+    moments: (s) => (countOf(s) === undefined ? undefined : []),
+    readsParams: false,
+    prepare: (r, s) => [-r.schedule(countOf(s)!)],
+    block: (_r, c, g, u) => scaled(c[0]!, g, u),
+    next: (_r, s) => ({ count: countOf(s)! + 1 })
+  },
+
+  // t ← g + decay · t; u = t, or with Nesterov u = g + decay · t (the new t)
+  trace: {
+    init: (_r, net) => ({ trace: zerosLike(net) }),
+    moments: fields('trace'),
+    readsParams: false,
+    prepare: () => noScalars,
+    block: ({ decay, nesterov }, _c, g, u, _theta, _bias, [t0], [t1]) => {
+      for (let i = 0; i < g.length; i++) {
+        const gi = g[i]!
+        const t = gi + decay * t0![i]!
+        t1![i] = t
+        u[i] = nesterov ? gi + decay * t : t
+      }
+    },
+    next: (_r, _s, [trace]) => ({ trace })
+  },
+
+  // ν ← decay · ν + (1 − decay) · g², u = g / (√ν + ε)
+  scaleByRms: {
+    init: (_r, net) => ({ nu: zerosLike(net) }),
+    moments: fields('nu'),
+    readsParams: false,
+    prepare: () => noScalars,
+    block: ({ decay, eps }, _c, g, u, _theta, _bias, [v0], [v1]) => {
+      for (let i = 0; i < g.length; i++) {
+        const gi = g[i]!
+        const v = decay * v0![i]! + (1 - decay) * gi * gi
+        v1![i] = v
+        u[i] = gi / (Math.sqrt(v) + eps)
+      }
+    },
+    next: (_r, _s, [nu]) => ({ nu })
+  },
+
+  // μ ← β₁μ + (1 − β₁)g, ν ← β₂ν + (1 − β₂)g², u = μ̂ / (√ν̂ + ε) with μ̂ = μ / (1 − β₁ⁿ), ν̂ = ν / (1 − β₂ⁿ)
+  scaleByAdam: {
+    init: (_r, net) => ({ count: 0, mu: zerosLike(net), nu: zerosLike(net) }),
+    moments: (s) => (countOf(s) === undefined ? undefined : fields('mu', 'nu')(s)),
+    readsParams: false,
+    prepare: ({ beta1, beta2 }, s) => {
+      const n = countOf(s)! + 1
+      return [1 - Math.pow(beta1, n), 1 - Math.pow(beta2, n)] // bias corrections: the moments start at 0
+    },
+    block: ({ beta1: b1, beta2: b2, eps }, [c1, c2], g, u, _theta, _bias, [m0, v0], [m1, v1]) => {
+      for (let i = 0; i < g.length; i++) {
+        const gi = g[i]!
+        const m = b1 * m0![i]! + (1 - b1) * gi
+        const v = b2 * v0![i]! + (1 - b2) * gi * gi
+        m1![i] = m
+        v1![i] = v
+        u[i] = m / c1! / (Math.sqrt(v / c2!) + eps)
+      }
+    },
+    next: (_r, s, [mu, nu]) => ({ count: countOf(s)! + 1, mu, nu })
+  },
+
+  // u ← u + λ · θ (the weights; the biases too only when asked)
+  addDecayedWeights: {
+    ...stateless,
+    readsParams: true,
+    prepare: () => noScalars,
+    block: ({ rate, bias: decayBias }, _c, g, u, theta, bias) => {
+      if (bias && !decayBias) return copy(g, u)
+      for (let i = 0; i < g.length; i++) u[i] = g[i]! + rate * theta[i]!
+    }
+  },
+
+  // u ← u · min(1, c / ‖u‖), ‖u‖ the global norm over every weight and bias
+  clipByGlobalNorm: {
+    ...stateless,
+    readsParams: false,
+    prepare: ({ maxNorm }, _s, g) => {
+      const norm = globalNorm(g)
+      return norm > maxNorm ? [maxNorm / norm] : SKIP
+    },
+    block: (_r, c, g, u) => scaled(c[0]!, g, u)
+  },
+
+  // u ← clamp(u, −c, c), entry by entry
+  clipByValue: {
+    ...stateless,
+    readsParams: false,
+    prepare: () => noScalars,
+    block: ({ maxDelta }, _c, g, u) => {
+      for (let i = 0; i < g.length; i++) u[i] = Math.min(maxDelta, Math.max(-maxDelta, g[i]!))
+    }
+  }
+}
+
+/** The formula of a link's kind. */
+export const formulaOf = <R extends LinkSpec>(rule: R): Formula<R> => formulas[rule.kind] as unknown as Formula<R>
+
+/**
+ * Checks that a tree (a state's moments, or the parameters) has the layers and shapes of the
+ * updates, naming the link: a `RangeError` for another number of layers, a `ShapeError` for
+ * another shape.
+ */
+export const checkTree = (fn: string, g: Gradients, t: Gradients): void => {
+  if (g.length !== t.length) throw new RangeError(`${fn}: expected ${count(g.length, 'layer')} of state, got ${count(t.length, 'layer')}`)
+  for (let k = 0; k < g.length; k++)
+    for (const part of ['weights', 'bias'] as const) {
+      const a = g[k]![part]
+      const b: unknown = t[k]?.[part]
+      if (!isMatrix(b)) throw new TypeError(`${fn}: expected a Matrix at layer ${k} ${part} of state, got ${describeValue(b)}`)
+      if (a.rows !== b.rows || a.cols !== b.cols)
+        throw new M.ShapeError(fn, `shapes ${M.shapeOf(a)} and ${M.shapeOf(b)} differ`, [
+          [a.rows, a.cols],
+          [b.rows, b.cols]
+        ])
+    }
+}
+
+/** True when `checkTree` would pass. */
+export const fitsTree = (g: Gradients, t: Gradients): boolean => {
+  if (g.length !== t.length) return false
+  for (let k = 0; k < g.length; k++) {
+    const a = g[k]!
+    const b = t[k]
+    if (b === undefined || !isMatrix(b.weights) || !isMatrix(b.bias)) return false
+    if (a.weights.rows !== b.weights.rows || a.weights.cols !== b.weights.cols || a.bias.rows !== b.bias.rows || a.bias.cols !== b.bias.cols) return false
+  }
+  return true
+}
+
+/** The parameters of a network as a tree of the gradients' shape. */
+export const paramsOf = (net: Network): Gradients => net.layers.map((l) => ({ weights: l.weights, bias: l.bias }))
+
+/**
+ * The built-in link of a spec, as a `GradientTransformation` whose `update` runs the link's
+ * formula into fresh buffers (the reference), carrying the spec as its rule, bound to that
+ * `update`. Frozen, so that the rule stays bound to the function it describes.
+ */
+export const linkOf = <S>(spec: LinkSpec): GradientTransformation<S> => {
+  const f = formulaOf(spec)
+  const fn = spec.kind
+  const update = (grads: Gradients, state: S, net: Network): readonly [Gradients, S] => {
+    const moments = f.moments(state)
+    if (moments === undefined) throw new TypeError(`${fn}: expected the state of a ${fn} (from its init), got ${describeValue(state)}`)
+    const c = f.prepare(spec, state, grads)
+    if (c === SKIP) return [grads, f.next(spec, state, []) as S]
+    for (const m of moments) checkTree(fn, grads, m)
+    const params = f.readsParams ? paramsOf(net) : undefined
+    if (params !== undefined) checkTree(fn, grads, params)
+    const updates: LayerGradients[] = [] // pushed: packed arrays, like the gradients
+    const outs: LayerGradients[][] = moments.map(() => [])
+    for (let k = 0; k < grads.length; k++) {
+      const blocks = (part: 'weights' | 'bias'): { u: M.Matrix; outs: M.Matrix[] } => {
+        const g = grads[k]![part]
+        const u = new Float64Array(g.rows * g.cols)
+        const fresh = moments.map(() => new Float64Array(g.rows * g.cols))
+        const theta = params === undefined ? u : buf(params[k]![part])
+        f.block(spec, c, buf(g), u, theta, part === 'bias', moments.map((m) => buf(m[k]![part])), fresh)
+        return { u: matrix(g.rows, g.cols, u), outs: fresh.map((o) => matrix(g.rows, g.cols, o)) }
+      }
+      const w = blocks('weights')
+      const b = blocks('bias')
+      updates.push({ weights: w.u, bias: b.u })
+      for (let j = 0; j < outs.length; j++) outs[j]!.push({ weights: w.outs[j]!, bias: b.outs[j]! })
+    }
+    return [updates, f.next(spec, state, outs) as S]
+  }
+  return Object.freeze({ init: (net: Network) => f.init(spec, net) as S, update, rule: Object.freeze({ ...spec, update }) })
+}

@@ -1,0 +1,207 @@
+// The engine's optimizer step (src/internal/fused.ts) against the reference, each on its own:
+// for any chain of built-in links, running the chain's rule in place over the gradients and
+// adding the result to the parameters gives the bits of `applyUpdates(update(g, s, θ)[0])(θ)`
+// and the same next state; and `trainStep` takes that path only where the rule is the
+// optimizer's own.
+import { describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
+import * as M from '@purenn/matrix'
+import { gradients, mse, type Gradients, type Network } from '@purenn/network'
+import {
+  adam,
+  adamw,
+  addDecayedWeights,
+  applyUpdates,
+  chain,
+  clipByGlobalNorm,
+  clipByValue,
+  identity,
+  initTrainState,
+  momentum,
+  rmsprop,
+  ruleOf,
+  scale,
+  scaleByAdam,
+  scaleByLearningRate,
+  scaleByRms,
+  sgd,
+  sgdSchedule,
+  stateless,
+  trace,
+  trainStep,
+  type Batch,
+  type GradientTransformation,
+  type TrainState
+} from '@purenn/training'
+import { fusedStep } from '../src/internal/fused.js'
+import { columns, entriesOf, gradientsLike, paramsOf, sigmoidNet } from './helpers.js'
+
+type Tx = GradientTransformation<unknown>
+
+/** Every 64-bit pattern of a list of numbers: equal lists of bits, not merely equal values (−0, NaN). */
+const bits = (xs: ReadonlyArray<number>): bigint[] => Array.from(new BigUint64Array(Float64Array.from(xs).buffer))
+
+/** The bits of a state: every number in it, in order (matrices' entries included). */
+const stateBits = (s: unknown): bigint[] => {
+  const out: number[] = []
+  const walk = (v: unknown): void => {
+    if (typeof v === 'number') out.push(v)
+    else if (typeof v === 'object' && v !== null && 'data' in v && (v as M.Matrix).data instanceof Float64Array) out.push(...(v as M.Matrix).data)
+    else if (Array.isArray(v)) v.forEach(walk)
+    else if (typeof v === 'object' && v !== null) for (const key of Object.keys(v).sort()) walk((v as Record<string, unknown>)[key])
+  }
+  walk(s)
+  return bits(out)
+}
+
+/** A copy of gradients in fresh buffers (the fused step overwrites the ones it is given). */
+const copyOf = (g: Gradients): Gradients => g.map((l) => ({ weights: M.map((x: number) => x)(l.weights), bias: M.map((x: number) => x)(l.bias) }))
+
+const net = sigmoidNet([3, 4, 2], 11)
+const size = paramsOf(net).length
+
+/** A built-in link with drawn parameters. */
+const link: fc.Arbitrary<Tx> = fc.oneof(
+  fc.constant(identity() as Tx),
+  fc.double({ min: -2, max: 2, noNaN: true }).map((k) => scale(k) as Tx),
+  fc.double({ min: 1e-3, max: 1, noNaN: true }).map((eta) => scaleByLearningRate(eta) as Tx),
+  fc.constant(scaleByLearningRate((t) => 0.1 / (1 + t)) as Tx),
+  fc.record({ decay: fc.double({ min: 0, max: 0.99, noNaN: true }), nesterov: fc.boolean() }).map((o) => trace(o) as Tx),
+  fc.double({ min: 0, max: 0.99, noNaN: true }).map((decay) => scaleByRms({ decay }) as Tx),
+  fc.record({ beta1: fc.double({ min: 0, max: 0.99, noNaN: true }), beta2: fc.double({ min: 0, max: 0.999, noNaN: true }) }).map((o) => scaleByAdam(o) as Tx),
+  fc.record({ rate: fc.double({ min: 0, max: 0.5, noNaN: true }), bias: fc.boolean() }).map((o) => addDecayedWeights(o.rate, { bias: o.bias }) as Tx),
+  fc.double({ min: 0.01, max: 5, noNaN: true }).map((c) => clipByGlobalNorm(c) as Tx),
+  fc.double({ min: 0.01, max: 5, noNaN: true }).map((c) => clipByValue(c) as Tx)
+)
+
+/** A chain of built-in links, possibly holding chains itself, or a named optimizer. */
+const optimizer: fc.Arbitrary<Tx> = fc.oneof(
+  fc.array(link, { minLength: 1, maxLength: 4 }).map((links) => chain(...links) as Tx),
+  fc.tuple(link, fc.array(link, { minLength: 1, maxLength: 3 })).map(([a, rest]) => chain(a, chain(...rest)) as Tx),
+  fc.constantFrom<Tx>(
+    sgd({ learningRate: 0.3 }) as Tx,
+    momentum({ learningRate: 0.1, nesterov: true }) as Tx,
+    rmsprop({ learningRate: 0.01 }) as Tx,
+    adam({ learningRate: 0.01 }) as Tx,
+    adamw({ learningRate: 0.01, weightDecay: 0.1 }) as Tx,
+    chain(clipByGlobalNorm(1), adam({ learningRate: 0.01 })) as Tx
+  )
+)
+
+const values = fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: size, maxLength: size })
+
+describe('the fused optimizer step', () => {
+  it('gives the reference step’s network and state, bit for bit, over several steps (property)', () => {
+    fc.assert(
+      fc.property(optimizer, fc.array(values, { minLength: 1, maxLength: 4 }), (tx, steps) => {
+        const rule = ruleOf(tx)
+        expect(rule).toBeDefined()
+        let ref: { net: Network; s: unknown } = { net, s: tx.init(net) }
+        let fused = ref
+        for (const v of steps) {
+          const g = gradientsLike(net, v)
+          const [u, s] = tx.update(g, ref.s, ref.net)
+          ref = { net: applyUpdates(u)(ref.net), s }
+          const [n, s2] = fusedStep(rule!, copyOf(g), fused.s, fused.net)!
+          fused = { net: n, s: s2 }
+          expect(bits(paramsOf(fused.net))).toEqual(bits(paramsOf(ref.net)))
+          expect(stateBits(fused.s)).toEqual(stateBits(ref.s))
+        }
+      })
+    )
+  })
+
+  it('changes neither the network nor the state it is given (property)', () => {
+    fc.assert(
+      fc.property(optimizer, values, values, (tx, v1, v2) => {
+        const [, s1] = fusedStep(ruleOf(tx)!, gradientsLike(net, v1), tx.init(net), net)!
+        const before = { net: bits(paramsOf(net)), s: stateBits(s1) }
+        fusedStep(ruleOf(tx)!, gradientsLike(net, v2), s1, net)
+        expect(bits(paramsOf(net))).toEqual(before.net)
+        expect(stateBits(s1)).toEqual(before.s)
+      })
+    )
+  })
+
+  it('declines a state of another shape, leaving the gradients as they were', () => {
+    const tx = adam({ learningRate: 0.1 })
+    const g = gradientsLike(net, Array.from({ length: size }, (_, i) => i / 10))
+    const before = bits(entriesOf(g))
+    const other = sigmoidNet([3, 5, 2], 1)
+    expect(fusedStep(ruleOf(tx)!, g, tx.init(other), net)).toBeUndefined()
+    expect(fusedStep(ruleOf(tx)!, g, [tx.init(net)[0]], net)).toBeUndefined()
+    expect(fusedStep(ruleOf(tx)!, g, undefined, net)).toBeUndefined()
+    expect(bits(entriesOf(g))).toEqual(before)
+  })
+})
+
+describe('rules', () => {
+  it('are carried by every built-in link and by chains of them; a chain with a link of the user’s has none', () => {
+    for (const tx of [identity(), scale(2), clipByValue(1), sgd({ learningRate: 0.1 }), adamw({ learningRate: 0.1 })]) expect(ruleOf(tx as Tx)).toBeDefined()
+    const mine = stateless((g) => g)
+    expect(ruleOf(mine as Tx)).toBeUndefined()
+    expect(ruleOf(chain(mine, scaleByLearningRate(0.1)) as Tx)).toBeUndefined()
+  })
+
+  it('are bound to their own update: a transformation whose update was replaced has none', () => {
+    const tx = adam({ learningRate: 0.1 })
+    const mine: Tx['update'] = (g, s) => [g, s]
+    expect(ruleOf({ ...tx, update: mine } as Tx)).toBeUndefined()
+    expect(Object.isFrozen(tx) && Object.isFrozen(tx.rule)).toBe(true)
+  })
+
+  it('say when an optimizer is plain SGD, however it was spelled', () => {
+    expect(sgdSchedule(ruleOf(sgd({ learningRate: 0.1 }) as Tx))?.constant).toBe(0.1)
+    expect(sgdSchedule(ruleOf(chain(scaleByLearningRate(0.1)) as Tx))?.constant).toBe(0.1)
+    expect(sgdSchedule(ruleOf(chain(scaleByLearningRate((t) => 1 / (1 + t))) as Tx))?.constant).toBeUndefined()
+    expect(sgdSchedule(ruleOf(chain(scaleByLearningRate((t) => 1 / (1 + t))) as Tx))?.schedule(1)).toBe(0.5)
+    expect(sgdSchedule(ruleOf(momentum({ learningRate: 0.1 }) as Tx))).toBeUndefined()
+    expect(sgdSchedule(ruleOf(scaleByLearningRate(0.1) as Tx))).toBeUndefined() // a bare link's state is not sgd's tuple
+  })
+})
+
+describe('trainStep', () => {
+  const data = M.toArrays(M.uniform(12, 3, -1, 1)(M.rng(2))[0])
+  const batches: Batch[] = [0, 4, 8].map((i) => ({
+    inputs: columns(data.slice(i, i + 4)),
+    targets: columns(data.slice(i, i + 4).map(([a, b, c]) => [Math.tanh(a! + b!) / 2 + 0.5, c! > 0 ? 1 : 0]))
+  }))
+
+  /** The reference reducer: gradients, `update`, `applyUpdates`. */
+  const reference =
+    (tx: Tx) =>
+    (st: TrainState<unknown>, b: Batch): TrainState<unknown> => {
+      const { loss, gradients: g } = gradients(st.network, mse, b.inputs, b.targets)
+      const [u, opt] = tx.update(g, st.opt, st.network)
+      return { network: applyUpdates(u)(st.network), opt, rng: st.rng, step: st.step + 1, loss }
+    }
+
+  it('folds to the reference’s states, bit for bit, for every optimizer (property)', () => {
+    fc.assert(
+      fc.property(optimizer, (tx) => {
+        const start = initTrainState(tx, net, M.rng(0))
+        const a = batches.reduce(trainStep(mse, tx), start)
+        const b = batches.reduce(reference(tx), start)
+        expect(bits(paramsOf(a.network))).toEqual(bits(paramsOf(b.network)))
+        expect(stateBits(a.opt)).toEqual(stateBits(b.opt))
+        expect(a.loss).toBe(b.loss)
+      }),
+      { numRuns: 40 }
+    )
+  })
+
+  it('runs an update that replaced a built-in one, not the built-in rule', () => {
+    const tx = adam({ learningRate: 0.1 })
+    let calls = 0
+    const frozen: Tx = { ...(tx as Tx), update: (g, s) => (calls++, [g.map((l) => ({ weights: M.scale(0)(l.weights), bias: M.scale(0)(l.bias) })), s]) }
+    const end = batches.reduce(trainStep(mse, frozen), initTrainState(frozen, net, M.rng(0)))
+    expect(calls).toBe(batches.length)
+    expect(bits(paramsOf(end.network))).toEqual(bits(paramsOf(net)))
+  })
+
+  it('refuses a state of another shape as update does, naming it', () => {
+    const tx = adam({ learningRate: 0.1 })
+    const bad = { ...initTrainState(tx as Tx, net, M.rng(0)), opt: [tx.init(net)[0]] }
+    expect(() => trainStep(mse, tx as Tx)(bad, batches[0]!)).toThrow('chain: expected a state of 2 entries (one per transformation), got an array of 1')
+  })
+})
