@@ -263,7 +263,7 @@ const predictBatchWith = (net: Network, inputs: Matrix): Matrix => {
     throw new RangeError(
       `predictBatch: inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`
     )
-  if (net.layers.length > 0 && isSmall(net, inputs.cols)) return smallPredict(net, inputs) // fused, same bits
+  if (net.layers.length > 0 && isSmall(net, inputs.cols)) return smallPredict(net, inputs, undefined) // fused, same bits
   return densePredict(net, inputs)
 }
 

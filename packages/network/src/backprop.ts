@@ -26,6 +26,7 @@ import type { Gradients, LayerGradients, Network } from './types.js'
 import { buf, matrix } from './internal/buffer.js'
 import { describeValue, isMatrix } from './internal/describe.js'
 import { smallGradients, smallGradientsApply } from './internal/small.js'
+import { workspace, type Workspace } from './Workspace.js'
 
 /**
  * What `gradients` returns: the loss of the batch and one `{ weights, bias }` gradient per
@@ -39,7 +40,7 @@ export interface GradientsResult {
   readonly gradients: Gradients
 }
 
-const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): GradientsResult => {
+const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix, ws: Workspace | undefined): GradientsResult => {
   const L = net.layers.length
   if (L === 0) throw new RangeError('gradients: the network has no layers')
   if (!isMatrix(inputs)) throw new TypeError(`gradients: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
@@ -51,7 +52,7 @@ const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix
     throw new RangeError(`gradients: targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
   if (targets.cols !== inputs.cols)
     throw new RangeError(`gradients: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
-  return smallGradientsApply(net, loss, inputs.cols) ? smallGradients(net, loss, inputs, targets) : denseGradients(net, loss, inputs, targets)
+  return smallGradientsApply(net, loss, inputs.cols) ? smallGradients(net, loss, inputs, targets, ws) : denseGradients(net, loss, inputs, targets)
 }
 
 /**
@@ -117,4 +118,26 @@ export const denseGradients = (net: Network, loss: Loss, inputs: Matrix, targets
 export const gradients: {
   (loss: Loss, inputs: Matrix, targets: Matrix): (net: Network) => GradientsResult
   (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): GradientsResult
-} = dual(4, (net: Network, loss: Loss, inputs: Matrix, targets: Matrix) => gradientsWith(net, loss, inputs, targets))
+} = dual(4, (net: Network, loss: Loss, inputs: Matrix, targets: Matrix) => gradientsWith(net, loss, inputs, targets, undefined))
+
+/**
+ * `gradients` for one loss, as a function that keeps a workspace (see `Workspace`) from one
+ * call to the next: a loop that takes its gradients step after step (`trainStep` does) then
+ * allocates only what each call returns. The same results as `gradients`, bit for bit.
+ *
+ * @example
+ * import { network, addLayer, randomize, compileGradients, gradients, mse, sigmoid } from '@purenn/network'
+ * import { fromFunction, rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/function'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const X = fromFunction(2, 2, (i, j) => (i === j ? 0 : 1))
+ * const T = fromFunction(1, 2, () => 1)
+ * const grad = compileGradients(mse)
+ * grad(net, X, T).loss === gradients(mse, X, T)(net).loss // true
+ *
+ * @category backprop
+ * @since 0.2.0
+ */
+export const compileGradients = (loss: Loss, ws: Workspace = workspace()): ((net: Network, inputs: Matrix, targets: Matrix) => GradientsResult) => {
+  return (net, inputs, targets) => gradientsWith(net, loss, inputs, targets, ws)
+}

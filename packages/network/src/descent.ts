@@ -33,6 +33,7 @@ import { buf, matrix } from './internal/buffer.js'
 import { describeValue, isMatrix } from './internal/describe.js'
 import { smallDescent, smallGradientsApply } from './internal/small.js'
 import { scoredAt, type Keeping } from './internal/keeping.js'
+import type { Workspace } from './Workspace.js'
 import type { Descent, DescentBatch, DescentCheckpoint, DescentOptions, DescentScores, DescentStop } from './descentTypes.js'
 
 export type { Descent, DescentBatch, DescentCheckpoint, DescentOptions, DescentScores, DescentStop } from './descentTypes.js'
@@ -48,6 +49,9 @@ const checkOptions = (net: Network, o: DescentOptions): void => {
   const loss: unknown = o.loss
   if (typeof loss !== 'object' || loss === null || typeof (loss as Loss).value !== 'function' || typeof (loss as Loss).gradient !== 'function')
     throw new TypeError(`descend: loss must be a Loss (mse, crossEntropy, ...), got ${describeValue(loss)}`)
+  const ws: unknown = o.workspace
+  if (ws !== undefined && (typeof ws !== 'object' || ws === null || (ws as Workspace)._tag !== 'Workspace'))
+    throw new TypeError(`descend: workspace must be a Workspace (from workspace()), got ${describeValue(ws)}`)
   const lr: unknown = o.learningRate
   if (typeof lr !== 'function' && !(typeof lr === 'number' && Number.isFinite(lr) && lr > 0))
     throw new RangeError(`descend: learningRate must be a positive finite number or a function of the step, got ${describeValue(lr)}`)
@@ -123,7 +127,7 @@ const descendWith = (net: Network, o: DescentOptions): Descent => {
   let widest = 0 // the widest batch: the fused path's limits grow with the batch
   for (let b = 0; b < batches.length; b++) widest = Math.max(widest, batches[b]!.inputs.cols)
   const run = smallGradientsApply(net, loss, widest) // a built-in loss, and layers within the fused path's limits
-    ? smallDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, scoreLarge: (trained, x, t) => scores(trained, loss, x, t), every, checkpoints, scoreEvery, curve })
+    ? smallDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, scoreLarge: (trained, x, t) => scores(trained, loss, x, t), every, checkpoints, scoreEvery, curve }, o.workspace)
     : denseDescent(net, loss, batches, rate, eta, onStep, losses, { scoreOn, every, checkpoints, scoreEvery, curve })
   const out: { -readonly [K in keyof Descent]: Descent[K] } = { network: run.network, losses, stopped: run.stopped }
   if (run.scores !== undefined) out.scores = run.scores

@@ -9,6 +9,7 @@
 import type { Matrix } from '@purenn/matrix'
 import type { Loss } from './Loss.js'
 import type { Network, Scores } from './types.js'
+import type { Workspace } from './Workspace.js'
 
 /**
  * One batch of a descent: inputs and targets with one sample per column (`inputSize x B`
@@ -57,6 +58,12 @@ export interface DescentOptions {
    * forward pass a point, no network built for it (see `DescentScores`).
    */
   readonly scoreEvery?: number
+  /**
+   * Where to keep scratch memory and the kernels written out for tiny shapes between calls (see
+   * `Workspace`): a loop that descends again and again (a training run) hands the same one to
+   * each call. Without it a call works in memory of its own and writes out no kernel.
+   */
+  readonly workspace?: Workspace
 }
 
 /**

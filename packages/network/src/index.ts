@@ -52,7 +52,8 @@ export {
   predictBatch
 } from './Network.js'
 export { type Loss, mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy } from './Loss.js'
-export { type GradientsResult, gradients } from './backprop.js'
+export { type GradientsResult, gradients, compileGradients } from './backprop.js'
+export { type Workspace, workspace } from './Workspace.js'
 export { trainIteration } from './sgd.js'
 export { type DescentBatch, type DescentCheckpoint, type DescentOptions, type DescentScores, type DescentStop, type Descent, descend } from './descent.js'
 export { type DataSet, evaluate, accuracy, meanLoss, scores } from './metrics.js'

@@ -146,7 +146,7 @@ const scoresWith = (net: Network, loss: Loss, inputs: DataSet, labels: DataSet):
  * built-in loss (`smallScores`, the same bits), else from `predictBatch`'s outputs.
  */
 const scoresOf = (net: Network, loss: Loss, x: Matrix, t: Matrix): Scores => {
-  if (isBuiltinLoss(loss) && isSmall(net, x.cols)) return smallScores(net, loss, x, t)
+  if (isBuiltinLoss(loss) && isSmall(net, x.cols)) return smallScores(net, loss, x, t, undefined)
   const predictions = densePredict(net, x)
   const y = buf(predictions)
   const target = buf(t)

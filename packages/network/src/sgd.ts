@@ -15,7 +15,7 @@
  * exact gradient descent on ½‖t − y‖² (the same as `gradients(mse, x, t)` followed by
  * W − η·∂L/∂W). A softmax output goes through its own backward rule.
  *
- * The step is written for one sample: its vectors live in a private scratch buffer and no
+ * The step is written for one sample: its vectors live in one small scratch buffer and no
  * matrix is built except the new weights and biases, so a step on the tutorial's 2-2-1
  * network costs a fraction of a microsecond.
  *
@@ -28,15 +28,6 @@ import { outputSize } from './Network.js'
 import type { Layer, Network } from './types.js'
 import { buf, matrix } from './internal/buffer.js'
 import { checkedVector, positiveFinite } from './internal/describe.js'
-
-/**
- * Scratch memory for one step's intermediates (x, then z and y of every layer, then the δs),
- * kept between calls so that a step allocates only the parameters it returns. Nothing in it
- * outlives a call or reaches a caller: the new network owns fresh buffers. A nested step (a
- * custom activation that itself calls `trainIteration`) gets scratch of its own.
- */
-let scratch = new Float64Array(256)
-let scratchInUse = false
 
 /** How many scratch entries a step on `net` needs: the input, z and y per layer, and a δ per layer. */
 const scratchSize = (net: Network): number => {
@@ -51,16 +42,8 @@ const step = (net: Network, input: ReadonlyArray<number>, target: ReadonlyArray<
   if (L === 0) throw new RangeError('trainIteration: the network has no layers')
   const x0 = checkedVector('trainIteration', 'input', input, net.inputSize, 'the network expects')
   const t = checkedVector('trainIteration', 'target', target, outputSize(net), 'the network outputs')
-  const need = scratchSize(net)
-  const nested = scratchInUse
-  if (!nested && scratch.length < need) scratch = new Float64Array(2 * need)
-  const s = nested ? new Float64Array(need) : scratch
-  scratchInUse = true
-  try {
-    return stepWith(s, layers, net.inputSize, x0, t, eta)
-  } finally {
-    if (!nested) scratchInUse = false
-  }
+  // scratch for the step's vectors (x, z and y of every layer, the δs): a few entries a node, never handed out
+  return stepWith(new Float64Array(scratchSize(net)), layers, net.inputSize, x0, t, eta)
 }
 
 /**

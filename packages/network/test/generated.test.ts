@@ -8,7 +8,8 @@ import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import type { Activation, DescentBatch, Loss, Network } from '@purenn/network'
 import { backwardAt, backwardSource, elementwiseCode, forwardAt, forwardSource } from '../src/Activation.js'
-import { forgetKernels, generateKernels, keptShapes, kernelsFor, MAX_GENERATED_PARAMETERS } from '../src/internal/generated.js'
+import { MAX_GENERATED_PARAMETERS } from '../src/internal/generated.js'
+import { kernelsFor, workspace, type Workspace } from '../src/Workspace.js'
 import { makeNetwork } from './reference.js'
 
 /**
@@ -33,15 +34,9 @@ const descentBits = (d: N.Descent): unknown => ({
   checkpoints: d.checkpoints?.map((c) => [c.steps, networkBits(c.network), scoreBits(c.scores!)])
 })
 
-/** `descend` with generated kernels switched on or off. */
-const descendWith = (on: boolean, net: Network, options: N.DescentOptions): N.Descent => {
-  const was = generateKernels(on)
-  try {
-    return N.descend(net, options)
-  } finally {
-    generateKernels(was)
-  }
-}
+/** `descend` in a workspace that may write kernels out, or one that may not. */
+const descendWith = (on: boolean, net: Network, options: N.DescentOptions, ws: Workspace = workspace({ generate: on })): N.Descent =>
+  N.descend(net, { ...options, workspace: ws })
 
 const doubles = fc.oneof(
   fc.double({ noNaN: false }),
@@ -84,7 +79,6 @@ const arbRun = fc
 describe('kernels written out for a shape', () => {
   afterEach(() => {
     vi.unstubAllGlobals()
-    generateKernels(true)
   })
 
   it('run each activation as forwardAt and backwardAt do, bit for bit', () => {
@@ -113,9 +107,9 @@ describe('kernels written out for a shape', () => {
     fc.assert(
       fc.property(arbRun, ({ net, loss, batches, learningRate, scoreOn }) => {
         const options: N.DescentOptions = { loss, batches, learningRate, scoreOn, scoreEvery: 2, checkpointEvery: 3 }
-        forgetKernels()
-        const written = descendWith(true, net, options)
-        expect(keptShapes()).toBe(1) // the descent asked for its shape's kernels (and every shape here has some: see the next test)
+        const ws = workspace()
+        const written = descendWith(true, net, options, ws)
+        expect(ws.kernels.size).toBe(1) // the descent asked for its shape's kernels (and every shape here has some: see the next test)
         expect(descentBits(written)).toEqual(descentBits(descendWith(false, net, options)))
       }),
       { numRuns: 200 }
@@ -129,21 +123,36 @@ describe('kernels written out for a shape', () => {
         const codes = net.layers.map((l) => elementwiseCode(l.activation))
         const term = loss === N.mse ? 'squared' : loss === N.meanAbsoluteError ? 'absolute' : 'binary'
         const parameters = net.layers.reduce((p, l) => p + l.weights.rows * (l.weights.cols + 1), 0)
-        expect(kernelsFor({ dims, codes, term }, parameters)).toBeDefined()
+        expect(kernelsFor(workspace(), { dims, codes, term }, parameters)).toBeDefined()
       }),
       { numRuns: 50 }
     )
   })
 
-  it('are written for tiny element-wise shapes only, once a shape', () => {
+  it('are written for tiny element-wise shapes only, once a shape and workspace, never without one', () => {
     const shape = { dims: [2, 2, 1, 2], codes: [0, 0], term: 'squared' as const }
-    const first = kernelsFor(shape, 9)
+    const ws = workspace()
+    const first = kernelsFor(ws, shape, 9)
     expect(first).toBeDefined()
-    expect(kernelsFor({ ...shape, dims: [...shape.dims] }, 9)).toBe(first) // kept: the same shape gets the same kernels
-    expect(kernelsFor(shape, MAX_GENERATED_PARAMETERS + 1)).toBeUndefined()
-    const was = generateKernels(false)
-    expect(kernelsFor(shape, 9)).toBeUndefined()
-    generateKernels(was)
+    expect(kernelsFor(ws, { ...shape, dims: [...shape.dims] }, 9)).toBe(first) // kept: the same shape gets the same kernels
+    expect(kernelsFor(workspace(), shape, 9)).not.toBe(first) // another workspace compiles its own: nothing is shared
+    expect(kernelsFor(ws, shape, MAX_GENERATED_PARAMETERS + 1)).toBeUndefined()
+    expect(kernelsFor(workspace({ generate: false }), shape, 9)).toBeUndefined()
+    expect(kernelsFor(undefined, shape, 9)).toBeUndefined()
+  })
+
+  it('leave no trace in the results: a workspace used before gives the bits of a fresh one, and of none', () => {
+    fc.assert(
+      fc.property(arbRun, arbRun, (a, b) => {
+        const ws = workspace()
+        descendWith(true, b.net, { loss: b.loss, batches: b.batches, learningRate: b.learningRate }, ws) // leaves its scratch and kernels behind
+        const options: N.DescentOptions = { loss: a.loss, batches: a.batches, learningRate: a.learningRate, scoreOn: a.scoreOn, scoreEvery: 2 }
+        const used = descentBits(descendWith(true, a.net, options, ws))
+        expect(used).toEqual(descentBits(descendWith(true, a.net, options)))
+        expect(used).toEqual(descentBits(N.descend(a.net, options)))
+      }),
+      { numRuns: 50 }
+    )
   })
 
   it('give way to the fused loops where code cannot be generated (a Content-Security-Policy), with the same bits', () => {
@@ -151,44 +160,40 @@ describe('kernels written out for a shape', () => {
     const batches = [0, 1, 2].map((i) => ({ inputs: M.uniform(5, 1, -1, 1)(M.rng(i))[0], targets: M.uniform(2, 1, -1, 1)(M.rng(i + 10))[0] }))
     const options: N.DescentOptions = { loss: N.mse, batches, learningRate: 0.2, scoreOn: [batches[0]!] }
     const written = descendWith(true, net, options)
-    forgetKernels()
     vi.stubGlobal('Function', function refused() {
       throw new EvalError('Refused to evaluate a string as JavaScript')
     })
+    const ws = workspace()
     try {
-      expect(kernelsFor({ dims: [3, 5, 2, 3], codes: [1, 4], term: 'squared' }, 26)).toBeUndefined()
-      expect(descentBits(N.descend(net, options))).toEqual(descentBits(written)) // the loops, with the kernels' bits
+      expect(kernelsFor(ws, { dims: [3, 5, 2, 3], codes: [1, 4], term: 'squared' }, 26)).toBeUndefined()
+      expect(descentBits(descendWith(true, net, options, ws))).toEqual(descentBits(written)) // the loops, with the kernels' bits
     } finally {
       vi.unstubAllGlobals()
-      forgetKernels()
     }
-    expect(kernelsFor({ dims: [3, 5, 2, 3], codes: [1, 4], term: 'squared' }, 26)).toBeDefined()
+    expect(kernelsFor(workspace(), { dims: [3, 5, 2, 3], codes: [1, 4], term: 'squared' }, 26)).toBeDefined()
   })
 
   it('throw what is not a refusal to generate code: a bug of the generator is not hidden', () => {
-    forgetKernels()
     vi.stubGlobal('Function', function broken() {
       throw new SyntaxError('Unexpected token')
     })
     try {
-      expect(() => kernelsFor({ dims: [2, 2, 1, 2], codes: [0, 0], term: 'squared' }, 9)).toThrow(SyntaxError)
+      expect(() => kernelsFor(workspace(), { dims: [2, 2, 1, 2], codes: [0, 0], term: 'squared' }, 9)).toThrow(SyntaxError)
     } finally {
       vi.unstubAllGlobals()
-      forgetKernels()
     }
   })
 
-  it('keep at most 64 shapes, dropping the least recently used', () => {
-    forgetKernels()
-    const first = kernelsFor({ dims: [1, 1], codes: [6], term: 'squared' }, 2)
-    const second = kernelsFor({ dims: [2, 1], codes: [6], term: 'squared' }, 4)
-    for (let n = 3; n <= 64; n++) kernelsFor({ dims: [n, 1], codes: [6], term: 'squared' }, 2 * n)
-    expect(keptShapes()).toBe(64)
-    expect(kernelsFor({ dims: [1, 1], codes: [6], term: 'squared' }, 2)).toBe(first) // still kept
-    kernelsFor({ dims: [65, 1], codes: [6], term: 'squared' }, 130) // drops the least recently used: [2, 1]
-    expect(kernelsFor({ dims: [2, 1], codes: [6], term: 'squared' }, 4)).not.toBe(second) // compiled again
-    expect(keptShapes()).toBe(64)
-    expect(kernelsFor({ dims: [1, 1], codes: [6], term: 'squared' }, 2)).toBe(first)
-    forgetKernels()
+  it('keep at most 64 shapes a workspace, dropping the least recently used', () => {
+    const ws = workspace()
+    const first = kernelsFor(ws, { dims: [1, 1], codes: [6], term: 'squared' }, 2)
+    const second = kernelsFor(ws, { dims: [2, 1], codes: [6], term: 'squared' }, 4)
+    for (let n = 3; n <= 64; n++) kernelsFor(ws, { dims: [n, 1], codes: [6], term: 'squared' }, 2 * n)
+    expect(ws.kernels.size).toBe(64)
+    expect(kernelsFor(ws, { dims: [1, 1], codes: [6], term: 'squared' }, 2)).toBe(first) // still kept
+    kernelsFor(ws, { dims: [65, 1], codes: [6], term: 'squared' }, 130) // drops the least recently used: [2, 1]
+    expect(kernelsFor(ws, { dims: [2, 1], codes: [6], term: 'squared' }, 4)).not.toBe(second) // compiled again
+    expect(ws.kernels.size).toBe(64)
+    expect(kernelsFor(ws, { dims: [1, 1], codes: [6], term: 'squared' }, 2)).toBe(first)
   })
 })

@@ -10,6 +10,7 @@ import type { Activation, GradientsResult, Loss, Network } from '@purenn/network
 import { denseGradients } from '../src/backprop.js'
 import { densePredict } from '../src/Network.js'
 import { isSmall, smallGradients, smallPredict } from '../src/internal/small.js'
+import { workspace } from '../src/Workspace.js'
 import { elementwiseActivations, makeNetwork, swish } from './reference.js'
 
 /** The bits of a buffer, so that −0 and 0 (and NaN payloads) count as different. */
@@ -65,12 +66,15 @@ const arbCase = fc
     return { net, loss, X, T: targetsFor(loss, width, batch, seed) }
   })
 
+/** One workspace for every case: scratch left by one call must never show in the next. */
+const ws = workspace()
+
 describe('the fused path for small networks', () => {
   it('gives the gradients of the general path, bit for bit', () => {
     fc.assert(
       fc.property(arbCase, ({ net, loss, X, T }) => {
         expect(isSmall(net, X.cols)).toBe(true)
-        expect(resultBits(smallGradients(net, loss, X, T))).toEqual(resultBits(denseGradients(net, loss, X, T)))
+        expect(resultBits(smallGradients(net, loss, X, T, ws))).toEqual(resultBits(denseGradients(net, loss, X, T)))
         expect(resultBits(N.gradients(loss, X, T)(net))).toEqual(resultBits(denseGradients(net, loss, X, T)))
       }),
       { numRuns: 300 }
@@ -86,7 +90,7 @@ describe('the fused path for small networks', () => {
     })
     fc.assert(
       fc.property(oneSample, ({ net, loss, X, T }) => {
-        expect(resultBits(smallGradients(net, loss, X, T))).toEqual(resultBits(denseGradients(net, loss, X, T)))
+        expect(resultBits(smallGradients(net, loss, X, T, ws))).toEqual(resultBits(denseGradients(net, loss, X, T)))
       }),
       { numRuns: 300 }
     )
@@ -94,14 +98,14 @@ describe('the fused path for small networks', () => {
     const net = makeNetwork(2, [[3, N.tanh], [1, N.linear]], 6)
     const X = M.fromArray([-0, 0.5])
     const T = M.fromArray([0.25])
-    expect(resultBits(smallGradients(net, N.mse, X, T))).toEqual(resultBits(denseGradients(net, N.mse, X, T)))
+    expect(resultBits(smallGradients(net, N.mse, X, T, ws))).toEqual(resultBits(denseGradients(net, N.mse, X, T)))
     // a saturated sigmoid (y rounds to 1) with target 2: dz = (1 − 2)·1·(1 − 1) = −0, and the bias
     // gradient is the sum 0 + (−0) = +0 on both paths
     const saturated = N.addLayer({ nodes: 1, activation: N.sigmoid })(N.network(1))
     const big: Network = { ...saturated, layers: [{ ...saturated.layers[0]!, weights: M.fromArray([40]), bias: M.fromArray([0]) }] }
     const one = M.fromArray([1])
     const two = M.fromArray([2])
-    const r = smallGradients(big, N.mse, one, two)
+    const r = smallGradients(big, N.mse, one, two, ws)
     expect(Object.is(r.gradients[0]!.bias.data[0], 0)).toBe(true)
     expect(resultBits(r)).toEqual(resultBits(denseGradients(big, N.mse, one, two)))
   })
@@ -109,7 +113,7 @@ describe('the fused path for small networks', () => {
   it('gives the predictions of the general path, bit for bit', () => {
     fc.assert(
       fc.property(arbCase, ({ net, X }) => {
-        expect(bits(smallPredict(net, X))).toEqual(bits(densePredict(net, X)))
+        expect(bits(smallPredict(net, X, ws))).toEqual(bits(densePredict(net, X)))
         expect(bits(N.predictBatch(X)(net))).toEqual(bits(densePredict(net, X)))
       }),
       { numRuns: 300 }
@@ -128,8 +132,8 @@ describe('the fused path for small networks', () => {
       const outs = N.outputSize(net)
       const loss = net.layers.at(-1)!.activation === N.softmax ? N.crossEntropy : N.mse
       const T = targetsFor(loss, outs, batch, 5)
-      expect(resultBits(smallGradients(net, loss, X, T))).toEqual(resultBits(denseGradients(net, loss, X, T)))
-      expect(bits(smallPredict(net, X))).toEqual(bits(densePredict(net, X)))
+      expect(resultBits(smallGradients(net, loss, X, T, ws))).toEqual(resultBits(denseGradients(net, loss, X, T)))
+      expect(bits(smallPredict(net, X, ws))).toEqual(bits(densePredict(net, X)))
     }
   })
 

@@ -17,7 +17,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as M from '@purenn/matrix'
-import { descend, type DescentStop, type Network, type Scores } from '@purenn/network'
+import { descend, workspace, type DescentStop, type Network, type Scores, type Workspace } from '@purenn/network'
 import { singles, type Batch } from './batches.js'
 import { chunksOf, foldScores, measure, type Measures } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
@@ -103,7 +103,8 @@ const descendThrough = (
   count: number,
   epoch: Shuffled,
   at: Position<unknown>,
-  scoreOn: ReadonlyArray<Batch> | undefined
+  scoreOn: ReadonlyArray<Batch> | undefined,
+  ws: Workspace
 ): E.Either<Diverged, Trained<readonly [ScheduleState]> & { readonly scores: ReadonlyArray<Scores> | undefined }> => {
   const onBatch = cfg.onBatch
   const batches = batchCount(cfg)
@@ -117,6 +118,7 @@ const descendThrough = (
     const bs = batchesOf(cfg, epoch, from, to)
     const before = taken
     const r = descend(network, {
+      workspace: ws,
       loss: cfg.loss,
       batches: bs,
       learningRate: rateFrom(rate, count + before),
@@ -220,7 +222,8 @@ const descendEpochs = (
   scoreOn: ReadonlyArray<Batch>,
   at: Position<unknown>,
   n: number,
-  networks: boolean
+  networks: boolean,
+  ws: Workspace
 ): Group<readonly [ScheduleState]> => {
   const started = now()
   const per = batchCount(cfg)
@@ -239,7 +242,7 @@ const descendEpochs = (
     before = epoch
   }
   const learningRate = rateFrom(rate, count)
-  const r = descend(at.network, { loss: cfg.loss, batches, learningRate, scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
+  const r = descend(at.network, { workspace: ws, loss: cfg.loss, batches, learningRate, scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
   const points: ReadonlyArray<{ readonly steps: number; readonly scores?: ReadonlyArray<Scores> | undefined }> = networks ? r.checkpoints! : r.curve!
   const ms = (now() - started) / (r.stopped === undefined ? n : points.length + 1) // each epoch run, an equal share
   const measuresAt = (e: number): Measures => foldScores(points[e]!.scores!, cfg.classes)
@@ -266,7 +269,7 @@ const descendEpochs = (
   /** The network after epoch `e` of the group: the descent's after its last, else descending again that far. */
   const networkAfter = (e: number): Network => {
     const steps = points[e]!.steps
-    return steps === r.losses.length ? r.network : descend(at.network, { loss: cfg.loss, batches: batches.slice(0, steps), learningRate }).network
+    return steps === r.losses.length ? r.network : descend(at.network, { workspace: ws, loss: cfg.loss, batches: batches.slice(0, steps), learningRate }).network
   }
   return { reports, stateAt: (e) => closeEpoch(cfg, measuresAt(e), at as Position<readonly [ScheduleState]>, shuffled[e]!, trained(e, networkAfter(e)), ms), diverged }
 }
@@ -275,7 +278,7 @@ const descendEpochs = (
  * Runs one epoch from `at` (the pieces of `internal/epoch.ts`, which `epochsAsync` runs its
  * epochs with too): a `Left` if it diverges, else the epoch's state.
  */
-const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () => Iterable<Batch>, at: Position<S>): E.Either<Diverged, EpochState<S>> => {
+const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () => Iterable<Batch>, at: Position<S>, ws: Workspace): E.Either<Diverged, EpochState<S>> => {
   const epoch = shuffle(permute, at) // Fisher–Yates from the run's generator
   const count = sgdCount(cfg, at.optimizerState)
   const chunks = measured()
@@ -284,7 +287,7 @@ const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () 
   if (count === undefined) trained = stepThrough(cfg, step, epoch, at)
   else {
     // a measured set held whole (cut into chunks once a run, see chunksOf) is scored by the descent itself, on buffers it already holds
-    const sgd = descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch, at as Position<unknown>, Array.isArray(chunks) ? (chunks as Batch[]) : undefined)
+    const sgd = descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch, at as Position<unknown>, Array.isArray(chunks) ? (chunks as Batch[]) : undefined, ws)
     if (E.isRight(sgd)) scored = sgd.right.scores
     trained = sgd as unknown as E.Either<Diverged, Trained<S>>
   }
@@ -314,13 +317,14 @@ const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<
   return {
     *[Symbol.iterator]() {
       let at = start
+      const ws = workspace() // the run's scratch and written-out kernels, for every descent it takes
       const limit = groupLimit(cfg, start.network, measured())
       while (!finished(cfg, at)) {
         const n = epochsAtOnce(cfg, at, limit)
         const group =
           n > 1
-            ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n, !reportsOnly) as unknown as Group<S>)
-            : alone(runEpoch(cfg, step, permute, measured, at))
+            ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n, !reportsOnly, ws) as unknown as Group<S>)
+            : alone(runEpoch(cfg, step, permute, measured, at, ws))
         const { reports, diverged } = group
         let from = 0 // with 'reports', the first epoch of the group not handed on yet
         for (let i = 0; i < reports.length; i++) {

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { Rng } from '@purenn/matrix'
-import { gradients, type Gradients, type Loss, type Network } from '@purenn/network'
+import { compileGradients, type Gradients, type Loss, type Network } from '@purenn/network'
 import { applyUpdates, type GradientTransformation } from './GradientTransformation.js'
 import type { Batch } from './batches.js'
 import { ruleOf } from './UpdateRule.js'
@@ -72,8 +72,9 @@ export const initTrainState = <S>(optimizer: GradientTransformation<S>, network:
 export const trainStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): ((state: TrainState<S>, batch: Batch) => TrainState<S>) => {
   const update = updateWith(optimizer)
   const rule = ruleOf(optimizer)
+  const gradientsOf = compileGradients(loss) // keeps its scratch and kernels from step to step
   return (state, batch) => {
-    const { loss: value, gradients: g } = gradients(state.network, loss, batch.inputs, batch.targets)
+    const { loss: value, gradients: g } = gradientsOf(state.network, batch.inputs, batch.targets)
     // the rule in one pass over g's own buffers (fresh from gradients, never handed out)
     const fused = rule === undefined ? undefined : fusedStep(rule, g, state.opt, state.network)
     if (fused === undefined) return update(state, g, value)

@@ -153,7 +153,7 @@ const forwardSourceOf = (shape: Shape): string => {
  * then throws an `EvalError` (a Content-Security-Policy without `'unsafe-eval'`). Any other
  * error is a bug of the generator and is thrown.
  */
-const compile = (shape: Shape): Kernels | undefined => {
+export const compile = (shape: Shape): Kernels | undefined => {
   const step = stepSource(shape)
   const forward = forwardSourceOf(shape)
   const scope = ['forwardAt', 'backwardAt', 'gradientAt', 'meanLoss', 'term']
@@ -165,60 +165,4 @@ const compile = (shape: Shape): Kernels | undefined => {
     if (e instanceof EvalError) return undefined // no code generation here: the fused loops run
     throw e
   }
-}
-
-/** The kernels compiled so far, by shape (`undefined` where code cannot be generated), the least recently used first. */
-const compiled = new Map<string, Kernels | undefined>()
-
-/** How many shapes the cache keeps: a program trains few; past that, the least recently used is dropped. */
-const MAX_SHAPES = 64
-
-/** Whether kernels may be generated at all: tests switch it off to run the fused loops on the same shapes. */
-let enabled = true
-
-/**
- * Switches generated kernels on or off (on by default), for tests that compare them with the
- * fused loops; returns the previous setting.
- *
- * @internal
- */
-export const generateKernels = (on: boolean): boolean => {
-  const was = enabled
-  enabled = on
-  return was
-}
-
-/**
- * Forgets every compiled shape, for tests that change whether code can be generated.
- *
- * @internal
- */
-export const forgetKernels = (): void => compiled.clear()
-
-/**
- * How many shapes have been compiled (or found impossible to compile) and kept, for tests that
- * check a descent asks for its shape's kernels.
- *
- * @internal
- */
-export const keptShapes = (): number => compiled.size
-
-/**
- * The kernels of a shape of at most `MAX_GENERATED_PARAMETERS` parameters, compiled on first
- * use and kept (`MAX_SHAPES` of them); undefined for a larger shape, when generation is
- * switched off, or where code cannot be generated.
- */
-export const kernelsFor = (shape: Shape, parameters: number): Kernels | undefined => {
-  if (!enabled || parameters > MAX_GENERATED_PARAMETERS) return undefined
-  const key = `${shape.term}:${shape.dims.join(',')}:${shape.codes.join(',')}` // the shape, which the source is a function of
-  if (compiled.has(key)) {
-    const kept = compiled.get(key)
-    compiled.delete(key) // now the most recently used
-    compiled.set(key, kept)
-    return kept
-  }
-  if (compiled.size >= MAX_SHAPES) compiled.delete(compiled.keys().next().value!)
-  const kernels = compile(shape)
-  compiled.set(key, kernels)
-  return kernels
 }

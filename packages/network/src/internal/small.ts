@@ -6,7 +6,8 @@
  * multiply-adds, and the general path (`backprop.ts`, `Layer.ts`) spends far more than that on
  * plumbing: a product call per layer and per rule, a fresh matrix for every Z, Y, dZ and dY,
  * and the objects that carry them (a small `Float64Array` costs a few hundred bytes of heap).
- * Here each layer's rules are fused loops over one scratch buffer, and the only buffers
+ * Here each layer's rules are fused loops over one scratch buffer (the caller's workspace's,
+ * see `Workspace.ts`, or a fresh one for a call given none), and the only other buffers
  * allocated are those handed back (the gradients, the outputs, the trained network).
  *
  * What it must agree with: the general path, bit for bit. It takes the same steps in the same
@@ -38,7 +39,8 @@ import { scoredAt, type Keeping } from './keeping.js'
 import { correctIn } from './classes.js'
 import type { Gradients, Layer, LayerGradients, Network, Scores } from '../types.js'
 import { buf, matrix } from './buffer.js'
-import { kernelsFor, type BlockForward, type Kernels } from './generated.js'
+import type { BlockForward, Kernels } from './generated.js'
+import { acquire, kernelsFor, release, type Workspace } from '../Workspace.js'
 
 /**
  * The limits of the fast path. A layer qualifies when nodes · inputs · batch is at most
@@ -70,29 +72,6 @@ export const isSmall = (net: Network, batch: number): boolean => {
  * the caller built is handed matrices, by the general path).
  */
 export const smallGradientsApply = (net: Network, loss: Loss, batch: number): boolean => isBuiltinLoss(loss) && isSmall(net, batch)
-
-// -------------------------------------------------------------------------------------
-// scratch
-// -------------------------------------------------------------------------------------
-
-/**
- * Scratch memory for the intermediates of one call, kept between calls. Nothing in it
- * outlives a call or reaches a caller. A nested call (a custom activation, or a callback of
- * `descend`, that itself runs a network) finds it in use and takes a fresh buffer of its own.
- */
-let scratch = new Float64Array(1024)
-let scratchInUse = false
-
-const acquire = (need: number): Float64Array => {
-  if (scratchInUse) return new Float64Array(need)
-  if (scratch.length < need) scratch = new Float64Array(2 * need)
-  scratchInUse = true
-  return scratch
-}
-
-const release = (s: Float64Array): void => {
-  if (s === scratch) scratchInUse = false
-}
 
 // -------------------------------------------------------------------------------------
 // the flat parameter block
@@ -412,11 +391,11 @@ const samplePass = (plan: Plan, inputs: Matrix, targets: Matrix, s: Float64Array
  * and the gradient of every layer, equal bit for bit to the general path's (`denseGradients`
  * in `backprop.ts`). The caller has checked the shapes.
  */
-export const smallGradients = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): { loss: number; gradients: Gradients } => {
+export const smallGradients = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix, ws: Workspace | undefined): { loss: number; gradients: Gradients } => {
   const layers = net.layers
   const plan = planOf(net, loss)
   const P = plan.P
-  const s = acquire(2 * P + workSize(plan, inputs.cols))
+  const s = acquire(ws, 2 * P + workSize(plan, inputs.cols))
   try {
     gatherParams(layers, s, 0)
     const value = smallPass(plan, loss, inputs, targets, s, 0, P, 2 * P)
@@ -428,7 +407,7 @@ export const smallGradients = (net: Network, loss: Loss, inputs: Matrix, targets
     }
     return { loss: value, gradients: grads }
   } finally {
-    release(s)
+    release(ws, s)
   }
 }
 
@@ -437,18 +416,18 @@ export const smallGradients = (net: Network, loss: Loss, inputs: Matrix, targets
  * buffer, equal bit for bit to the general path's (`layerForward` layer after layer). The
  * caller has checked the shapes; the network has at least one layer.
  */
-export const smallPredict = (net: Network, inputs: Matrix): Matrix => {
+export const smallPredict = (net: Network, inputs: Matrix, ws: Workspace | undefined): Matrix => {
   const layers = net.layers
   const plan = planOf(net, undefined)
   const P = plan.P
-  const s = acquire(P + workSize(plan, inputs.cols))
+  const s = acquire(ws, P + workSize(plan, inputs.cols))
   try {
     gatherParams(layers, s, 0)
     const yL = forward(plan, s, 0, inputs, P)
     const n = layers[layers.length - 1]!.weights.rows
     return matrix(n, inputs.cols, copyOut(s, yL, n * inputs.cols))
   } finally {
-    release(s)
+    release(ws, s)
   }
 }
 
@@ -458,14 +437,14 @@ export const smallPredict = (net: Network, inputs: Matrix): Matrix => {
  * count classified right, read off the outputs in the scratch buffer: the same numbers as
  * from `predictBatch`'s outputs, without building them. The caller has checked the shapes.
  */
-export const smallScores = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): Scores => {
+export const smallScores = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix, ws: Workspace | undefined): Scores => {
   const plan = planOf(net, undefined)
-  const s = acquire(plan.P + workSize(plan, inputs.cols))
+  const s = acquire(ws, plan.P + workSize(plan, inputs.cols))
   try {
     gatherParams(plan.layers, s, 0)
     return scoresAt(plan, loss, s, 0, plan.P, inputs, targets)
   } finally {
-    release(s)
+    release(ws, s)
   }
 }
 
@@ -535,7 +514,8 @@ export const smallDescent = (
   eta: number,
   onStep: ((step: number, loss: number) => void) | undefined,
   losses: number[],
-  keep: SmallKeeping
+  keep: SmallKeeping,
+  ws: Workspace | undefined
 ): { network: Network; stopped: SmallStop | undefined; scores: ReadonlyArray<Scores> | undefined } => {
   const layers = net.layers
   const plan = planOf(net, loss)
@@ -550,10 +530,10 @@ export const smallDescent = (
   }
   const fused = scoreOn?.map((b) => isSmall(net, b.inputs.cols)) // which batches of scoreOn the fused pass takes
   if (scoreOn !== undefined) for (let b = 0; b < scoreOn.length; b++) if (fused![b]!) widest = Math.max(widest, scoreOn[b]!.inputs.cols)
-  const s = acquire(3 * P + workSize(plan, widest))
+  const s = acquire(ws, 3 * P + workSize(plan, widest))
   // a tiny element-wise network: its steps on one sample, and its scores, by kernels written out for its shape (`generated.ts`), when it has either
   const kernels: Kernels | undefined =
-    plan.elementwise && (singles || fused?.includes(true) === true) ? kernelsFor({ dims: plan.dims, codes: plan.codes, term: plan.term! }, P) : undefined
+    plan.elementwise && (singles || fused?.includes(true) === true) ? kernelsFor(ws, { dims: plan.dims, codes: plan.codes, term: plan.term! }, P) : undefined
   let theta = 0 // θₛ
   /**
    * The scores on `scoreOn` of the parameters at θ: each small batch on the buffers at hand,
@@ -620,6 +600,6 @@ export const smallDescent = (
     const network = losses.length === 0 ? net : networkFrom(net, s, theta)
     return { network, stopped: undefined, scores: scoredAt(keep, losses.length) ?? scoresNow(network) } // the trained parameters are still at θ
   } finally {
-    release(s)
+    release(ws, s)
   }
 }

@@ -17,6 +17,10 @@ import type { UpdateRule } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
 import { fitsTree, formulaOf, SKIP } from './links.js'
 
+/** No blocks, no trees: what a link without moments reads and writes. */
+const NONE: ReadonlyArray<Float64Array> = []
+const NONE_TREES: ReadonlyArray<Gradients> = []
+
 /** True when the state has the rule's shape: a tuple for a chain, each link's moments shaped like `g`. */
 const fits = (rule: UpdateRule, state: unknown, g: Gradients): boolean => {
   if (rule.kind === 'chain')
@@ -41,6 +45,15 @@ const runRule = (rule: UpdateRule, state: unknown, g: Gradients, net: Network): 
   const moments = f.moments(state)!
   const c = f.prepare(rule, state, g)
   if (c === SKIP) return f.next(rule, state, [])
+  if (moments.length === 0) {
+    // a link without moments (the learning rate, a clip, a scale, weight decay): the blocks alone
+    for (let k = 0; k < g.length; k++) {
+      const layer = net.layers[k]!
+      f.block(rule, c, buf(g[k]!.weights), buf(g[k]!.weights), buf(layer.weights), false, NONE, NONE)
+      f.block(rule, c, buf(g[k]!.bias), buf(g[k]!.bias), buf(layer.bias), true, NONE, NONE)
+    }
+    return f.next(rule, state, NONE_TREES)
+  }
   const outs: LayerGradients[][] = moments.map(() => [])
   for (let k = 0; k < g.length; k++) {
     const layer = net.layers[k]!
