@@ -54,6 +54,8 @@ export interface SampleSet {
   readonly size: number
   readonly inputs: Samples
   readonly targets: Samples
+  /** Each sample as a batch of one, views of its columns (the tutorial's per-sample steps look them up). */
+  readonly singles: ReadonlyArray<Batch>
 }
 
 /** `size` samples of `width` numbers, sample-major (sample s at `data[s·width …]`), and each as a column. */
@@ -95,7 +97,15 @@ const fromColumns = (m: Matrix): Samples => samples(m.rows, buf(M.transpose(m)).
 export const sampleSet = (inputs: Matrix, targets: Matrix): SampleSet => {
   if (inputs.cols !== targets.cols)
     throw new RangeError(`sampleSet: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
-  return { size: inputs.cols, inputs: fromColumns(inputs), targets: fromColumns(targets) }
+  return setOf(fromColumns(inputs), fromColumns(targets))
+}
+
+/** A data set of the samples, with each sample's batch of one. */
+const setOf = (inputs: Samples, targets: Samples): SampleSet => {
+  const size = inputs.columns.length
+  const singles = new Array<Batch>(size) // at its size: one entry a sample
+  for (let k = 0; k < size; k++) singles[k] = { inputs: inputs.columns[k]!, targets: targets.columns[k]! }
+  return { size, inputs, targets, singles }
 }
 
 /**
@@ -105,8 +115,7 @@ export const sampleSet = (inputs: Matrix, targets: Matrix): SampleSet => {
  * @internal
  */
 export const unsafeSampleSet = (inputWidth: number, inputs: Float64Array, targetWidth: number, targets: Float64Array): SampleSet => {
-  const x = samples(inputWidth, inputs)
-  return { size: x.columns.length, inputs: x, targets: samples(targetWidth, targets) }
+  return setOf(samples(inputWidth, inputs), samples(targetWidth, targets))
 }
 
 // -------------------------------------------------------------------------------------
@@ -241,25 +250,16 @@ export const cut = (data: SampleSet, order: ReadonlyArray<number>, batchSize: nu
   return out
 }
 
-/** Each sample of a data set as a batch of one (views of its columns), made once per data set. */
-const singleBatches = new WeakMap<SampleSet, (s: number) => Batch>()
-
 /**
- * The batch of one of sample `s`, by a table built on first use (a training run asks every
- * epoch, or once for a group of epochs).
+ * The batch of one of sample `s` (built with the data set: a training run asks every epoch, or
+ * once for a group of epochs).
  *
  * @internal
  */
-export const singles = (data: SampleSet): ((s: number) => Batch) => {
-  let of = singleBatches.get(data)
-  if (of === undefined) {
-    const table: Batch[] = []
-    for (let k = 0; k < data.size; k++) table.push({ inputs: data.inputs.columns[k]!, targets: data.targets.columns[k]! })
-    of = (k) => table[k]!
-    singleBatches.set(data, of)
-  }
-  return of
-}
+export const singles =
+  (data: SampleSet): ((s: number) => Batch) =>
+  (k) =>
+    data.singles[k]!
 
 /**
  * One epoch's batches: the samples shuffled by a Fisher–Yates permutation drawn from the

@@ -18,8 +18,8 @@ import { buf, matrix } from './buffer.js'
 import { fitsTree, formulaOf, SKIP } from './links.js'
 
 /** No blocks, no trees: what a link without moments reads and writes. */
-const NONE: ReadonlyArray<Float64Array> = []
-const NONE_TREES: ReadonlyArray<Gradients> = []
+const NONE: ReadonlyArray<Float64Array> = Object.freeze([])
+const NONE_TREES: ReadonlyArray<Gradients> = Object.freeze([])
 
 /** True when the state has the rule's shape: a tuple for a chain, each link's moments shaped like `g`. */
 const fits = (rule: UpdateRule, state: unknown, g: Gradients): boolean => {

@@ -81,7 +81,7 @@ const fields =
 
 const none = (): ReadonlyArray<Gradients> => []
 const stateless = { init: () => emptyState, moments: none, next: () => emptyState } as const
-const noScalars: ReadonlyArray<number> = []
+const noScalars: ReadonlyArray<number> = Object.freeze([])
 
 /** `u ← g`, entry by entry (a block that a link passes on unchanged). */
 const copy = (g: Float64Array, u: Float64Array): void => {
