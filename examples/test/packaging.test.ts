@@ -49,6 +49,16 @@ const blockIn = (section: string, language: string): string => {
   if (match === null) throw new Error(`no \`\`\`${language} block in "${section.split('\n')[1]}"`)
   return match[1]!
 }
+/** Every ```ts block of the README, named after its section (`quick-start.ts`, `coming-from-brain-js.ts`, …). */
+const readmeTsBlocks = (): Array<{ file: string; code: string }> =>
+  readme
+    .split('\n## ')
+    .slice(1)
+    .flatMap((section) => {
+      const slug = section.split('\n')[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+      const codes = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!)
+      return codes.map((code, i) => ({ file: `${slug}${codes.length > 1 ? `-${i + 1}` : ''}.ts`, code: `${code}\nexport {}\n` }))
+    })
 /** Where the README's install commands find the tarballs; the test packs them elsewhere. */
 const readmeTarballs = '~/purenn-tarballs'
 
@@ -246,22 +256,34 @@ describe('packaging: the packed tarballs install and work outside the workspace'
         })
       )
       expect(run(process.execPath, [tsc, '-p', 'tsconfig.typed.json'], project)).toBe('')
-    })
+    }, 120_000)
 
-    it("typechecks, compiles and runs the README's quick start with the README's tsconfig.json", () => {
-      const quickStart = join(project, 'quickstart')
-      mkdirSync(quickStart)
-      writeFileSync(join(quickStart, 'main.ts'), blockIn(readmeSection('## Quick start'), 'ts'))
-      writeFileSync(join(quickStart, 'tsconfig.json'), blockIn(readmeSection('## Install'), 'json'))
-      expect(run(process.execPath, [tsc, '-p', 'tsconfig.json'], quickStart)).toBe('')
-      const lines = run(process.execPath, ['dist/main.js'], quickStart).trim().split('\n')
-      // verbose: 2_000, then the four predictions (strings with 3 decimals), then the reloaded one
+    it("typechecks every TypeScript block of the README with the README's tsconfig.json, and runs them", () => {
+      const dir = join(project, 'readme')
+      mkdirSync(dir)
+      const blocks = readmeTsBlocks()
+      for (const { file, code } of blocks) writeFileSync(join(dir, file), code)
+      writeFileSync(join(dir, 'tsconfig.json'), blockIn(readmeSection('## Install'), 'json'))
+      expect(run(process.execPath, [tsc, '-p', 'tsconfig.json'], dir)).toBe('')
+      const outputs = new Map(blocks.map(({ file }) => [file, run(process.execPath, [join('dist', file.replace(/\.ts$/, '.js'))], dir).trim().split('\n')]))
+
+      // The quick start: verbose: 2_000, then the four predictions (strings with 3 decimals), then the reloaded one.
+      const lines = outputs.get('quick-start.ts')!
       expect(lines.filter((l) => /^Epoch \d+; Error \d/.test(l)).map((l) => l.split(';')[0])).toEqual(['Epoch 2000', 'Epoch 4000', 'Epoch 6000', 'Epoch 8000', 'Epoch 10000'])
       const predictions = [...lines.find((l) => l.startsWith("[ '"))!.matchAll(/'(\d\.\d{3})'/g)].map((m) => m[1]!)
       expect(predictions.map((p, i) => Math.abs(Number(p) - [0, 1, 1, 0][i]!) < 0.2)).toEqual([true, true, true, true])
-      expect(existsSync(join(quickStart, 'xor.json'))).toBe(true)
+      expect(existsSync(join(dir, 'xor.json'))).toBe(true)
       const reloaded = Number(/^\[ ([\d.e-]+) \]$/.exec(lines.at(-1)!)?.[1])
       expect(reloaded.toFixed(3)).toBe(predictions[1])
-    })
+
+      // The brain.js port stops at brain.js's errorThresh, at the epoch the README gives.
+      const brain = /^\{ iterations: (\d+), error: ([\d.e-]+) \}$/.exec(outputs.get('coming-from-brain-js.ts')!.find((l) => l.startsWith('{ iterations'))!)
+      expect(Number(brain![2])).toBeLessThanOrEqual(0.005)
+      expect(readmeSection('## Coming from brain.js')).toContain(`It stops at epoch ${Number(brain![1]).toLocaleString('en-US')} with brain.js's error at ${Number(brain![2]).toFixed(6)}`)
+      // The synaptic port learns XOR's [1, 0] and round-trips its JSON.
+      const synaptic = outputs.get('coming-from-synaptic.ts')!
+      expect(Number(/^\[ ([\d.e-]+) \]$/.exec(synaptic[synaptic.length - 3]!)?.[1])).toBeGreaterThan(0.9)
+      expect(synaptic.at(-1)).toBe('true')
+    }, 300_000) // tsc with @types/node, then four programs: slow on a loaded machine
   })
 })
