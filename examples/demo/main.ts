@@ -2,7 +2,9 @@
  * The demo, the README's first command (`pnpm demo`): trains XOR, iris and the MNIST digits
  * one after another with visible progress, prints a results table (task, epochs, accuracy,
  * wall time, samples per second), draws the MNIST loss in the terminal, and writes the MNIST
- * loss and accuracy curves as an SVG chart to `examples/out/mnist-curves.svg`.
+ * loss and accuracy curves as an SVG chart to `examples/out/mnist-curves.svg`. It says at the
+ * start what it will do and where its files go, and lists them at the end: the two trained
+ * models (`xor.json`, `mnist.json`) and the chart.
  *
  * Run it: `node examples/dist/demo/main.js` (after `pnpm build`); `--quick` trains MNIST for
  * 2 epochs on 2,000 digits only, so the whole demo takes seconds (XOR and iris take about a
@@ -99,15 +101,22 @@ export const mnistChart = (result: MnistResult): Chart => ({
 export const main = async (options: Partial<DemoOptions> = {}): Promise<ReadonlyArray<TaskResult>> => {
   const { quick, outDir, progress, log } = { ...defaults, ...options }
   const heading = (text: string): void => log(`\n== ${text}`)
+  const files = {
+    xor: join(outDir, 'xor.json'),
+    mnist: join(outDir, 'mnist.json'),
+    chart: join(outDir, 'mnist-curves.svg')
+  }
 
+  log(`purenn demo: trains XOR (about a second), the iris flowers (about a second), then the MNIST digits`)
+  log(`(${quick ? 'briefly, --quick' : 'about a minute'}); writes two trained models and a chart to ${outDir}`)
   heading('XOR: the tutorial walkthrough, 2-2-2-1 sigmoid, per-sample SGD')
-  const xorResult = await xor({ log, modelPath: join(outDir, 'xor.json') })
+  const xorResult = await xor({ log, modelPath: files.xor })
 
   heading('iris: 4-8-3, softmax and cross-entropy, 30 flowers held out')
   const irisResult = await iris({ progress, log })
 
   heading('MNIST digits: 784-256-10, relu and softmax, Adam with a cosine schedule')
-  const mnistResult = await mnist({ progress, log, modelPath: join(outDir, 'mnist.json'), ...(quick ? { numEpochs: 2, trainSamples: 2_000 } : {}) })
+  const mnistResult = await mnist({ progress, log, modelPath: files.mnist, ...(quick ? { numEpochs: 2, trainSamples: 2_000 } : {}) })
 
   const results = [xorResult, irisResult, mnistResult]
   heading('results')
@@ -115,9 +124,15 @@ export const main = async (options: Partial<DemoOptions> = {}): Promise<Readonly
   log('')
   log(lossChart(mnistResult.history.map((r) => r.loss), { height: 10, width: 60 }))
 
-  const chartPath = join(outDir, 'mnist-curves.svg')
-  await writeFileAtomic(chartPath, lineChartSvg(mnistChart(mnistResult)))
-  log(`\nMNIST loss and accuracy curves written to ${chartPath}`)
+  await writeFileAtomic(files.chart, lineChartSvg(mnistChart(mnistResult)))
+  log(`\nMNIST loss and accuracy curves written to ${files.chart}`)
+
+  heading('files written')
+  const width = Math.max(...Object.values(files).map((f) => f.length))
+  log(`${files.xor.padEnd(width)}  the XOR network (JSON, purenn/network format)`)
+  log(`${files.mnist.padEnd(width)}  the MNIST network (JSON, purenn/network format)`)
+  log(`${files.chart.padEnd(width)}  the MNIST loss and accuracy curves (SVG)`)
+  log(`Read a model back with loadNetwork(path) from @purenn/network/node, then predict(input)(network).`)
   return results
 }
 
