@@ -11,19 +11,20 @@
  *                        dZₖ₋₁ = dYₖ₋₁ ⊙ f'ₖ₋₁(Zₖ₋₁, Yₖ₋₁)                 (activationBackward)
  *
  * Every product reads the weights as they are: nothing is updated here (an optimizer applies
- * the gradients afterwards, see `@purenn/training`). Small networks on small batches take a
- * fused path with the same formulas and the same bits (`internal/small.ts`).
+ * the gradients afterwards, see `@purenn/training`). `denseGradients` below is the reference,
+ * these formulas one a line; small networks on small batches take a fused path with the same
+ * formulas and the same bits (`internal/small.ts`), checked against it.
  *
  * @since 0.1.0
  */
 import { dual } from './internal/dual.js'
 import type { Matrix } from '@purenn/matrix'
-import { activationBackwardInto } from './Activation.js'
+import { activationBackward } from './Activation.js'
 import { layerBackward, layerForward, type LayerOutput } from './Layer.js'
 import { outputDelta, outputLoss, type Loss } from './Loss.js'
 import { outputSize } from './Network.js'
 import type { Gradients, LayerGradients, Network } from './types.js'
-import { buf, matrix } from './internal/buffer.js'
+import { matrix } from './internal/buffer.js'
 import { describeValue, isMatrix } from './internal/describe.js'
 import { smallGradients, smallGradientsApply } from './internal/small.js'
 import { workspace, type Workspace } from './Workspace.js'
@@ -56,41 +57,38 @@ const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix
 }
 
 /**
- * The general path of `gradients`, by the dense layer's rules (`layerForward`,
- * `layerBackward`) and batched products; the caller has checked the shapes. Small networks
- * take a fused path that agrees with this one bit for bit (`internal/small.ts`).
+ * The reference: `gradients` by the dense layer's rules (`layerForward`, `layerBackward`) and
+ * the activations' backward rule, one formula a line, over batched products. Every faster path
+ * (the fused loops of `internal/small.ts`, the kernels written out for tiny shapes, the
+ * descents) is checked against this function by a property test of its own. The caller has
+ * checked the shapes.
  *
  * @internal
  */
 export const denseGradients = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix): GradientsResult => {
-  const L = net.layers.length
+  const layers = net.layers
+  const L = layers.length
 
-  // forward: keep each layer's input Xₖ and its Zₖ, Yₖ
+  // forward, k = 1..L: keep each layer's input Xₖ and its Zₖ, Yₖ
   const xs: Matrix[] = [inputs]
   const outs: LayerOutput[] = []
   for (let k = 0; k < L; k++) {
-    const out = layerForward(net.layers[k]!, xs[k]!)
+    const out = layerForward(layers[k]!, xs[k]!) // Zₖ = Wₖ·Xₖ + bₖ·1ᵀ, Yₖ = fₖ(Zₖ)
     outs.push(out)
     xs.push(out.y)
   }
 
-  // the loss and the output delta dZ_L = ∂L/∂Z_L
-  const last = net.layers[L - 1]!
+  // the loss, and dZ_L = ∂L/∂Y_L ⊙ f'_L(Z_L, Y_L) (fused with the activation where that is exact)
   const { z: zL, y: yL } = outs[L - 1]!
-  const value = outputLoss(loss, last.activation, zL, yL, targets)
-  let dz = matrix(zL.rows, zL.cols, outputDelta(loss, last.activation, zL, yL, targets))
+  const value = outputLoss(loss, layers[L - 1]!.activation, zL, yL, targets)
+  let dz = matrix(zL.rows, zL.cols, outputDelta(loss, layers[L - 1]!.activation, zL, yL, targets))
 
-  // reverse pass
+  // reverse, k = L..1
   const reversed: LayerGradients[] = [] // the last layer's first; pushed, so that the array is packed
   for (let k = L - 1; k >= 0; k--) {
-    const back = layerBackward(net.layers[k]!, xs[k]!, dz, k > 0) // ∂L/∂Wₖ, ∂L/∂bₖ, dYₖ₋₁ = Wₖᵀ·dZₖ
+    const back = layerBackward(layers[k]!, xs[k]!, dz, k > 0) // ∂L/∂Wₖ = dZₖ·Xₖᵀ, ∂L/∂bₖ = dZₖ·1, dYₖ₋₁ = Wₖᵀ·dZₖ
     reversed.push(back.gradients)
-    if (k > 0) {
-      const dy = back.input! // fresh from the product: turned into dZₖ₋₁ in place, never handed out
-      const { z, y } = outs[k - 1]!
-      activationBackwardInto(net.layers[k - 1]!.activation, buf(z), 0, buf(y), 0, buf(dy), 0, buf(dy), 0, z.rows, z.cols) // dZₖ₋₁ = dYₖ₋₁ ⊙ f'(Zₖ₋₁, Yₖ₋₁)
-      dz = dy
-    }
+    if (k > 0) dz = activationBackward(layers[k - 1]!.activation)(outs[k - 1]!.z, outs[k - 1]!.y, back.input!) // dZₖ₋₁ = dYₖ₋₁ ⊙ f'ₖ₋₁(Zₖ₋₁, Yₖ₋₁)
   }
   return { loss: value, gradients: reversed.reverse() }
 }

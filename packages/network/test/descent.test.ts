@@ -1,29 +1,15 @@
 // descend: gradient descent over a sequence of batches in one call, with its parameters in
-// private buffers. Its law: the same bits as folding `gradients` and θ + (−η)·g by hand.
+// private buffers. Its law: the same bits as folding the reference gradients (`denseGradients`)
+// and θ + (−η)·g by hand, whichever loop takes the steps.
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
 import type { Matrix } from '@purenn/matrix'
 import * as N from '@purenn/network'
 import type { Activation, DescentBatch, Loss, Network } from '@purenn/network'
-import { bitsOf, elementwiseActivations, fromColumns, makeNetwork, snapshot } from './reference.js'
+import { bitsOf, elementwiseActivations, fromColumns, makeNetwork, referenceStep, snapshot } from './reference.js'
 
-/** One step by hand: the loss and gradients at θ, then θ + (−η)·g for every weight and bias. */
-const stepByHand = (net: Network, loss: Loss, batch: DescentBatch, eta: number): { network: Network; loss: number } => {
-  const { loss: value, gradients } = N.gradients(loss, batch.inputs, batch.targets)(net)
-  const k = -eta
-  return {
-    loss: value,
-    network: {
-      inputSize: net.inputSize,
-      layers: net.layers.map((l, i) => ({
-        ...l,
-        weights: M.add(M.scale(k)(gradients[i]!.weights))(l.weights),
-        bias: M.add(M.scale(k)(gradients[i]!.bias))(l.bias)
-      }))
-    }
-  }
-}
+const stepByHand = referenceStep
 
 const lossBits = (xs: ReadonlyArray<number>): number[] => Array.from(new Uint32Array(new Float64Array(xs).buffer))
 

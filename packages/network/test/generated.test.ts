@@ -1,7 +1,7 @@
-// The kernels written out for one network shape (src/internal/generated.ts) against the fused
-// loops they stand in for (src/internal/small.ts): the activations' statements against
-// forwardAt / backwardAt, and whole descents with generated kernels switched on and off, bit
-// for bit; the limits of the path and the fallback where code cannot be generated.
+// The kernels written out for one network shape (src/internal/generated.ts): the activations'
+// statements against forwardAt / backwardAt, and whole descents against the reference
+// (denseGradients, then θ + (−η)·g, step by step), bit for bit; the limits of the path and the
+// fallback where code cannot be generated.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
@@ -10,7 +10,7 @@ import type { Activation, DescentBatch, Loss, Network } from '@purenn/network'
 import { backwardAt, backwardSource, elementwiseCode, forwardAt, forwardSource } from '../src/Activation.js'
 import { MAX_GENERATED_PARAMETERS } from '../src/internal/generated.js'
 import { kernelsFor, workspace, type Workspace } from '../src/Workspace.js'
-import { makeNetwork } from './reference.js'
+import { makeNetwork, referenceDescent } from './reference.js'
 
 /**
  * The bits of numbers, so that −0 and 0 count as different; every NaN reads as one. Which NaN
@@ -110,6 +110,12 @@ describe('kernels written out for a shape', () => {
         const ws = workspace()
         const written = descendWith(true, net, options, ws)
         expect(ws.kernels.size).toBe(1) // the descent asked for its shape's kernels (and every shape here has some: see the next test)
+        // against the reference, step by step: the network, each loss, where it stopped
+        const ref = referenceDescent(net, loss, batches, learningRate)
+        expect(networkBits(written.network)).toEqual(networkBits(ref.network))
+        expect(bitsOf(written.losses)).toEqual(bitsOf(ref.losses))
+        expect(written.stopped?.step).toBe(ref.stoppedAt)
+        // and what it keeps besides (scores, curve, checkpoints) as the fused loops keep it
         expect(descentBits(written)).toEqual(descentBits(descendWith(false, net, options)))
       }),
       { numRuns: 200 }

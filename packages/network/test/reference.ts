@@ -10,6 +10,7 @@ import type { Matrix } from '@purenn/matrix'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as N from '@purenn/network'
 import type { Activation, Loss, Network } from '@purenn/network'
+import { denseGradients } from '../src/backprop.js'
 
 /** One layer's pre-activations and outputs for every sample: z[s][i], y[s][i]. */
 export interface RefLayer {
@@ -128,3 +129,46 @@ export const bitsOf = (net: Network): unknown => ({
 /** A copy of every buffer reachable from the values, to check later that nothing changed. */
 export const snapshot = (...values: ReadonlyArray<Network | Matrix>): unknown =>
   values.map((v) => ('layers' in v ? bitsOf(v) : [v.rows, v.cols, Array.from(v.data)]))
+
+/**
+ * One step of gradient descent by the reference (`denseGradients`, the definition every fast
+ * path is checked against): the loss and gradients at θ, then θ + (−η)·g for every weight and
+ * bias.
+ */
+export const referenceStep = (net: Network, loss: Loss, batch: { readonly inputs: Matrix; readonly targets: Matrix }, eta: number): { network: Network; loss: number } => {
+  const { loss: value, gradients } = denseGradients(net, loss, batch.inputs, batch.targets)
+  const k = -eta
+  return {
+    loss: value,
+    network: {
+      inputSize: net.inputSize,
+      layers: net.layers.map((l, i) => ({
+        ...l,
+        weights: M.add(M.scale(k)(gradients[i]!.weights))(l.weights),
+        bias: M.add(M.scale(k)(gradients[i]!.bias))(l.bias)
+      }))
+    }
+  }
+}
+
+/**
+ * A descent by the reference, step after step (`referenceStep`), stopping as `descend` does:
+ * before a step whose loss is not finite, or that would leave a parameter that is not.
+ */
+export const referenceDescent = (
+  net: Network,
+  loss: Loss,
+  batches: ReadonlyArray<{ readonly inputs: Matrix; readonly targets: Matrix }>,
+  learningRate: number | ((step: number) => number)
+): { network: Network; losses: number[]; stoppedAt: number | undefined } => {
+  let network = net
+  const losses: number[] = []
+  for (let s = 0; s < batches.length; s++) {
+    const r = referenceStep(network, loss, batches[s]!, typeof learningRate === 'number' ? learningRate : learningRate(s))
+    const finite = r.network.layers.every((l) => l.weights.data.every(Number.isFinite) && l.bias.data.every(Number.isFinite))
+    if (!Number.isFinite(r.loss) || !finite) return { network, losses, stoppedAt: s }
+    losses.push(r.loss)
+    network = r.network
+  }
+  return { network, losses, stoppedAt: undefined }
+}
