@@ -316,6 +316,18 @@ const softmaxBackward = (
 const blockOf = (x: Float64Array, offset: number, rows: number, cols: number): Matrix =>
   matrix(rows, cols, x.slice(offset, offset + rows * cols))
 
+/**
+ * Why an activation cannot serve a layer of `nodes` nodes, or undefined when it can: softmax
+ * normalises over the layer's nodes, so on one node it always outputs 1 and passes back no
+ * gradient (a network that trains "successfully" and learns nothing).
+ *
+ * @internal
+ */
+export const unfitFor = (a: Activation, nodes: number): string | undefined =>
+  a._tag === 'Column' && a.name === 'softmax' && nodes < 2
+    ? 'softmax needs 2 or more nodes: on 1 node it always outputs 1 and its gradient is 0 (for one output, use sigmoid)'
+    : undefined
+
 // -------------------------------------------------------------------------------------
 // the built-in element-wise rules, one number at a time
 // -------------------------------------------------------------------------------------

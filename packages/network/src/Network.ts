@@ -20,6 +20,7 @@ import * as M from '@purenn/matrix'
 import type { Matrix, Rng } from '@purenn/matrix'
 import type { State } from 'fp-ts/lib/State.js'
 import { layerForward, layerOutput } from './Layer.js'
+import { unfitFor } from './Activation.js'
 import type { Activation, Layer, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
 import { describeValue, finite, isMatrix, positiveInteger, vectorArg } from './internal/describe.js'
@@ -93,6 +94,8 @@ const addLayerTo = (net: Network, spec: LayerSpec): Network => {
     throw new TypeError(
       `addLayer: activation must be an activation (a built-in such as sigmoid, or one made with activation(name, f, df)), got ${describeValue(spec.activation)}`
     )
+  const unfit = unfitFor(spec.activation, nodes)
+  if (unfit !== undefined) throw new RangeError(`addLayer: ${unfit}`)
   const inputs = outputSize(net) // the previous layer's nodes, or the input size for the first
   const layer: Layer = { weights: M.zeros(nodes, inputs), bias: M.zeros(nodes, 1), activation: spec.activation }
   return { inputSize: net.inputSize, layers: [...net.layers, layer] }
@@ -103,7 +106,7 @@ const addLayerTo = (net: Network, spec: LayerSpec): Network => {
  * Its weights (`nodes x inputs`, inputs being the previous layer's width) and bias start at
  * zero, as the tutorial's do: use `randomize` or `initialize` next. Data-last for `pipe`, or
  * data-first: `addLayer(net, { nodes, activation })`. Refuses a node count that is not a
- * positive integer and a missing activation.
+ * positive integer, a missing activation, and softmax on a single node (it always outputs 1).
  *
  * @example
  * import { network, addLayer, sigmoid } from '@purenn/network'

@@ -20,7 +20,7 @@
 import * as M from '@purenn/matrix'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { builtinActivations, isBuiltinName } from './Activation.js'
+import { builtinActivations, isBuiltinName, unfitFor } from './Activation.js'
 import type { Activation, Layer, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
 import { count, describeValue } from './internal/describe.js'
@@ -219,6 +219,8 @@ const layerFrom = (
 ): E.Either<NetworkError, Layer> => {
   const nodes = weights.length
   if (nodes === 0) return E.left(shapeMismatch(`${path}`, 1, 0, 'row', 'a layer has at least one node'))
+  const unfit = unfitFor(activation, nodes)
+  if (unfit !== undefined) return E.left(shapeMismatch(`${path}`, 2, nodes, 'row', unfit))
   if (bias.length !== nodes) return E.left(shapeMismatch(biasPath, nodes, bias.length, 'value', `one per row of ${path}`))
   return pipeEither(rowsToBuffer(path, weights, width, why), (w) => {
     const b = new Float64Array(nodes)

@@ -56,6 +56,15 @@ describe('network and addLayer', () => {
       /addLayer: activation must be an activation/
     )
   })
+
+  it('refuse softmax on a single node, which always outputs 1 and learns nothing', () => {
+    expect(() => N.addLayer({ nodes: 1, activation: N.softmax })(N.network(2))).toThrow(RangeError)
+    expect(() => N.addLayer({ nodes: 1, activation: N.softmax })(N.network(2))).toThrow(
+      'addLayer: softmax needs 2 or more nodes: on 1 node it always outputs 1 and its gradient is 0 (for one output, use sigmoid)'
+    )
+    expect(N.addLayer({ nodes: 2, activation: N.softmax })(N.network(2)).layers).toHaveLength(1)
+    expect(N.addLayer({ nodes: 1, activation: N.sigmoid })(N.network(2)).layers).toHaveLength(1)
+  })
 })
 
 describe('randomize and initialize', () => {

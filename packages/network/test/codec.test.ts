@@ -109,7 +109,8 @@ describe('encodeNetwork and decodeNetwork', () => {
       [withLayer(0, 'weights', [[1, 2], [3, '4'], [5, 6]]), 'InvalidDocument', 'layers[0].weights[1][1]: expected a number, got string "4"'],
       [withLayer(1, 'activation', 'swish'), 'UnknownActivation', 'layers[1].activation: unknown activation "swish"; known: sigmoid, tanh, relu, leakyRelu, elu, softplus, linear, softmax'],
       [withLayer(1, 'activation', 7), 'InvalidDocument', 'layers[1].activation: expected a string (an activation name), got number 7'],
-      [{ ...doc(), layers: undefined }, 'InvalidDocument', 'layers: expected an array of layers, got undefined']
+      [{ ...doc(), layers: undefined }, 'InvalidDocument', 'layers: expected an array of layers, got undefined'],
+      [{ ...withLayer(1, 'activation', 'softmax') }, 'ShapeMismatch', 'layers[1].weights: expected 2 rows (softmax needs 2 or more nodes: on 1 node it always outputs 1 and its gradient is 0 (for one output, use sigmoid)), got 1']
     ]
     for (const [u, tag, message] of cases) {
       const err = leftOf(N.decodeNetwork(u))

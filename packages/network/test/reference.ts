@@ -84,9 +84,15 @@ export const columnsOf = (m: Matrix): number[][] => M.toArrays(M.transpose(m))
 export const fromColumns = (samples: ReadonlyArray<ReadonlyArray<number>>, rows: number): Matrix =>
   M.fromFunction(rows, samples.length, (i, j) => samples[j]![i]!)
 
-/** A network with the given widths and activations, parameters uniform in [−1, 1) from a seed. */
+/**
+ * A network with the given widths and activations, parameters uniform in [−1, 1) from a seed.
+ * A softmax layer drawn with one node gets two (`addLayer` refuses softmax on one node).
+ */
 export const makeNetwork = (inputSize: number, layers: ReadonlyArray<readonly [number, Activation]>, seed: number, scale = 1): Network => {
-  const spec = layers.reduce((net, [nodes, activation]) => N.addLayer({ nodes, activation })(net), N.network(inputSize))
+  const spec = layers.reduce(
+    (net, [nodes, activation]) => N.addLayer({ nodes: activation === N.softmax ? Math.max(2, nodes) : nodes, activation })(net),
+    N.network(inputSize)
+  )
   return pipe(spec, N.randomize(-scale, scale))(M.rng(seed))[0]
 }
 
