@@ -8,6 +8,7 @@
 import { buffer, unsafeFromBuffer, type Matrix } from './Matrix.js'
 import { ShapeError } from './errors.js'
 import { assertSameShape } from './internal/assert.js'
+import { checkMatrix } from './internal/check.js'
 
 /**
  * `a + b`, entry by entry. Throws a `ShapeError` if the shapes differ.
@@ -20,9 +21,10 @@ import { assertSameShape } from './internal/assert.js'
  * @category combinators
  * @since 0.1.0
  */
-export const add =
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
+export const add = (b: Matrix) => {
+  checkMatrix('add', 'b', 'add(b)(a)', b)
+  return (a: Matrix): Matrix => {
+    checkMatrix('add', 'a', 'add(b)(a)', a)
     assertSameShape('add', a, b)
     const x = buffer(a)
     const y = buffer(b)
@@ -30,6 +32,7 @@ export const add =
     for (let i = 0; i < out.length; i++) out[i] = x[i]! + y[i]!
     return unsafeFromBuffer(a.rows, a.cols, out)
   }
+}
 
 /**
  * `a - b`, entry by entry (note the order: `pipe(a, subtract(b))`). Throws a `ShapeError`
@@ -43,9 +46,10 @@ export const add =
  * @category combinators
  * @since 0.1.0
  */
-export const subtract =
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
+export const subtract = (b: Matrix) => {
+  checkMatrix('subtract', 'b', 'subtract(b)(a)', b)
+  return (a: Matrix): Matrix => {
+    checkMatrix('subtract', 'a', 'subtract(b)(a)', a)
     assertSameShape('subtract', a, b)
     const x = buffer(a)
     const y = buffer(b)
@@ -53,6 +57,7 @@ export const subtract =
     for (let i = 0; i < out.length; i++) out[i] = x[i]! - y[i]!
     return unsafeFromBuffer(a.rows, a.cols, out)
   }
+}
 
 /**
  * The Hadamard product `a ⊙ b`: entry-by-entry multiplication. Throws a `ShapeError` if the
@@ -66,9 +71,10 @@ export const subtract =
  * @category combinators
  * @since 0.1.0
  */
-export const hadamard =
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
+export const hadamard = (b: Matrix) => {
+  checkMatrix('hadamard', 'b', 'hadamard(b)(a)', b)
+  return (a: Matrix): Matrix => {
+    checkMatrix('hadamard', 'a', 'hadamard(b)(a)', a)
     assertSameShape('hadamard', a, b)
     const x = buffer(a)
     const y = buffer(b)
@@ -76,6 +82,7 @@ export const hadamard =
     for (let i = 0; i < out.length; i++) out[i] = x[i]! * y[i]!
     return unsafeFromBuffer(a.rows, a.cols, out)
   }
+}
 
 /**
  * `k · a`: every entry multiplied by the number `k`.
@@ -91,6 +98,7 @@ export const hadamard =
 export const scale =
   (k: number) =>
   (a: Matrix): Matrix => {
+    checkMatrix('scale', 'a', 'scale(k)(a)', a)
     const x = buffer(a)
     const out = new Float64Array(x.length)
     for (let i = 0; i < out.length; i++) out[i] = k * x[i]!
@@ -112,6 +120,7 @@ export const scale =
 export const map =
   (f: (x: number) => number) =>
   (a: Matrix): Matrix => {
+    checkMatrix('map', 'a', 'map(f)(a)', a)
     const x = buffer(a)
     const out = new Float64Array(x.length)
     for (let i = 0; i < out.length; i++) out[i] = f(x[i]!)
@@ -130,9 +139,10 @@ export const map =
  * @category combinators
  * @since 0.1.0
  */
-export const zipWith =
-  (f: (x: number, y: number) => number, b: Matrix) =>
-  (a: Matrix): Matrix => {
+export const zipWith = (f: (x: number, y: number) => number, b: Matrix) => {
+  checkMatrix('zipWith', 'b', 'zipWith(f, b)(a)', b)
+  return (a: Matrix): Matrix => {
+    checkMatrix('zipWith', 'a', 'zipWith(f, b)(a)', a)
     assertSameShape('zipWith', a, b)
     const x = buffer(a)
     const y = buffer(b)
@@ -140,6 +150,7 @@ export const zipWith =
     for (let i = 0; i < out.length; i++) out[i] = f(x[i]!, y[i]!)
     return unsafeFromBuffer(a.rows, a.cols, out)
   }
+}
 
 /**
  * Adds the column vector `v` (`rows x 1`) to every column of `a`: how a layer's bias is added
@@ -154,9 +165,10 @@ export const zipWith =
  * @category combinators
  * @since 0.1.0
  */
-export const addColumn =
-  (v: Matrix) =>
-  (a: Matrix): Matrix => {
+export const addColumn = (v: Matrix) => {
+  checkMatrix('addColumn', 'v', 'addColumn(v)(a)', v)
+  return (a: Matrix): Matrix => {
+    checkMatrix('addColumn', 'a', 'addColumn(v)(a)', a)
     if (v.cols !== 1 || v.rows !== a.rows)
       throw new ShapeError('addColumn', `cannot add ${v.rows}x${v.cols} to each column of ${a.rows}x${a.cols} (expected ${a.rows}x1)`, [
         [a.rows, a.cols],
@@ -172,6 +184,7 @@ export const addColumn =
     }
     return unsafeFromBuffer(a.rows, a.cols, out)
   }
+}
 
 /**
  * Adds the row vector `r` (`1 x cols`) to every row of `a`, e.g. to shift every sample when
@@ -186,9 +199,10 @@ export const addColumn =
  * @category combinators
  * @since 0.1.0
  */
-export const addRow =
-  (r: Matrix) =>
-  (a: Matrix): Matrix => {
+export const addRow = (r: Matrix) => {
+  checkMatrix('addRow', 'r', 'addRow(r)(a)', r)
+  return (a: Matrix): Matrix => {
+    checkMatrix('addRow', 'a', 'addRow(r)(a)', a)
     if (r.rows !== 1 || r.cols !== a.cols)
       throw new ShapeError('addRow', `cannot add ${r.rows}x${r.cols} to each row of ${a.rows}x${a.cols} (expected 1x${a.cols})`, [
         [a.rows, a.cols],
@@ -203,3 +217,4 @@ export const addRow =
     }
     return unsafeFromBuffer(a.rows, a.cols, out)
   }
+}

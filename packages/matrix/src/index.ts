@@ -16,6 +16,7 @@ export { ShapeError, type MatrixError, describeValue } from './errors.js'
 export {
   type Matrix,
   type ReadonlyFloat64Array,
+  isMatrix,
   zeros,
   fill,
   identity,
