@@ -1,6 +1,6 @@
 /**
  * Element-wise operations: the tutorial's add, subtract, Hadamard product and map, plus
- * scaling, zipping and adding a column to every column. All are data-last, so that they
+ * map with indices, scaling, zipping and adding a column to every column. All are data-last, so that they
  * read top to bottom in `pipe`: `pipe(a, add(b), scale(2))` is `2 (a + b)`.
  *
  * @since 0.1.0
@@ -8,7 +8,7 @@
 import { buffer, unsafeFromBuffer, type Matrix } from './Matrix.js'
 import { ShapeError } from './errors.js'
 import { assertSameShape } from './internal/assert.js'
-import { checkMatrix } from './internal/check.js'
+import { checkFunction, checkMatrix } from './internal/check.js'
 
 /**
  * `a + b`, entry by entry. Throws a `ShapeError` if the shapes differ.
@@ -105,9 +105,19 @@ export const scale =
     return unsafeFromBuffer(a.rows, a.cols, out)
   }
 
+/** The refusal of a function of the indices by `map`, out of `map`'s own body (a cold path). */
+const indicesWanted = (n: number): never => {
+  throw new TypeError(
+    `map: f takes ${n} parameters, but map passes only the value; for the row and column use mapWithIndex((i, j, x) => …), where the value comes last (unlike Toy-Neural-Network-JS's map((x, i, j) => …))`
+  )
+}
+
 /**
  * Applies `f` to every entry, as the tutorial's `Matrix.map` (used there to apply an
- * activation function).
+ * activation function). `f` receives the value alone: for the row and column too, use
+ * `mapWithIndex`. Given a function of more than one parameter (`f.length > 1`, as in code
+ * ported from Toy-Neural-Network-JS's `map((x, i, j) => …)`, whose indices would silently be
+ * `undefined` here), `map` throws a `TypeError` that points to `mapWithIndex`.
  *
  * @example
  * import { map, fromArray, toArray } from '@purenn/matrix'
@@ -117,15 +127,47 @@ export const scale =
  * @category combinators
  * @since 0.1.0
  */
-export const map =
-  (f: (x: number) => number) =>
-  (a: Matrix): Matrix => {
+export const map = (f: (x: number) => number) => {
+  checkFunction('map', 'f', f)
+  if (f.length > 1) indicesWanted(f.length)
+  return (a: Matrix): Matrix => {
     checkMatrix('map', 'a', 'map(f)(a)', a)
     const x = buffer(a)
     const out = new Float64Array(x.length)
     for (let i = 0; i < out.length; i++) out[i] = f(x[i]!)
     return unsafeFromBuffer(a.rows, a.cols, out)
   }
+}
+
+/**
+ * Applies `f(i, j, x)` to every entry `x`, with its row `i` and column `j` (both from 0):
+ * fp-ts's name for a map that also gives the index, and its order, index first. Note that the
+ * value comes last, unlike Toy-Neural-Network-JS's `map((x, i, j) => …)`: port
+ * `m.map((e, i, j) => g(e, i, j))` as `mapWithIndex((i, j, e) => g(e, i, j))`.
+ * `mapWithIndex((_, __, x) => f(x))` is `map(f)`.
+ *
+ * @example
+ * import { mapWithIndex, zeros, toArrays } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * toArrays(pipe(zeros(2, 3), mapWithIndex((i, j, x) => x + 10 * i + j))) // [[0, 1, 2], [10, 11, 12]]
+ *
+ * @category combinators
+ * @since 0.2.0
+ */
+export const mapWithIndex = (f: (i: number, j: number, x: number) => number) => {
+  checkFunction('mapWithIndex', 'f', f)
+  return (a: Matrix): Matrix => {
+    checkMatrix('mapWithIndex', 'a', 'mapWithIndex(f)(a)', a)
+    const { rows, cols } = a
+    const x = buffer(a)
+    const out = new Float64Array(x.length)
+    for (let i = 0; i < rows; i++) {
+      const base = i * cols
+      for (let j = 0; j < cols; j++) out[base + j] = f(i, j, x[base + j]!)
+    }
+    return unsafeFromBuffer(rows, cols, out)
+  }
+}
 
 /**
  * Combines `a` and `b` entry by entry with `f(x, y)`, `x` from `a` and `y` from `b`.

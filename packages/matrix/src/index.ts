@@ -33,7 +33,7 @@ export {
   selectRows,
   shapeOf
 } from './Matrix.js'
-export { add, subtract, hadamard, scale, map, zipWith, addColumn, addRow } from './elementwise.js'
+export { add, subtract, hadamard, scale, map, mapWithIndex, zipWith, addColumn, addRow } from './elementwise.js'
 export { dot, dotTransposeA, dotTransposeB, outer, transpose } from './product.js'
 export { type Kernel, type KernelName, type Gemm, kernels, defaultKernel } from './Kernel.js'
 export { type Products, withKernel } from './withKernel.js'

@@ -45,6 +45,7 @@ const uses: ReadonlyArray<readonly [op: string, arg: string, call: string, pass:
   ['hadamard', 'a', 'hadamard(b)(a)', (u) => M.hadamard(m22)(u)],
   ['scale', 'a', 'scale(k)(a)', (u) => M.scale(2)(u)],
   ['map', 'a', 'map(f)(a)', (u) => M.map((x) => x)(u)],
+  ['mapWithIndex', 'a', 'mapWithIndex(f)(a)', (u) => M.mapWithIndex((_, __, x) => x)(u)],
   ['zipWith', 'b', 'zipWith(f, b)(a)', (u) => M.zipWith((x, y) => x + y, u)(m22)],
   ['zipWith', 'a', 'zipWith(f, b)(a)', (u) => M.zipWith((x, y) => x + y, m22)(u)],
   ['addColumn', 'v', 'addColumn(v)(a)', (u) => M.addColumn(u)(m22)],

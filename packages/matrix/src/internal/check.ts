@@ -93,3 +93,8 @@ export const checkMatrix = (fn: string, name: string, call: string, u: unknown):
 const notAMatrix = (fn: string, name: string, call: string, u: unknown): never => {
   throw new TypeError(`${fn}: expected a Matrix as ${name} in ${call}, got ${describeNonMatrix(u)}`)
 }
+
+/** Refuses, with a `TypeError`, an argument that is not a function. */
+export const checkFunction = (fn: string, name: string, u: unknown): void => {
+  if (typeof u !== 'function') throw new TypeError(`${fn}: ${name} must be a function, got ${describeValue(u)}`)
+}
