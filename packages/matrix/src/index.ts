@@ -39,4 +39,5 @@ export { type Kernel, type KernelName, type Gemm, kernels, defaultKernel } from 
 export { type Products, withKernel } from './withKernel.js'
 export { sum, sumOfSquares, norm, maxAbs, rowSums, colSums, rowMeans, colMeans, argmaxColumns } from './reduce.js'
 export { getEq, Show } from './instances.js'
+export { type MatrixJson, type MatrixJsonError, encodeMatrix, decodeMatrix, decodeMatrixAt } from './json.js'
 export { type Rng, rng, isRng, split, nextDouble, nextInt, permutation, uniform, normal } from './Random.js'

@@ -75,7 +75,8 @@ const uses: ReadonlyArray<readonly [op: string, arg: string, call: string, pass:
   ['argmaxColumns', 'm', 'argmaxColumns(m)', (u) => M.argmaxColumns(u)],
   ['getEq', 'a', 'getEq(tolerance).equals(a, b)', (u) => M.getEq(0).equals(u, m22)],
   ['getEq', 'b', 'getEq(tolerance).equals(a, b)', (u) => M.getEq(0).equals(m22, u)],
-  ['Show', 'm', 'Show.show(m)', (u) => M.Show.show(u)]
+  ['Show', 'm', 'Show.show(m)', (u) => M.Show.show(u)],
+  ['encodeMatrix', 'm', 'encodeMatrix(m)', (u) => M.encodeMatrix(u)]
 ]
 
 /** Values that are not matrices, and how a message describes each. */
@@ -98,11 +99,11 @@ const notMatrices: ReadonlyArray<readonly [value: unknown, described: string]> =
   [{}, 'an object without rows, cols and data'],
   [
     JSON.parse(JSON.stringify(M.identity(2))),
-    'an object whose data is a plain object, not a Float64Array (JSON keeps no Float64Array)'
+    'an object whose data is a plain object, not a Float64Array (JSON keeps no Float64Array: write a matrix with encodeMatrix, read it back with decodeMatrix)'
   ],
   [
     { rows: 2, cols: 2, data: [1, 0, 0, 1] },
-    'an object whose data is an array of 4, not a Float64Array (JSON keeps no Float64Array)'
+    'an object whose data is an array of 4, not a Float64Array (JSON keeps no Float64Array: write a matrix with encodeMatrix, read it back with decodeMatrix)'
   ],
   [{ rows: 2, cols: 2, data: new Float32Array(4) }, 'an object whose data is a Float32Array, not a Float64Array'],
   [{ rows: 2, cols: 2 }, 'an object whose data is undefined, not a Float64Array'],
@@ -158,6 +159,8 @@ describe('a value that is not a Matrix', () => {
       'permutation',
       'uniform',
       'normal',
+      'decodeMatrix',
+      'decodeMatrixAt',
       'ShapeError'
     ])
     const tested = new Set(uses.map(([op]) => op))

@@ -72,7 +72,7 @@ export const describeNonMatrix = (u: unknown): string => {
     if (typeof data !== 'object' || data === null) return `an object whose data is ${describeValue(data)}, not a Float64Array`
     // an array, or the {"0": …} that JSON.stringify makes of a Float64Array
     const what = Array.isArray(data) ? `an array of ${data.length}` : 'a plain object'
-    return `an object whose data is ${what}, not a Float64Array (JSON keeps no Float64Array)`
+    return `an object whose data is ${what}, not a Float64Array (JSON keeps no Float64Array: write a matrix with encodeMatrix, read it back with decodeMatrix)`
   }
   if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0) return `an object whose rows is ${describeValue(rows)}, not a non-negative integer`
   if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) return `an object whose cols is ${describeValue(cols)}, not a non-negative integer`
