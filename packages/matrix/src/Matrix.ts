@@ -9,7 +9,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describeValue, type MatrixError } from './errors.js'
-import { checkDimension, checkFinite, checkIndex } from './internal/check.js'
+import { checkDimension, checkFinite, checkIndex, checkMatrix, isMatrixShaped } from './internal/check.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -44,6 +44,24 @@ export interface Matrix {
   readonly cols: number
   readonly data: ReadonlyFloat64Array
 }
+
+/**
+ * True for a value that is a `Matrix`: an object whose `data` is a `Float64Array` of exactly
+ * `rows * cols` numbers, `rows` and `cols` being non-negative integers. It reads three fields
+ * and never the entries, so it costs the same for any size. Every operation of this package
+ * makes this check on each matrix it is given, and throws a `TypeError` naming the operation,
+ * the argument and what came instead when it fails (an array of rows, say, from plain
+ * JavaScript).
+ *
+ * @example
+ * import { isMatrix, zeros } from '@purenn/matrix'
+ * isMatrix(zeros(2, 3)) // true
+ * isMatrix([[1, 2]]) // false: nested arrays; fromArrays makes a Matrix of them
+ *
+ * @category refinements
+ * @since 0.2.0
+ */
+export const isMatrix = (u: unknown): u is Matrix => isMatrixShaped(u)
 
 /**
  * Wraps a buffer the caller has just filled and will never touch again. This is the one
@@ -273,6 +291,7 @@ export const fromArraysAt =
  * @since 0.1.0
  */
 export const toArrays = (m: Matrix): number[][] => {
+  checkMatrix('toArrays', 'm', 'toArrays(m)', m)
   const out: number[][] = new Array(m.rows)
   for (let i = 0; i < m.rows; i++) out[i] = Array.from(m.data.slice(i * m.cols, (i + 1) * m.cols))
   return out
@@ -289,7 +308,10 @@ export const toArrays = (m: Matrix): number[][] => {
  * @category destructors
  * @since 0.1.0
  */
-export const toArray = (m: Matrix): number[] => Array.from(m.data)
+export const toArray = (m: Matrix): number[] => {
+  checkMatrix('toArray', 'm', 'toArray(m)', m)
+  return Array.from(m.data)
+}
 
 /**
  * The entry in row `i`, column `j` (both from 0). Throws a `RangeError` outside the matrix.
@@ -302,6 +324,7 @@ export const toArray = (m: Matrix): number[] => Array.from(m.data)
  * @since 0.1.0
  */
 export const get = (m: Matrix, i: number, j: number): number => {
+  checkMatrix('get', 'm', 'get(m, i, j)', m)
   checkIndex('get', 'row', i, m.rows)
   checkIndex('get', 'column', j, m.cols)
   return m.data[i * m.cols + j]!
@@ -320,6 +343,7 @@ export const get = (m: Matrix, i: number, j: number): number => {
 export const row =
   (i: number) =>
   (m: Matrix): Matrix => {
+    checkMatrix('row', 'm', 'row(i)(m)', m)
     checkIndex('row', 'index', i, m.rows)
     return unsafeFromBuffer(1, m.cols, m.data.slice(i * m.cols, (i + 1) * m.cols))
   }
@@ -337,6 +361,7 @@ export const row =
 export const column =
   (j: number) =>
   (m: Matrix): Matrix => {
+    checkMatrix('column', 'm', 'column(j)(m)', m)
     checkIndex('column', 'index', j, m.cols)
     const a = buffer(m)
     const out = new Float64Array(m.rows)
@@ -360,6 +385,7 @@ export const column =
 export const selectColumns =
   (indices: ReadonlyArray<number>) =>
   (m: Matrix): Matrix => {
+    checkMatrix('selectColumns', 'm', 'selectColumns(indices)(m)', m)
     const n = indices.length
     for (let k = 0; k < n; k++) checkIndex('selectColumns', `indices[${k}]`, indices[k]!, m.cols)
     const a = buffer(m)
@@ -385,6 +411,7 @@ export const selectColumns =
 export const selectRows =
   (indices: ReadonlyArray<number>) =>
   (m: Matrix): Matrix => {
+    checkMatrix('selectRows', 'm', 'selectRows(indices)(m)', m)
     const n = indices.length
     for (let k = 0; k < n; k++) checkIndex('selectRows', `indices[${k}]`, indices[k]!, m.rows)
     const out = new Float64Array(n * m.cols)
@@ -405,4 +432,7 @@ export const selectRows =
  * @category destructors
  * @since 0.1.0
  */
-export const shapeOf = (m: Matrix): string => `${m.rows}x${m.cols}`
+export const shapeOf = (m: Matrix): string => {
+  checkMatrix('shapeOf', 'm', 'shapeOf(m)', m)
+  return `${m.rows}x${m.cols}`
+}

@@ -16,6 +16,7 @@ export { ShapeError, type MatrixError, describeValue } from './errors.js'
 export {
   type Matrix,
   type ReadonlyFloat64Array,
+  isMatrix,
   zeros,
   fill,
   identity,
@@ -32,10 +33,11 @@ export {
   selectRows,
   shapeOf
 } from './Matrix.js'
-export { add, subtract, hadamard, scale, map, zipWith, addColumn, addRow } from './elementwise.js'
+export { add, subtract, hadamard, scale, map, mapWithIndex, zipWith, addColumn, addRow } from './elementwise.js'
 export { dot, dotTransposeA, dotTransposeB, outer, transpose } from './product.js'
 export { type Kernel, type KernelName, type Gemm, kernels, defaultKernel } from './Kernel.js'
 export { type Products, withKernel } from './withKernel.js'
 export { sum, sumOfSquares, norm, maxAbs, rowSums, colSums, rowMeans, colMeans, argmaxColumns } from './reduce.js'
 export { getEq, Show } from './instances.js'
+export { type MatrixJson, type MatrixJsonError, encodeMatrix, decodeMatrix, decodeMatrixAt } from './json.js'
 export { type Rng, rng, isRng, split, nextDouble, nextInt, permutation, uniform, normal } from './Random.js'

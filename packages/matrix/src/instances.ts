@@ -6,6 +6,7 @@
 import type { Eq } from 'fp-ts/lib/Eq.js'
 import type { Show as ShowT } from 'fp-ts/lib/Show.js'
 import type { Matrix } from './Matrix.js'
+import { checkMatrix } from './internal/check.js'
 
 /**
  * Equality up to an absolute `tolerance`: same shape, and every pair of entries differs by
@@ -25,6 +26,8 @@ export const getEq = (tolerance: number): Eq<Matrix> => {
   if (!(tolerance >= 0)) throw new RangeError(`getEq: tolerance must be a non-negative number, got ${tolerance}`)
   return {
     equals: (a, b) => {
+      checkMatrix('getEq', 'a', 'getEq(tolerance).equals(a, b)', a)
+      checkMatrix('getEq', 'b', 'getEq(tolerance).equals(a, b)', b)
       if (a === b) return true
       if (a.rows !== b.rows || a.cols !== b.cols) return false
       const x = a.data
@@ -57,6 +60,7 @@ const formatNumber = (v: number): string => {
  */
 export const Show: ShowT<Matrix> = {
   show: (m) => {
+    checkMatrix('Show', 'm', 'Show.show(m)', m)
     const head = `Matrix ${m.rows}x${m.cols}`
     if (m.rows === 0 || m.cols === 0) return `${head} (empty)`
     const pick = (n: number): Array<number | null> =>

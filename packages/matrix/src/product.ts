@@ -8,6 +8,7 @@
 import { buffer, unsafeFromBuffer, type Matrix } from './Matrix.js'
 import { ShapeError } from './errors.js'
 import { defaultKernel, type Kernel } from './Kernel.js'
+import { checkMatrix } from './internal/check.js'
 
 const mismatch = (op: string, what: string, a: Matrix, b: Matrix, inner: readonly [number, number]): ShapeError =>
   new ShapeError(op, `cannot compute ${what} for a ${a.rows}x${a.cols} and b ${b.rows}x${b.cols} (inner sizes ${inner[0]} and ${inner[1]} differ)`, [
@@ -16,31 +17,34 @@ const mismatch = (op: string, what: string, a: Matrix, b: Matrix, inner: readonl
   ])
 
 /** `dot` on a given kernel: `withKernel(kernel).dot`. @internal */
-export const dotOn =
-  (kernel: Kernel) =>
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
+export const dotOn = (kernel: Kernel) => (b: Matrix) => {
+  checkMatrix('dot', 'b', 'dot(b)(a)', b)
+  return (a: Matrix): Matrix => {
+    checkMatrix('dot', 'a', 'dot(b)(a)', a)
     if (a.cols !== b.rows) throw mismatch('dot', 'a·b', a, b, [a.cols, b.rows])
     return unsafeFromBuffer(a.rows, b.cols, kernel.gemm(a.rows, b.cols, a.cols, buffer(a), a.cols, 1, buffer(b), b.cols, 1))
   }
+}
 
 /** `dotTransposeA` on a given kernel: `withKernel(kernel).dotTransposeA`. @internal */
-export const dotTransposeAOn =
-  (kernel: Kernel) =>
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
+export const dotTransposeAOn = (kernel: Kernel) => (b: Matrix) => {
+  checkMatrix('dotTransposeA', 'b', 'dotTransposeA(b)(a)', b)
+  return (a: Matrix): Matrix => {
+    checkMatrix('dotTransposeA', 'a', 'dotTransposeA(b)(a)', a)
     if (a.rows !== b.rows) throw mismatch('dotTransposeA', 'aᵀ·b', a, b, [a.rows, b.rows])
     return unsafeFromBuffer(a.cols, b.cols, kernel.gemm(a.cols, b.cols, a.rows, buffer(a), 1, a.cols, buffer(b), b.cols, 1))
   }
+}
 
 /** `dotTransposeB` on a given kernel: `withKernel(kernel).dotTransposeB`. @internal */
-export const dotTransposeBOn =
-  (kernel: Kernel) =>
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
+export const dotTransposeBOn = (kernel: Kernel) => (b: Matrix) => {
+  checkMatrix('dotTransposeB', 'b', 'dotTransposeB(b)(a)', b)
+  return (a: Matrix): Matrix => {
+    checkMatrix('dotTransposeB', 'a', 'dotTransposeB(b)(a)', a)
     if (a.cols !== b.cols) throw mismatch('dotTransposeB', 'a·bᵀ', a, b, [a.cols, b.cols])
     return unsafeFromBuffer(a.rows, b.rows, kernel.gemm(a.rows, b.rows, a.cols, buffer(a), a.cols, 1, buffer(b), 1, b.cols))
   }
+}
 
 /**
  * The matrix product `a · b` (`pipe(a, dot(b))`): entry `(i, j)` is `Σ_p a(i, p) b(p, j)`.
@@ -103,9 +107,10 @@ export const dotTransposeB: (b: Matrix) => (a: Matrix) => Matrix = dotTransposeB
  * @category combinators
  * @since 0.1.0
  */
-export const outer =
-  (b: Matrix) =>
-  (a: Matrix): Matrix => {
+export const outer = (b: Matrix) => {
+  checkMatrix('outer', 'b', 'outer(b)(a)', b)
+  return (a: Matrix): Matrix => {
+    checkMatrix('outer', 'a', 'outer(b)(a)', a)
     if (a.cols !== 1 || b.cols !== 1)
       throw new ShapeError('outer', `expected two column vectors, got ${a.rows}x${a.cols} and ${b.rows}x${b.cols}`, [
         [a.rows, a.cols],
@@ -120,6 +125,7 @@ export const outer =
     }
     return unsafeFromBuffer(a.rows, b.rows, out)
   }
+}
 
 /**
  * The transpose: entry `(i, j)` of the result is entry `(j, i)` of `a`. Walks the matrix in
@@ -133,6 +139,7 @@ export const outer =
  * @since 0.1.0
  */
 export const transpose = (a: Matrix): Matrix => {
+  checkMatrix('transpose', 'a', 'transpose(a)', a)
   const { rows, cols } = a
   const x = buffer(a)
   const out = new Float64Array(rows * cols)

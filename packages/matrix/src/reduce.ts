@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { buffer, unsafeFromBuffer, type Matrix } from './Matrix.js'
+import { checkMatrix } from './internal/check.js'
 
 /**
  * The sum of every entry.
@@ -18,6 +19,7 @@ import { buffer, unsafeFromBuffer, type Matrix } from './Matrix.js'
  * @since 0.1.0
  */
 export const sum = (m: Matrix): number => {
+  checkMatrix('sum', 'm', 'sum(m)', m)
   const x = buffer(m)
   let s = 0
   for (let i = 0; i < x.length; i++) s += x[i]!
@@ -35,6 +37,7 @@ export const sum = (m: Matrix): number => {
  * @since 0.1.0
  */
 export const sumOfSquares = (m: Matrix): number => {
+  checkMatrix('sumOfSquares', 'm', 'sumOfSquares(m)', m)
   const x = buffer(m)
   let s = 0
   for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!
@@ -51,7 +54,10 @@ export const sumOfSquares = (m: Matrix): number => {
  * @category reductions
  * @since 0.1.0
  */
-export const norm = (m: Matrix): number => Math.sqrt(sumOfSquares(m))
+export const norm = (m: Matrix): number => {
+  checkMatrix('norm', 'm', 'norm(m)', m)
+  return Math.sqrt(sumOfSquares(m))
+}
 
 /**
  * The largest absolute value of any entry (0 for an empty matrix).
@@ -64,6 +70,7 @@ export const norm = (m: Matrix): number => Math.sqrt(sumOfSquares(m))
  * @since 0.1.0
  */
 export const maxAbs = (m: Matrix): number => {
+  checkMatrix('maxAbs', 'm', 'maxAbs(m)', m)
   const x = buffer(m)
   let best = 0
   for (let i = 0; i < x.length; i++) {
@@ -85,6 +92,7 @@ export const maxAbs = (m: Matrix): number => {
  * @since 0.1.0
  */
 export const rowSums = (m: Matrix): Matrix => {
+  checkMatrix('rowSums', 'm', 'rowSums(m)', m)
   const x = buffer(m)
   const out = new Float64Array(m.rows)
   for (let i = 0; i < m.rows; i++) {
@@ -107,6 +115,7 @@ export const rowSums = (m: Matrix): Matrix => {
  * @since 0.1.0
  */
 export const colSums = (m: Matrix): Matrix => {
+  checkMatrix('colSums', 'm', 'colSums(m)', m)
   const x = buffer(m)
   const out = new Float64Array(m.cols)
   for (let i = 0; i < m.rows; i++) {
@@ -128,6 +137,7 @@ export const colSums = (m: Matrix): Matrix => {
  * @since 0.1.0
  */
 export const rowMeans = (m: Matrix): Matrix => {
+  checkMatrix('rowMeans', 'm', 'rowMeans(m)', m)
   if (m.cols === 0) throw new RangeError(`rowMeans: a ${m.rows}x0 matrix has no row means`)
   const s = buffer(rowSums(m))
   for (let i = 0; i < s.length; i++) s[i] = s[i]! / m.cols // s is fresh: filling it is local
@@ -146,6 +156,7 @@ export const rowMeans = (m: Matrix): Matrix => {
  * @since 0.1.0
  */
 export const colMeans = (m: Matrix): Matrix => {
+  checkMatrix('colMeans', 'm', 'colMeans(m)', m)
   if (m.rows === 0) throw new RangeError(`colMeans: a 0x${m.cols} matrix has no column means`)
   const s = buffer(colSums(m))
   for (let j = 0; j < s.length; j++) s[j] = s[j]! / m.rows
@@ -166,6 +177,7 @@ export const colMeans = (m: Matrix): Matrix => {
  * @since 0.1.0
  */
 export const argmaxColumns = (m: Matrix): number[] => {
+  checkMatrix('argmaxColumns', 'm', 'argmaxColumns(m)', m)
   const x = buffer(m)
   const out: number[] = new Array(m.cols)
   for (let j = 0; j < m.cols; j++) {

@@ -151,6 +151,111 @@ describe('laws', () => {
   })
 })
 
+describe('mapWithIndex', () => {
+  it('gives f the row, the column and the value, in that order (fp-ts order: index first, value last)', () => {
+    const a = M.fromFunction(2, 3, (i, j) => 100 + 10 * i + j)
+    const seen: Array<readonly [number, number, number]> = []
+    const out = pipe(
+      a,
+      M.mapWithIndex((i, j, x) => {
+        seen.push([i, j, x])
+        return x - 100 + i * j
+      })
+    )
+    expect(seen).toEqual([
+      [0, 0, 100],
+      [0, 1, 101],
+      [0, 2, 102],
+      [1, 0, 110],
+      [1, 1, 111],
+      [1, 2, 112]
+    ])
+    expect(M.toArrays(out)).toEqual([
+      [0, 1, 2],
+      [10, 12, 14]
+    ])
+  })
+
+  it('ports Toy-Neural-Network-JS map((e, i, j) => …) with the value moved last', () => {
+    // Toy-Neural-Network-JS: m.map((e, i, j) => e * 2 + i + j)
+    const m = M.fromFunction(2, 2, (i, j) => i + j + 1)
+    expect(M.toArrays(pipe(m, M.mapWithIndex((i, j, e) => e * 2 + i + j)))).toEqual([
+      [2, 5],
+      [5, 8]
+    ])
+  })
+
+  it('mapWithIndex((_, __, x) => f(x)) is map(f), bit for bit', () => {
+    fc.assert(
+      fc.property(anyMatrix, fn, (a, f) => {
+        expect(bytes(pipe(a, M.mapWithIndex((_, __, x) => f(x))))).toEqual(bytes(pipe(a, M.map(f))))
+      }),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('agrees with fromFunction: mapWithIndex(f)(a) is fromFunction((i, j) => f(i, j, a(i, j))), bit for bit', () => {
+    fc.assert(
+      fc.property(anyMatrix, (a) => {
+        const f = (i: number, j: number, x: number): number => x * (i + 1) - j
+        const expected = M.fromFunction(a.rows, a.cols, (i, j) => f(i, j, M.get(a, i, j)))
+        expect(bytes(pipe(a, M.mapWithIndex(f)))).toEqual(bytes(expected))
+      }),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('refuses an f that is not a function', () => {
+    const e = (() => {
+      try {
+        M.mapWithIndex(undefined as unknown as (i: number, j: number, x: number) => number)
+      } catch (error) {
+        return error
+      }
+      return undefined
+    })()
+    expect(e).toBeInstanceOf(TypeError)
+    expect((e as Error).message).toBe('mapWithIndex: f must be a function, got undefined')
+  })
+})
+
+describe('map given a function of the indices (plain JavaScript, ported code)', () => {
+  /** `map`, as plain JavaScript calls it: with any function. */
+  const mapJs = M.map as unknown as (f: unknown) => (a: M.Matrix) => M.Matrix
+
+  it('throws a TypeError pointing to mapWithIndex, instead of silently passing undefined indices', () => {
+    // today: (e, i, j) => e + i + j gives NaN everywhere
+    for (const [f, n] of [
+      [(e: number, i: number, j: number) => e + i + j, 3],
+      [(e: number, i: number) => e * i, 2],
+      [Math.max, 2]
+    ] as const) {
+      let e: unknown
+      try {
+        mapJs(f)
+      } catch (error) {
+        e = error
+      }
+      expect(e).toBeInstanceOf(TypeError)
+      expect((e as Error).message).toBe(
+        `map: f takes ${n} parameters, but map passes only the value; for the row and column use mapWithIndex((i, j, x) => …), where the value comes last (unlike Toy-Neural-Network-JS's map((x, i, j) => …))`
+      )
+    }
+  })
+
+  it('still takes functions of one parameter, or of one with defaults after it', () => {
+    const a = M.fromArray([1, 4])
+    expect(M.toArray(pipe(a, M.map(Math.sqrt)))).toEqual([1, 2])
+    expect(M.toArray(pipe(a, M.map((x: number, k = 2) => x * k)))).toEqual([2, 8])
+    expect(M.toArray(pipe(a, M.map(() => 7)))).toEqual([7, 7])
+  })
+
+  it('refuses an f that is not a function, when map is given it', () => {
+    expect(() => mapJs(undefined)).toThrow(new TypeError('map: f must be a function, got undefined'))
+    expect(() => mapJs('tanh')).toThrow(new TypeError('map: f must be a function, got string "tanh"'))
+  })
+})
+
 describe('edge shapes', () => {
   it('0xn, nx0 and 1x1 work for every operation', () => {
     for (const [r, c] of [
@@ -167,6 +272,7 @@ describe('edge shapes', () => {
         pipe(a, M.hadamard(b)),
         pipe(a, M.scale(4)),
         pipe(a, M.map((x) => x + 1)),
+        pipe(a, M.mapWithIndex((i, j, x) => x + i + j)),
         pipe(a, M.zipWith(Math.max, b)),
         pipe(a, M.addColumn(M.fill(r, 1, 1))),
         pipe(a, M.addRow(M.fill(1, c, 1)))
@@ -190,6 +296,7 @@ describe('purity', () => {
           pipe(a, M.hadamard(b)),
           pipe(a, M.scale(1)),
           pipe(a, M.map((x) => x)),
+          pipe(a, M.mapWithIndex((_, __, x) => x)),
           pipe(a, M.zipWith((x) => x, b)),
           pipe(a, M.addColumn(v)),
           pipe(a, M.addRow(w))
