@@ -5,12 +5,8 @@
  */
 
 /** Describes a value for an error message (shared with @purenn/matrix, so messages read alike). */
-import { describeValue, type Matrix } from '@purenn/matrix'
+import { describeValue } from '@purenn/matrix'
 export { describeValue }
 
 /** `1 value`, `2 values`: a count with its noun, singular or plural (`noun + 's'` unless given). */
 export const count = (n: number, noun: string, plural: string = noun + 's'): string => `${n} ${n === 1 ? noun : plural}`
-
-/** True for an object with numeric `rows` and `cols` and a `Float64Array` of data (a Matrix). */
-export const isMatrix = (u: unknown): u is Matrix =>
-  typeof u === 'object' && u !== null && typeof (u as Matrix).rows === 'number' && typeof (u as Matrix).cols === 'number' && (u as Matrix).data instanceof Float64Array

@@ -21,7 +21,7 @@ import type { Gradients, LayerGradients, Network } from '@purenn/network'
 import { emptyState, type GradientTransformation } from '../GradientTransformation.js'
 import type { LinkSpec } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
-import { count, describeValue, isMatrix } from './describe.js'
+import { count, describeValue } from './describe.js'
 import { globalNorm, zerosLike } from './gradients.js'
 
 /** `prepare`'s answer for a link that leaves the updates as they are this step. */
@@ -216,7 +216,7 @@ export const checkTree = (fn: string, g: Gradients, t: Gradients): void => {
     for (const part of ['weights', 'bias'] as const) {
       const a = g[k]![part]
       const b: unknown = t[k]?.[part]
-      if (!isMatrix(b)) throw new TypeError(`${fn}: expected a Matrix at layer ${k} ${part} of state, got ${describeValue(b)}`)
+      if (!M.isMatrix(b)) throw new TypeError(`${fn}: expected a Matrix at layer ${k} ${part} of state, got ${describeValue(b)}`)
       if (a.rows !== b.rows || a.cols !== b.cols)
         throw new M.ShapeError(fn, `shapes ${M.shapeOf(a)} and ${M.shapeOf(b)} differ`, [
           [a.rows, a.cols],
@@ -231,7 +231,7 @@ export const fitsTree = (g: Gradients, t: Gradients): boolean => {
   for (let k = 0; k < g.length; k++) {
     const a = g[k]!
     const b = t[k]
-    if (b === undefined || !isMatrix(b.weights) || !isMatrix(b.bias)) return false
+    if (b === undefined || !M.isMatrix(b.weights) || !M.isMatrix(b.bias)) return false
     if (a.weights.rows !== b.weights.rows || a.weights.cols !== b.weights.cols || a.bias.rows !== b.bias.rows || a.bias.cols !== b.bias.cols) return false
   }
   return true
