@@ -27,6 +27,7 @@ import { firstNonClassLabel } from './measure.js'
 import { invalidOptions, type BatchProgress, type EpochReport, type InvalidOptions } from './types.js'
 import { count, describeValue } from './internal/describe.js'
 import { isFiniteNetwork } from './internal/gradients.js'
+import { labelProblem } from './internal/labels.js'
 import { at, check, codec, firstFailure, isRecord, optional, root } from './internal/codecs.js'
 import type { AbortSignalLike } from './async/signal.js'
 
@@ -325,13 +326,30 @@ const noLayers = (u: unknown): boolean =>
 const wellFormed = (u: unknown): boolean =>
   isMatrixLike(u) && Number.isInteger(u.rows) && Number.isInteger(u.cols) && u.rows >= 0 && u.cols >= 0 && u.data.length === u.rows * u.cols
 
-/** Checks the network the options are for: it has layers, and finite parameters. */
+/** The first hidden layer of two or more nodes whose weights and biases are all zero, as `addLayer` leaves them; −1 for none. */
+const firstUnsetHiddenLayer = (net: Network): number =>
+  net.layers.findIndex((l, k) => k < net.layers.length - 1 && l.weights.rows >= 2 && allZero(l.weights.data) && allZero(l.bias.data))
+
+const allZero = (x: ArrayLike<number>): boolean => {
+  for (let i = 0; i < x.length; i++) if (x[i] !== 0) return false
+  return true
+}
+
+/** Checks the network the options are for: it has layers, finite parameters, and hidden layers not left at zero. */
 const checkNetwork = (net: unknown): E.Either<InvalidOptions, Network> => {
   if (noLayers(net)) return E.left(invalidOptions('network', `expected a network with at least one layer, got ${describeValue(net)}`))
   const n = net as Network
   const malformed = n.layers.findIndex((l) => !isRecord(l) || !wellFormed(l.weights) || !wellFormed(l.bias) || !isRecord(l.activation))
   if (malformed >= 0) return E.left(invalidOptions(`network.layers[${malformed}]`, 'expected { weights, bias, activation }'))
   if (!isFiniteNetwork(n)) return E.left(invalidOptions('network', 'expected finite weights and biases, got NaN or an infinity'))
+  const unset = firstUnsetHiddenLayer(n)
+  if (unset >= 0)
+    return E.left(
+      invalidOptions(
+        `network.layers[${unset}]`,
+        'expected weights drawn at random, got all zeros: the nodes of a hidden layer that start equal stay equal and learn as one (call randomize or initialize after addLayer)'
+      )
+    )
   return E.right(n)
 }
 
@@ -395,6 +413,11 @@ const crossCheck = (o: Decoded): E.Either<InvalidOptions, Config> => {
     return E.left(invalidOptions('optimizer', 'expected either an optimizer or a learningRate, got both (learningRate builds sgd when no optimizer is given)'))
   if (o.optimizer === undefined && o.learningRate === undefined)
     return E.left(invalidOptions('learningRate', 'expected a positive number or a schedule (or else an optimizer), got undefined'))
+  const loss = o.loss ?? mse
+  const badLabel =
+    labelProblem(loss, 'trainLabels', o.trainLabels.width, o.trainLabels.data) ??
+    (o.validationLabels === undefined ? undefined : labelProblem(loss, 'validationLabels', o.validationLabels.width, o.validationLabels.data))
+  if (badLabel !== undefined) return E.left(badLabel)
   const es = o.earlyStopping
   const train = unsafeSampleSet(o.trainData.width, o.trainData.data, o.trainLabels.width, o.trainLabels.data)
   const validation =
@@ -416,7 +439,7 @@ const crossCheck = (o: Decoded): E.Either<InvalidOptions, Config> => {
     validation,
     numEpochs: o.numEpochs,
     optimizer: o.optimizer ?? (sgd({ learningRate: o.learningRate! }) as GradientTransformation<unknown>),
-    loss: o.loss ?? mse,
+    loss,
     batchSize: o.batchSize ?? 1,
     seed: o.seed ?? 0,
     verbose: o.verbose ?? 0,
