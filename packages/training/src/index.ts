@@ -31,11 +31,12 @@ export {
   type Diverged,
   type Aborted,
   type TrainError,
+  type StoppedBy,
   invalidOptions,
   diverged,
   aborted
 } from './types.js'
-export { type TrainOptions, type EarlyStoppingOptions, type Metric } from './options.js'
+export { type TrainOptions, type EarlyStoppingOptions, type StopAt, type Metric } from './options.js'
 export { verboseLine } from './verbose.js'
 export { improve, patienceRunOut } from './earlyStopping.js'
 export { epochs, epochsFrom } from './epochs.js'

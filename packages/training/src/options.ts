@@ -55,6 +55,31 @@ export interface EarlyStoppingOptions {
 }
 
 /**
+ * Bounds that end a run after the first epoch at which any of them is reached (brain.js's
+ * `errorThresh`, synaptic's `error`): `loss`, the epoch's mean training loss, `validationLoss`
+ * (which needs validation data) and `error`, the tutorial's Error Σ |prediction − label| on the
+ * measured set, at or below their bound; `accuracy` (which needs class labels) at or above. The
+ * measures are those of the epoch's report (`EpochReport`); the run's result says
+ * `stoppedBy: 'stopAt'` and holds the network of that epoch, even with early stopping's
+ * `restoreBest`. Note the scales: our `mse` is ½·mean over samples of Σ (y − t)²; brain.js's
+ * error is the mean squared error per output, so its `errorThresh: e` on `k` outputs is our
+ * `loss: e · k / 2`.
+ *
+ * @example
+ * import { train } from '@purenn/training'
+ * // train({ ...options, stopAt: { error: 0.05 } })(net)   // stop once Σ |y − t| ≤ 0.05
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface StopAt {
+  readonly loss?: number
+  readonly validationLoss?: number
+  readonly error?: number
+  readonly accuracy?: number
+}
+
+/**
  * Extra figures on the verbose line: the losses (`'loss'`) and the accuracy (`'accuracy'`,
  * which needs class labels: one-hot rows, or a single 0/1 output).
  *
@@ -84,6 +109,7 @@ export type Metric = 'loss' | 'accuracy'
  * | `logger` | `console.log` | where verbose lines go |
  * | `metrics` | [] | on the verbose line: `'loss'`, `'accuracy'` |
  * | `earlyStopping` | none | `{ patience, minDelta = 0, restoreBest = true }` |
+ * | `stopAt` | none | `{ loss?, validationLoss?, error?, accuracy? }`: stop after the first epoch that reaches a bound (`StopAt`) |
  * | `onEpoch(report)` | none | returning `'stop'` ends the run |
  * | `onBatch(progress)` | none | after every batch |
  * | `signal` | none | an `AbortSignal` that stops the run (`trainAsync`, `epochsAsync` only) |
@@ -111,6 +137,7 @@ export interface TrainOptions<S = unknown> {
   readonly logger?: (line: string) => void
   readonly metrics?: ReadonlyArray<Metric>
   readonly earlyStopping?: EarlyStoppingOptions
+  readonly stopAt?: StopAt
   readonly onEpoch?: (report: EpochReport) => 'stop' | void
   readonly onBatch?: (progress: BatchProgress) => void
   readonly signal?: AbortSignalLike
@@ -135,6 +162,7 @@ export interface Config {
   readonly metrics: { readonly loss: boolean; readonly accuracy: boolean } // shown on the verbose line
   readonly classes: boolean // the measured labels are classes: reports carry the accuracy
   readonly earlyStopping: { readonly patience: number; readonly minDelta: number; readonly restoreBest: boolean } | undefined
+  readonly stopAt: StopAt | undefined
   readonly onEpoch: ((report: EpochReport) => unknown) | undefined
   readonly onBatch: ((progress: BatchProgress) => unknown) | undefined
   readonly signal: AbortSignalLike | undefined
@@ -228,6 +256,24 @@ const EarlyStopping = new t.Type<t.TypeOf<typeof EarlyStoppingFields>, t.TypeOf<
   t.identity
 )
 
+const Finite = codec('Finite', (u) => check(typeof u === 'number' && Number.isFinite(u), u as number, 'a finite number', u))
+const Fraction = codec('Fraction', (u) => check(typeof u === 'number' && u >= 0 && u <= 1, u as number, 'a number in [0, 1]', u))
+
+const StopAtFields = t.type({ loss: optional(Finite), validationLoss: optional(Finite), error: optional(NonNegative), accuracy: optional(Fraction) })
+const stopAtKeys: ReadonlyArray<string> = Object.keys(StopAtFields.props)
+
+const StopAtCodec = new t.Type<StopAt, StopAt, unknown>(
+  'StopAt',
+  (u): u is StopAt => StopAtFields.is(u),
+  (u, c) => {
+    if (!isRecord(u)) return t.failure(u, c, `expected { loss?, validationLoss?, error?, accuracy? }, got ${describeValue(u)}`)
+    const unknownKey = Object.keys(u).find((k) => !stopAtKeys.includes(k))
+    if (unknownKey !== undefined) return t.failure(u[unknownKey], at(c, unknownKey, u[unknownKey]), `unknown bound (the bounds are ${stopAtKeys.join(', ')})`)
+    return StopAtFields.validate(u, c) as t.Validation<StopAt>
+  },
+  t.identity
+)
+
 /** Decoded samples: `count` samples of `width` numbers, sample-major in a fresh buffer. */
 interface DecodedSamples {
   readonly width: number
@@ -301,6 +347,7 @@ const optionsCodec = (inputs: number, outputs: number) => {
     logger: optional(Func),
     metrics: optional(Metrics),
     earlyStopping: optional(EarlyStopping),
+    stopAt: optional(StopAtCodec),
     onEpoch: optional(Func),
     onBatch: optional(Func),
     signal: optional(Signal),
@@ -434,6 +481,15 @@ const crossCheck = (o: Decoded): E.Either<InvalidOptions, Config> => {
         `expected class labels for 'accuracy' (one-hot rows, or a single 0 or 1), got ${validation === undefined ? 'trainLabels' : 'validationLabels'}[${notClass}] = [${labelOf(validation ?? train, notClass).join(', ')}]`
       )
     )
+  if (o.stopAt?.validationLoss !== undefined && validation === undefined)
+    return E.left(invalidOptions('stopAt.validationLoss', 'expected validationData and validationLabels to measure it on, got none'))
+  if (o.stopAt?.accuracy !== undefined && !classes)
+    return E.left(
+      invalidOptions(
+        'stopAt.accuracy',
+        `expected class labels to measure accuracy on (one-hot rows, or a single 0 or 1), got ${validation === undefined ? 'trainLabels' : 'validationLabels'}[${notClass}] = [${labelOf(validation ?? train, notClass).join(', ')}]`
+      )
+    )
   return E.right({
     train,
     validation,
@@ -447,6 +503,7 @@ const crossCheck = (o: Decoded): E.Either<InvalidOptions, Config> => {
     metrics: { loss: o.metrics?.includes('loss') ?? false, accuracy: o.metrics?.includes('accuracy') ?? false },
     classes,
     earlyStopping: es === undefined ? undefined : { patience: es.patience, minDelta: es.minDelta ?? 0, restoreBest: es.restoreBest ?? true },
+    stopAt: o.stopAt,
     onEpoch: o.onEpoch as ((report: EpochReport) => unknown) | undefined,
     onBatch: o.onBatch as ((progress: BatchProgress) => unknown) | undefined,
     signal: o.signal,

@@ -226,6 +226,15 @@ export const aborted = (epoch: number, step: number, network: Network): Aborted 
 })
 
 /**
+ * Why a run ended: its last epoch (`numEpochs`), a bound of `stopAt` reached, early stopping out
+ * of patience, or `onEpoch` returning `'stop'` (checked in that order when several hold).
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type StoppedBy = 'numEpochs' | 'stopAt' | 'earlyStopping' | 'onEpoch'
+
+/**
  * What a finished run gives: the trained network and one report per epoch.
  *
  * @example
@@ -239,4 +248,5 @@ export const aborted = (epoch: number, step: number, network: Network): Aborted 
 export interface TrainResult {
   readonly network: Network
   readonly history: ReadonlyArray<EpochReport>
+  readonly stoppedBy: StoppedBy
 }

@@ -17,7 +17,7 @@ import type { Network } from '@purenn/network'
 import { cut, type Batch } from '../batches.js'
 import { improve, patienceRunOut } from '../earlyStopping.js'
 import type { Measures } from '../measure.js'
-import type { Config } from '../options.js'
+import type { Config, StopAt } from '../options.js'
 import type { TrainState } from '../trainStep.js'
 import { diverged, type Best, type Diverged, type EpochReport, type EpochState } from '../types.js'
 import { printsAt, verboseLine } from '../verbose.js'
@@ -177,8 +177,20 @@ const reportOf = (
 export const finished = (cfg: Config, at: Position<unknown>): boolean =>
   at.epoch >= cfg.numEpochs || (cfg.earlyStopping !== undefined && patienceRunOut(cfg.earlyStopping.patience, at.epoch, at.best))
 
-/** Prints the epoch's verbose line when one is due, then asks `onEpoch`: true when it says `'stop'`. */
+/**
+ * Prints the epoch's verbose line when one is due, then tells `onEpoch`: true when the run
+ * stops after this epoch, because `onEpoch` says `'stop'` or a bound of `stopAt` is reached.
+ */
 export const announce = (cfg: Config, report: EpochReport): boolean => {
   if (printsAt(cfg.verbose, report.epoch)) cfg.logger(verboseLine(report, cfg.metrics))
-  return cfg.onEpoch !== undefined && cfg.onEpoch(report) === 'stop'
+  const asked = cfg.onEpoch !== undefined && cfg.onEpoch(report) === 'stop'
+  return asked || reached(cfg.stopAt, report)
 }
+
+/** True when the report reaches a bound of `stopAt`: a loss or the Error at or below its bound, the accuracy at or above. */
+export const reached = (stopAt: StopAt | undefined, r: EpochReport): boolean =>
+  stopAt !== undefined &&
+  ((stopAt.loss !== undefined && r.loss <= stopAt.loss) ||
+    (stopAt.validationLoss !== undefined && r.validationLoss !== undefined && r.validationLoss <= stopAt.validationLoss) ||
+    (stopAt.error !== undefined && r.error <= stopAt.error) ||
+    (stopAt.accuracy !== undefined && r.accuracy !== undefined && r.accuracy >= stopAt.accuracy))

@@ -7,7 +7,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Network } from '@purenn/network'
 import type { Config } from '../options.js'
-import type { EpochReport, EpochState, TrainError, TrainResult } from '../types.js'
+import type { EpochReport, EpochState, StoppedBy, TrainError, TrainResult } from '../types.js'
+import { patienceRunOut } from '../earlyStopping.js'
+import { reached } from './epoch.js'
 
 /** A fold in progress: `add` takes the next item (a `Left` when it ends the run), `result` gives the outcome. */
 export interface Fold<S> {
@@ -19,6 +21,18 @@ export interface Fold<S> {
 /** The error with the reports of the epochs completed before it (a run stopped by divergence or by its signal). */
 const withHistory = (e: TrainError, history: ReadonlyArray<EpochReport>): TrainError =>
   e._tag === 'InvalidOptions' ? e : { ...e, history }
+
+/**
+ * Why a run that ended without a `Left` ended, read off its last state: a bound of `stopAt`
+ * reached, early stopping out of patience, its last epoch, else `onEpoch`'s `'stop'` (the only
+ * other way a run ends early). No state at all: the run had no epoch left to take.
+ */
+const whyEnded = <S>(cfg: Config, last: EpochState<S> | undefined): StoppedBy => {
+  if (last === undefined) return 'numEpochs'
+  if (reached(cfg.stopAt, last.report)) return 'stopAt'
+  if (cfg.earlyStopping !== undefined && patienceRunOut(cfg.earlyStopping.patience, last.epoch, last.best)) return 'earlyStopping'
+  return last.epoch >= cfg.numEpochs ? 'numEpochs' : 'onEpoch'
+}
 
 /** What `add` answers when the run goes on: one value for every item. */
 const ADDED: E.Either<TrainError, void> = E.right(undefined)
@@ -44,8 +58,9 @@ export const fold = <S>(cfg: Config, start: Network): Fold<S> => {
       return ADDED
     },
     result: () => {
-      const restore = cfg.earlyStopping?.restoreBest === true && last?.best !== undefined
-      return E.right({ network: restore ? last!.best!.network : (last?.network ?? start), history })
+      const stoppedBy = whyEnded(cfg, last)
+      const restore = stoppedBy !== 'stopAt' && cfg.earlyStopping?.restoreBest === true && last?.best !== undefined // stopAt keeps the network it stopped at
+      return E.right({ network: restore ? last!.best!.network : (last?.network ?? start), history, stoppedBy })
     }
   }
 }
