@@ -21,14 +21,15 @@ import { descend, workspace, type DescentStop, type Network, type Scores, type W
 import { singles, type Batch } from './batches.js'
 import { chunksOf, foldScores, measure, type Measures } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
-import { trainStep, type TrainState } from './trainStep.js'
+import type { TrainState } from './trainStep.js'
+import { trainSteps } from './trainSteps.js'
+import type { GradientTransformation } from './GradientTransformation.js'
 import { diverged, type Diverged, type EpochReport, type EpochState, type TrainError } from './types.js'
 import type { ScheduleState } from './Schedule.js'
 import {
   announce,
   batchCount,
   batchesOf,
-  checkStep,
   closeEpoch,
   epochReport,
   epochsPerGroup,
@@ -46,28 +47,30 @@ import {
 import { isSgdState, sgdRate, type SgdRate } from './internal/sgdStep.js'
 import { builtinsOnly } from './internal/builtins.js'
 
-/** The reducer an epoch folds over its batches. */
-type Step<S> = (state: TrainState<S>, batch: Batch) => TrainState<S>
+/** The loop an epoch runs its batches through (`trainSteps`, kept for the run). */
+type Step<S> = ReturnType<typeof trainSteps<S>>
 
 /**
- * Reduces `trainStep` over the epoch's batches, gathered a group at a time (`groupSize`),
- * checking after each step that the run is still finite (`checkStep`, shared with `epochsAsync`).
+ * Takes the epoch's steps with `trainSteps`, a group of batches at a time (`groupSize`): the fold
+ * of `trainStep` over them, stopping with a `Diverged` (the network before the step) should a
+ * loss or a parameter leave the finite numbers, and telling `onBatch` after each step.
  */
-const stepThrough = <S>(cfg: Config, step: Step<S>, epoch: Shuffled, at: Position<S>): E.Either<Diverged, Trained<S>> => {
+const stepThrough = <S>(cfg: Config, steps: Step<S>, epoch: Shuffled, at: Position<S>): E.Either<Diverged, Trained<S>> => {
   const batches = batchCount(cfg)
   const group = groupSize(cfg)
+  const onBatch = cfg.onBatch
   let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
-  let sum = 0 // Σ over batches of (batch loss · batch size)
+  let sum = 0 // Σ over batches of (batch loss · batch size), in order
   for (let from = 0; from < batches; from += group) {
     const bs = batchesOf(cfg, epoch, from, Math.min(batches, from + group))
-    for (let k = 0; k < bs.length; k++) {
-      const batch = bs[k]!
-      const next = step(st, batch)
-      const failed = checkStep(cfg, epoch.epoch, from + k, batches, st, next)
-      if (failed !== undefined) return E.left(failed)
-      sum += next.loss! * batch.inputs.cols
-      st = next
-    }
+    const before = st.step
+    const r = steps(st, bs, (k, loss) => {
+      sum += loss * bs[k]!.inputs.cols
+      if (onBatch !== undefined) onBatch({ epoch: epoch.epoch, batch: from + k + 1, batches, step: before + k + 1, loss })
+    })
+    const stop = r.stopped
+    if (stop !== undefined) return E.left(diverged(epoch.epoch, r.state.step, r.state.network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE))
+    st = r.state
   }
   return E.right({ network: st.network, opt: st.opt, step: st.step, sum })
 }
@@ -309,7 +312,7 @@ type Reads = 'states' | 'reports'
 
 /** The epochs after `start`, lazily; each iteration replays them from `start`. Each item is an epoch's state, or with `'reports'`, possibly the reports of several epochs before a state (see `Reads`). */
 const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<E.Either<TrainError, EpochState<S> | ReadonlyArray<EpochReport>>> => {
-  const step = trainStep(cfg.loss, cfg.optimizer) as Step<S>
+  const step: Step<S> = trainSteps(cfg.loss, cfg.optimizer as GradientTransformation<S>)
   const permute = permuter(cfg)
   const measured = chunksOf(cfg.validation ?? cfg.train) // Error and losses are measured there
   const rate = sgdRate(cfg.optimizer)

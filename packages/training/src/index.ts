@@ -22,6 +22,7 @@ export * from './optimizers.js'
 export * from './UpdateRule.js'
 export { type Batch, type SampleSet, sampleSet, batches, shuffledBatches } from './batches.js'
 export { type TrainState, initTrainState, trainStep } from './trainStep.js'
+export { type Steps, type StepsStop, trainSteps } from './trainSteps.js'
 export {
   type EpochReport,
   type EpochState,

@@ -78,7 +78,7 @@ export const trainStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): 
     // the rule in one pass over g's own buffers (fresh from gradients, never handed out)
     const fused = rule === undefined ? undefined : fusedStep(rule, g, state.opt, state.network)
     if (fused === undefined) return update(state, g, value)
-    return { network: fused[0], opt: fused[1] as S, rng: state.rng, step: state.step + 1, loss: value }
+    return { network: fused.network, opt: fused.state as S, rng: state.rng, step: state.step + 1, loss: value }
   }
 }
 

@@ -29,6 +29,7 @@ import {
   stateless,
   trace,
   trainStep,
+  trainSteps,
   type Batch,
   type GradientTransformation,
   type TrainState
@@ -102,8 +103,9 @@ describe('the fused optimizer step', () => {
           const g = gradientsLike(net, v)
           const [u, s] = tx.update(g, ref.s, ref.net)
           ref = { net: applyUpdates(u)(ref.net), s }
-          const [n, s2] = fusedStep(rule!, copyOf(g), fused.s, fused.net)!
-          fused = { net: n, s: s2 }
+          const step = fusedStep(rule!, copyOf(g), fused.s, fused.net)!
+          fused = { net: step.network, s: step.state }
+          expect(step.finite).toBe(paramsOf(step.network).every(Number.isFinite))
           expect(bits(paramsOf(fused.net))).toEqual(bits(paramsOf(ref.net)))
           expect(stateBits(fused.s)).toEqual(stateBits(ref.s))
         }
@@ -114,13 +116,28 @@ describe('the fused optimizer step', () => {
   it('changes neither the network nor the state it is given (property)', () => {
     fc.assert(
       fc.property(optimizer, values, values, (tx, v1, v2) => {
-        const [, s1] = fusedStep(ruleOf(tx)!, gradientsLike(net, v1), tx.init(net), net)!
+        const s1 = fusedStep(ruleOf(tx)!, gradientsLike(net, v1), tx.init(net), net)!.state
         const before = { net: bits(paramsOf(net)), s: stateBits(s1) }
         fusedStep(ruleOf(tx)!, gradientsLike(net, v2), s1, net)
         expect(bits(paramsOf(net))).toEqual(before.net)
         expect(stateBits(s1)).toEqual(before.s)
       })
     )
+  })
+
+  it('applies a link that stands twice in a chain twice (the last one fused with the sum)', () => {
+    const lr = scaleByLearningRate(0.5)
+    const tx = chain(lr, lr) as Tx
+    const g = gradientsLike(net, Array.from({ length: size }, (_, i) => i - 7))
+    const [u] = tx.update(g, tx.init(net), net)
+    expect(bits(paramsOf(fusedStep(ruleOf(tx)!, copyOf(g), tx.init(net), net)!.network))).toEqual(bits(paramsOf(applyUpdates(u)(net))))
+  })
+
+  it('says whether every new parameter is finite', () => {
+    const tx = chain(scale(1e300), scaleByLearningRate(1e10)) as Tx
+    const g = gradientsLike(net, Array.from({ length: size }, (_, i) => (i === 3 ? 1e10 : 0)))
+    expect(fusedStep(ruleOf(tx)!, g, tx.init(net), net)!.finite).toBe(false)
+    expect(fusedStep(ruleOf(sgd({ learningRate: 0.1 }) as Tx)!, gradientsLike(net, new Array(size).fill(1)), [{ count: 0 }], net)!.finite).toBe(true)
   })
 
   it('declines a state of another shape, leaving the gradients as they were', () => {
@@ -203,5 +220,62 @@ describe('trainStep', () => {
     const tx = adam({ learningRate: 0.1 })
     const bad = { ...initTrainState(tx as Tx, net, M.rng(0)), opt: [tx.init(net)[0]] }
     expect(() => trainStep(mse, tx as Tx)(bad, batches[0]!)).toThrow('chain: expected a state of 2 entries (one per transformation), got an array of 1')
+  })
+})
+
+describe('trainSteps', () => {
+  const data = M.toArrays(M.uniform(40, 3, -1, 1)(M.rng(4))[0])
+  const batchesOf = (from: number, n: number): Batch[] =>
+    Array.from({ length: n }, (_, i) => {
+      const rows = data.slice((from + 3 * i) % 36, ((from + 3 * i) % 36) + 3)
+      return { inputs: columns(rows), targets: columns(rows.map(([a, b, c]) => [Math.tanh(a! - b!) / 2 + 0.5, c! > 0 ? 1 : 0])) }
+    })
+  const stateBitsOf = (st: TrainState<unknown>): unknown => ({ net: bits(paramsOf(st.network)), opt: stateBits(st.opt), step: st.step, loss: st.loss })
+
+  it('ends on the fold of trainStep, bit for bit, call after call, and never writes a state it handed out (property)', () => {
+    fc.assert(
+      fc.property(optimizer, fc.integer({ min: 0, max: 20 }), (tx, from) => {
+        const steps = trainSteps(mse, tx)
+        const step = trainStep(mse, tx)
+        let fused = initTrainState(tx, net, M.rng(0))
+        let folded = fused
+        const handedOut: Array<readonly [TrainState<unknown>, unknown]> = []
+        for (const n of [3, 1, 4]) {
+          const batches = batchesOf(from + n, n)
+          const r = steps(fused, batches)
+          expect(r.stopped).toBeUndefined()
+          fused = r.state
+          folded = batches.reduce(step, folded)
+          expect(stateBitsOf(fused)).toEqual(stateBitsOf(folded))
+          handedOut.push([fused, stateBitsOf(fused)])
+        }
+        for (const [st, was] of handedOut) expect(stateBitsOf(st)).toEqual(was) // later calls reused no buffer of theirs
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('calls onStep after each step with its batch and loss', () => {
+    const seen: Array<[number, number]> = []
+    const tx = adam({ learningRate: 0.01 }) as Tx
+    const r = trainSteps(mse, tx)(initTrainState(tx, net, M.rng(0)), batchesOf(0, 3), (b, loss) => seen.push([b, loss]))
+    expect(seen.map(([b]) => b)).toEqual([0, 1, 2])
+    expect(seen.at(-1)![1]).toBe(r.state.loss)
+  })
+
+  it('stops before a step whose loss or new parameters are not finite, with the state before it', () => {
+    const tx = sgd({ learningRate: 0.1 }) as Tx
+    const start = initTrainState(tx, net, M.rng(0))
+    const [ok] = batchesOf(0, 1)
+    const nanTarget: Batch = { inputs: ok!.inputs, targets: M.map(() => Number.NaN)(ok!.targets) }
+    const byLoss = trainSteps(mse, tx)(start, [ok!, nanTarget, ok!])
+    expect(byLoss.stopped).toMatchObject({ step: 1, reason: 'loss' })
+    expect(stateBitsOf(byLoss.state)).toEqual(stateBitsOf(trainStep(mse, tx)(start, ok!)))
+    const huge = chain(scale(1e300), scaleByLearningRate(1e10)) as Tx
+    const byParams = trainSteps(mse, huge)(initTrainState(huge, net, M.rng(0)), [ok!])
+    expect(byParams.stopped).toMatchObject({ step: 0, reason: 'parameters' })
+    expect(byParams.state.step).toBe(0)
+    const mine = stateless((g) => g.map((l) => ({ weights: M.scale(1e300)(M.scale(1e300)(l.weights)), bias: l.bias })))
+    expect(trainSteps(mse, mine as Tx)(initTrainState(mine as Tx, net, M.rng(0)), [ok!]).stopped?.reason).toBe('parameters')
   })
 })
