@@ -47,6 +47,11 @@ const network = (): N.Network =>
     N.initialize('xavier')
   )(M.rng(2))[0]
 
+/** A progress line on standard error: where the benchmark is, so that a run that fails or hangs shows where. */
+const progress = (line: string): void => {
+  process.stderr.write(`workers: ${line}\n`)
+}
+
 const fmt = (x: number): string => (x >= 100 ? Math.round(x).toString() : x.toPrecision(3))
 
 /** Milliseconds a `gradients` call takes on 128 random digits-sized samples, the median of `reps` after a warm-up. */
@@ -158,14 +163,24 @@ export async function run(options: { quick: boolean }): Promise<string> {
   }
   const runs = new Map<number, Run[]>(counts.map((w) => [w, []]))
   const ceilings: number[] = []
+  progress('warm-up, 1 worker')
   await once(1) // warm-up: compiles the training loop on this thread
   for (let r = 0; r < reps; r++) {
-    for (const w of counts) runs.get(w)!.push(await once(w))
+    for (const w of counts) {
+      progress(`repetition ${r + 1} of ${reps}: ${epochs} epochs on ${w} worker${w === 1 ? '' : 's'}`)
+      runs.get(w)!.push(await once(w))
+    }
+    progress(`repetition ${r + 1} of ${reps}: capacity`)
     ceilings.push(await capacity(options.quick ? 10 : 30))
   }
   // abort latency: timers due at different points of a step (and of an epoch), for 1 and 2 workers
   const stops = new Map<number, Stop[]>([1, 2].map((w) => [w, []]))
-  for (let r = 0; r < reps; r++) for (const w of [1, 2]) stops.get(w)!.push(await stopOnce(settings, start, w, 600 + 37 * r))
+  for (let r = 0; r < reps; r++)
+    for (const w of [1, 2]) {
+      progress(`abort latency ${r + 1} of ${reps}: ${w} worker${w === 1 ? '' : 's'}, stopped ${600 + 37 * r} ms after the start`)
+      stops.get(w)!.push(await stopOnce(settings, start, w, 600 + 37 * r))
+    }
+  progress('done')
   const accuracy = runs.get(1)![0]!.accuracy
   for (const [w, rs] of runs)
     for (const x of rs)
