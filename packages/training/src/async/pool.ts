@@ -111,7 +111,7 @@ interface Waiting {
 
 /**
  * A started worker: its port, its number (from 1, for messages), and what it was last asked
- * (`doing`: e.g. `gradients for step 17 (epoch 1, batch 17 of 32)`) and whether it has answered
+ * (`doing`: e.g. `the gradients of shard 1 of 1 for step 17 (epoch 1, batch 17 of 32)`) and whether it has answered
  * that, so that an error says where the worker was.
  */
 interface Member {
