@@ -110,9 +110,9 @@ interface Waiting {
 }
 
 /**
- * A started worker: its port, its number (from 1, for messages), and what it was last asked
- * (`doing`: e.g. `the gradients of shard 1 of 1 for step 17 (epoch 1, batch 17 of 32)`) and whether it has answered
- * that, so that an error says where the worker was.
+ * A started worker: its port, its number (from 1, for messages), what it was last asked
+ * (`doing`, e.g. `the gradients of shard 1 of 1 for step 17 (epoch 1, batch 17 of 32)`; `asked`,
+ * that request's id) and whether it has answered that, so that an error says where it was.
  */
 interface Member {
   readonly port: WorkerPort
