@@ -342,6 +342,7 @@ const inProcessOf = async (key: string, quick: boolean): Promise<SectionResult> 
       const error = new Error(`bench: section ${key} failed (${how}, after ${after}${context}): ${reason}`)
       if (stoppedBy !== undefined) {
         log(error.message)
+        rmSync(dir, { recursive: true, force: true }) // process.exit skips the finally
         process.exit(128 + (stoppedBy === 'SIGINT' ? 2 : 15))
       }
       throw error
