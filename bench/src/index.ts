@@ -273,7 +273,7 @@ const runSection = async (s: Settings, key: string, out: string): Promise<void> 
     if (done) return
     const status = process.exitCode ?? code // an unsettled top-level await: the event says 0, the process ends with 13
     why(
-      status === 13 || status === 0
+      status === 13
         ? `ended after ${seconds()} s waiting for a promise that nothing could settle any more: nothing kept the event loop alive (exit code 13)`
         : `exited after ${seconds()} s with code ${status}, before writing its result`
     )
