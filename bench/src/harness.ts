@@ -88,6 +88,22 @@ export const machine = (): string => {
 }
 
 /**
+ * What went wrong, for a log: the error's stack (its message first), then each of its causes
+ * in turn (`Error.cause`), the way `trainAsync`'s worker failures chain theirs; a thrown value
+ * that is not an `Error` as it prints.
+ */
+export const describeError = (error: unknown): string => {
+  const lines: string[] = []
+  let e: unknown = error
+  for (let depth = 0; e !== undefined && depth < 8; depth++) {
+    const text = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e)
+    lines.push(depth === 0 ? text : `caused by: ${text}`)
+    e = e instanceof Error ? e.cause : undefined
+  }
+  return lines.join('\n')
+}
+
+/**
  * Runs a benchmark module's `run` when that module is the script Node was started with
  * (`node bench/dist/products.js [--quick]`), printing its table, or its error with exit code 1.
  */
@@ -96,7 +112,7 @@ export const runAsScript = (moduleUrl: string, run: (options: { quick: boolean }
   run({ quick: process.argv.includes('--quick') }).then(
     (table) => console.log(table),
     (error: unknown) => {
-      console.error(error)
+      console.error(describeError(error))
       process.exitCode = 1
     }
   )

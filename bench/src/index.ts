@@ -8,13 +8,13 @@
  * and each peer run after a warm-up, and the tables report medians; ratios are against purenn,
  * measured in the same process.
  */
-import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadMnist } from '@purenn/examples/shared/mnist'
-import { fmt, machine, median, ratio, table, versionOf } from './harness.js'
+import { describeError, fmt, machine, median, ratio, table, versionOf } from './harness.js'
 import type { Digits } from './data.js'
 import * as purenn from './workloads/purenn.js'
 import * as tutorial from './workloads/tutorial.js'
@@ -244,12 +244,51 @@ interface SectionResult {
   readonly text: string
 }
 
-/** Runs one section in this process (started by `inProcessOf`) and writes its result, as JSON, to `out`. */
+/**
+ * Runs one section in this process (started by `inProcessOf`) and writes its result, as JSON,
+ * to `out`. When the section fails, or this process ends any other way before the result is
+ * written (a signal, an event loop that emptied while the section waited: exit code 13), it
+ * says why on standard error, and writes the error's message and stack to `out` + `.error`
+ * for the parent to quote.
+ */
 const runSection = async (s: Settings, key: string, out: string): Promise<void> => {
-  const section = sectionsOf(s).find((x) => x.key === key)
-  if (section === undefined) throw new Error(`bench: no section ${JSON.stringify(key)}`)
-  const result: SectionResult = { title: section.title, text: await section.body() }
-  writeFileSync(out, JSON.stringify(result))
+  const t0 = performance.now()
+  const seconds = (): string => ((performance.now() - t0) / 1000).toFixed(1)
+  let done = false
+  const why = (text: string): void => {
+    log(`bench: section ${key}: ${text}`)
+    try {
+      writeFileSync(`${out}.error`, text)
+    } catch {
+      // the parent says what it can without it
+    }
+  }
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+    process.once(signal, () => {
+      done = true
+      why(`stopped by ${signal} after ${seconds()} s, still running (its last progress line is above)`)
+      process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15))
+    })
+  process.once('exit', (code) => {
+    if (done) return
+    const status = process.exitCode ?? code // an unsettled top-level await: the event says 0, the process ends with 13
+    why(
+      status === 13
+        ? `ended after ${seconds()} s waiting for a promise that nothing could settle any more: nothing kept the event loop alive (exit code 13)`
+        : `exited after ${seconds()} s with code ${status}, before writing its result`
+    )
+  })
+  try {
+    const section = sectionsOf(s).find((x) => x.key === key)
+    if (section === undefined) throw new Error(`bench: no section ${JSON.stringify(key)}`)
+    const result: SectionResult = { title: section.title, text: await section.body() }
+    writeFileSync(out, JSON.stringify(result))
+    done = true
+  } catch (error) {
+    done = true
+    why(`failed after ${seconds()} s: ${describeError(error)}`)
+    process.exitCode = 1
+  }
 }
 
 /** The longest a section may run (the full MNIST training section takes about 8 minutes here). */
@@ -261,16 +300,53 @@ const SECTION_TIMEOUT_MS = 60 * 60 * 1000
  * process, the tutorial's Matrix class, used at every size by the products and kernels
  * sections, ran XOR 5x slower than on its own: 12.2 against 2.4 µs a step.) The child's
  * output (progress, and whatever the peers print) goes to this process's standard error; its
- * result comes back in a file.
+ * result comes back in a file. When the section fails, the error says how the child ended
+ * (exit code or signal, after how long) and quotes why, as the child wrote it (the error's
+ * message and stack). A SIGINT or SIGTERM sent to this process while a section runs is passed
+ * on to the child, which says where it was, and then ends this process.
  */
-const inProcessOf = (key: string, quick: boolean): SectionResult => {
+const inProcessOf = async (key: string, quick: boolean): Promise<SectionResult> => {
   const dir = mkdtempSync(join(tmpdir(), 'purenn-bench-'))
   const out = join(dir, 'result.json')
+  const t0 = performance.now()
   try {
     const args = [fileURLToPath(import.meta.url), `--section=${key}`, `--out=${out}`, ...(quick ? ['--quick'] : [])]
-    const child = spawnSync(process.execPath, args, { stdio: ['ignore', 2, 2], timeout: SECTION_TIMEOUT_MS })
-    if (child.error !== undefined) throw new Error(`bench: section ${key} could not run: ${child.error.message}`)
-    if (child.status !== 0) throw new Error(`bench: section ${key} failed (${child.signal ?? `exit code ${child.status}`})`)
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 2, 2] })
+    let stoppedBy: NodeJS.Signals | undefined
+    const pass = (signal: NodeJS.Signals) => (): void => {
+      stoppedBy ??= signal
+      child.kill(signal)
+    }
+    const onInt = pass('SIGINT')
+    const onTerm = pass('SIGTERM')
+    process.on('SIGINT', onInt)
+    process.on('SIGTERM', onTerm)
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGTERM')
+    }, SECTION_TIMEOUT_MS)
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | Error>((resolve) => {
+      child.once('error', resolve)
+      child.once('exit', (code, signal) => resolve({ code, signal }))
+    })
+    clearTimeout(timer)
+    process.off('SIGINT', onInt)
+    process.off('SIGTERM', onTerm)
+    if (ended instanceof Error) throw new Error(`bench: section ${key} could not run: ${ended.message}`, { cause: ended })
+    if (ended.code !== 0) {
+      const how = ended.signal !== null ? `killed by ${ended.signal}` : `exit code ${ended.code}`
+      const after = `${((performance.now() - t0) / 1000).toFixed(1)} s`
+      const reason = existsSync(`${out}.error`) ? readFileSync(`${out}.error`, 'utf8') : 'it said nothing (killed before it could)'
+      const context = timedOut ? `, timed out after ${SECTION_TIMEOUT_MS / 60000} min` : stoppedBy !== undefined ? `, stopped by ${stoppedBy} sent to the benchmark` : ''
+      const error = new Error(`bench: section ${key} failed (${how}, after ${after}${context}): ${reason}`)
+      if (stoppedBy !== undefined) {
+        log(error.message)
+        rmSync(dir, { recursive: true, force: true }) // process.exit skips the finally
+        process.exit(128 + (stoppedBy === 'SIGINT' ? 2 : 15))
+      }
+      throw error
+    }
     return JSON.parse(readFileSync(out, 'utf8')) as SectionResult
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -287,7 +363,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<string> => {
   for (const { key, title } of sectionsOf(s)) {
     if (only !== undefined && !only.has(key)) continue
     log(`== ${title}`)
-    const result = inProcessOf(key, s.quick)
+    const result = await inProcessOf(key, s.quick)
     sections.push([result.title, result.text])
     process.stdout.write(`\n## ${result.title}\n\n${result.text}\n`)
   }
@@ -316,12 +392,17 @@ const outArg = process.argv.find((a) => a.startsWith('--out='))
 if (sectionArg !== undefined && outArg !== undefined)
   await runSection(settings(process.argv.includes('--quick')), sectionArg.slice('--section='.length), outArg.slice('--out='.length))
 else if (process.argv[1] && resolve(process.argv[1]) === resolve(here, 'index.js')) {
-  const report = await main(process.argv.slice(2))
-  if (!process.argv.includes('--quick') && !process.argv.some((a) => a.startsWith('--only='))) {
-    const target = resolve(here, '../../BENCHMARKS.md')
-    writeFileSync(`${target}.tmp`, report)
-    renameSync(`${target}.tmp`, target)
-    log(`wrote ${target}`)
+  try {
+    const report = await main(process.argv.slice(2))
+    if (!process.argv.includes('--quick') && !process.argv.some((a) => a.startsWith('--only='))) {
+      const target = resolve(here, '../../BENCHMARKS.md')
+      writeFileSync(`${target}.tmp`, report)
+      renameSync(`${target}.tmp`, target)
+      log(`wrote ${target}`)
+    }
+  } catch (error) {
+    log(describeError(error))
+    process.exitCode = 1
   }
 }
 

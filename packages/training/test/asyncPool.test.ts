@@ -161,20 +161,34 @@ describe('the worker pool', () => {
     await expect(p.gradients(net, [[0]])).rejects.toThrow('the worker pool is closed')
   })
 
-  it('a worker that fails fails the request, and every later one, naming the worker', async () => {
+  it('a worker that fails fails the request, and every later one, naming the worker, what it was computing, and its error as the cause', async () => {
     const f = fakes([50, 50])
     const p = pool(f.spawn, 2, { loss: N.mse, data, measured: data, network: net })
-    const pending = p.gradients(net, [[0], [1]])
-    f.crash(1, 'the script could not be loaded')
-    await expect(pending).rejects.toThrow('worker 2 of 2 failed: the script could not be loaded')
+    const pending = p.gradients(net, [[0], [1]], undefined, false, 'step 7 (epoch 2, batch 3 of 4)')
+    f.crash(1, 'the worker thread exited with code 3')
+    const error: unknown = await pending.catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect((error as Error).message).toBe('worker 2 of 2 failed while computing the gradients of shard 2 of 2 for step 7 (epoch 2, batch 3 of 4): the worker thread exited with code 3')
+    expect(((error as Error).cause as Error).message).toBe('the worker thread exited with code 3') // its own stack with it
     await expect(p.gradients(net, [[0]])).rejects.toThrow('worker 2 of 2 failed')
+    p.close()
+  })
+
+  it('a worker that fails between requests says which it answered last', async () => {
+    const f = fakes([0, 0])
+    const p = pool(f.spawn, 2, { loss: N.mse, data, measured: data, network: net })
+    await p.scores(net, [[[0, 4]], [[4, 6]]], 'the measures of epoch 1')
+    f.crash(0, 'out of memory')
+    await expect(p.gradients(net, [[0], [1]])).rejects.toThrow('worker 1 of 2 failed after answering the scores of chunk group 1 of 2 for the measures of epoch 1: out of memory')
     p.close()
   })
 
   it('a shard the worker cannot compute rejects with its message', async () => {
     const f = fakes([0])
     const p = pool(f.spawn, 1, { loss: N.mse, data, measured: data, network: net })
-    await expect(p.gradients(net, [[99]])).rejects.toThrow(/^a worker could not answer: .+/) // no sample 99
+    await expect(p.gradients(net, [[99]], undefined, false, 'step 1 (epoch 1, batch 1 of 1)')).rejects.toThrow(
+      /^worker 1 of 1 could not answer the gradients of shard 1 of 1 for step 1 \(epoch 1, batch 1 of 1\): .+/
+    ) // no sample 99
     p.close()
   })
 })

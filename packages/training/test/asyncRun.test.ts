@@ -205,11 +205,17 @@ describe('abort', () => {
     let stepsAtAbort = -1
     const long = { ...options, trainData: wavy.data, trainLabels: wavy.labels, numEpochs: 100_000, batchSize: 1 }
     const start = sigmoidNet([3, 8, 2], 4)
-    setTimeout(() => {
-      stepsAtAbort = steps
-      controller.abort()
-    }, 20)
-    const result = await trainAsync({ ...long, signal: controller.signal, onBatch: (p) => void (steps = p.step) })(start)
+    // Armed at the first step, not before the run: on a loaded machine a timer armed before it
+    // can be due at the run's first turn, which may come before its first step.
+    const onBatch = (p: { readonly step: number }): void => {
+      steps = p.step
+      if (steps === 1)
+        setTimeout(() => {
+          stepsAtAbort = steps
+          controller.abort()
+        }, 20)
+    }
+    const result = await trainAsync({ ...long, signal: controller.signal, onBatch })(start)
     expect(stepsAtAbort).toBeGreaterThan(0)
     expect(steps).toBe(stepsAtAbort) // the abort stopped the run before its next step
     if (E.isRight(result) || result.left._tag !== 'Aborted') throw new Error('expected Aborted')

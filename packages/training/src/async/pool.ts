@@ -68,13 +68,16 @@ export interface Pool {
    * worker at most) for the network, in shard order, whatever order the workers answer in;
    * `next`, the shards the next request will likely ask for, which the workers gather ahead.
    * The gradients are in fresh buffers, the caller's to keep. `written`: the caller has
-   * already written the network's parameters into `sharedParameters()`.
+   * already written the network's parameters into `sharedParameters()`. `at` says which
+   * step of the run asks (e.g. `step 17 (epoch 1, batch 17 of 32)`), for the error of a worker
+   * that fails while it computes.
    */
   readonly gradients: (
     net: Network,
     shards: ReadonlyArray<ReadonlyArray<number>>,
     next?: ReadonlyArray<ReadonlyArray<number>>,
-    written?: boolean
+    written?: boolean,
+    at?: string
   ) => Promise<ReadonlyArray<ShardResult>>
   /**
    * The buffer the workers read the parameters from, once the pool has started where memory
@@ -85,9 +88,14 @@ export interface Pool {
   readonly sharedParameters: () => Float64Array | undefined
   /**
    * The scores of chunks of the measured set (ranges `[from, to)` of its samples) for the
-   * network: one group of chunks per worker at most, answered group by group, in order.
+   * network: one group of chunks per worker at most, answered group by group, in order. `at`
+   * says which part of the run asks, as for `gradients`.
    */
-  readonly scores: (net: Network, groups: ReadonlyArray<ReadonlyArray<readonly [number, number]>>) => Promise<ReadonlyArray<ReadonlyArray<Scores>>>
+  readonly scores: (
+    net: Network,
+    groups: ReadonlyArray<ReadonlyArray<readonly [number, number]>>,
+    at?: string
+  ) => Promise<ReadonlyArray<ReadonlyArray<Scores>>>
   /** Ends every worker; the pool cannot be used again. */
   readonly close: () => void
 }
@@ -101,10 +109,21 @@ interface Waiting {
   readonly reject: (error: Error) => void
 }
 
-/** A started worker. */
+/**
+ * A started worker: its port, its number (from 1, for messages), what it was last asked
+ * (`doing`, e.g. `the gradients of shard 1 of 1 for step 17 (epoch 1, batch 17 of 32)`; `asked`,
+ * that request's id) and whether it has answered that, so that an error says where it was.
+ */
 interface Member {
   readonly port: WorkerPort
+  readonly k: number
+  doing: string
+  asked: number
+  answered: boolean
 }
+
+/** Where a member was when it failed: its request in flight, or the last one it answered. */
+const whereOf = (m: Member): string => (m.answered ? `after answering ${m.doing}` : `while computing ${m.doing}`)
 
 /** The started pool: its members and, when memory is shared, the buffer of parameters they all read. */
 interface Started {
@@ -142,13 +161,16 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
     waiting.clear()
   }
 
-  const onReply = (reply: Reply): void => {
-    const w = waiting.get(reply.id)
-    if (w === undefined) return // an answer to a request given up on (the run was aborted)
-    waiting.delete(reply.id)
-    if (reply.kind === 'failed') w.reject(new Error(`a worker could not answer: ${reply.message}`))
-    else w.resolve(reply)
-  }
+  const onReply =
+    (member: Member) =>
+    (reply: Reply): void => {
+      const w = waiting.get(reply.id)
+      if (reply.id === member.asked) member.answered = true
+      if (w === undefined) return // an answer to a request given up on (the run was aborted)
+      waiting.delete(reply.id)
+      if (reply.kind === 'failed') w.reject(new Error(`worker ${member.k} of ${size} could not answer ${member.doing}: ${reply.message}`))
+      else w.resolve(reply)
+    }
 
   const start = (): Started => {
     const share = canShare()
@@ -160,18 +182,30 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
     const members: Member[] = []
     for (let k = 0; k < size; k++) {
       const port = spawn()
-      port.listen(onReply, (error) => fail(new Error(`worker ${k + 1} of ${size} failed: ${error.message}`)))
+      const member: Member = { port, k: k + 1, doing: 'its setup', asked: -1, answered: false }
+      port.listen(onReply(member), (error) => fail(new Error(`worker ${k + 1} of ${size} failed ${whereOf(member)}: ${error.message}`, { cause: error })))
       port.post({ kind: 'start', loss: setup.loss.name, inputSize: setup.network.inputSize, layout, data, measured, params }, [])
-      members.push({ port })
+      members.push(member)
     }
     return { members, params, layout }
   }
 
-  /** Sends a request (given its id) to a member, transferring its own buffer of parameters when memory is not shared. */
-  const request = (member: Member, own: Float64Array | undefined, message: (id: number, params: Float64Array | undefined) => ToWorker): Promise<Reply> =>
+  /**
+   * Sends a request (given its id) to a member, transferring its own buffer of parameters when
+   * memory is not shared; `doing` says what it asks, for errors.
+   */
+  const request = (
+    member: Member,
+    own: Float64Array | undefined,
+    doing: string,
+    message: (id: number, params: Float64Array | undefined) => ToWorker
+  ): Promise<Reply> =>
     new Promise<Reply>((resolve, reject) => {
       const id = nextId++
       waiting.set(id, { resolve, reject })
+      member.doing = doing
+      member.asked = id
+      member.answered = false
       member.port.post(message(id, own), own === undefined ? [] : [own.buffer as ArrayBuffer])
     })
 
@@ -204,22 +238,24 @@ export const pool = (spawn: () => WorkerPort, size: number, setup: PoolSetup): P
   }
 
   return {
-    gradients: (net, shards, next, written) =>
+    gradients: (net, shards, next, written, at) =>
       round(
         net,
         shards.length,
         async (member, k, params, layout) => {
           const samples = shards[k]!
-          const reply = await request(member, params, (id, own) => ({ kind: 'shard', id, samples, next: next?.[k], params: own }))
+          const doing = `the gradients of shard ${k + 1} of ${shards.length}${at === undefined ? '' : ` for ${at}`}`
+          const reply = await request(member, params, doing, (id, own) => ({ kind: 'shard', id, samples, next: next?.[k], params: own }))
           if (reply.kind !== 'gradients') throw new Error(`a worker answered a shard with ${reply.kind}`)
           return { loss: reply.loss, gradients: gradientsOf(layout, reply.gradients), size: samples.length }
         },
         written
       ),
     sharedParameters: () => started?.params,
-    scores: (net, groups) =>
+    scores: (net, groups, at) =>
       round(net, groups.length, async (member, k, params) => {
-        const reply = await request(member, params, (id, own) => ({ kind: 'scores', id, chunks: groups[k]!, params: own }))
+        const doing = `the scores of chunk group ${k + 1} of ${groups.length}${at === undefined ? '' : ` for ${at}`}`
+        const reply = await request(member, params, doing, (id, own) => ({ kind: 'scores', id, chunks: groups[k]!, params: own }))
         if (reply.kind !== 'scores') throw new Error(`a worker answered a scores request with ${reply.kind}`)
         return reply.scores
       }),

@@ -102,7 +102,8 @@ const shardedSteps = <S>(
   workers: Pool,
   stop: Abortion,
   order: ReadonlyArray<number>,
-  batches: number
+  batches: number,
+  epoch: number
 ): ((st: TrainState<S>, b: number) => Promise<Taken<S> | 'aborted'>) => {
   const memo = new Map<number, number[][]>() // the shards of the batches in hand (this one and the next), cut once each
   const shardsOf = (b: number): number[][] => {
@@ -118,17 +119,18 @@ const shardedSteps = <S>(
   let pending: Promise<ReadonlyArray<ShardResult>> | undefined // the workers' answers for the next batch, asked for
   let last: Network | undefined // the network the last step made
   let spare: Network | undefined // a network these steps made that nothing holds any more
-  const ask = (net: Network, b: number, written: boolean): Promise<ReadonlyArray<ShardResult>> => {
+  /** Asks the workers for batch `b`'s shards, the step that takes it being `step` (counted from 1 over the run). */
+  const ask = (net: Network, b: number, step: number, written: boolean): Promise<ReadonlyArray<ShardResult>> => {
     const [, ...rest] = shardsOf(b)
     const [, ...next] = shardsOf(b + 1)
     if (rest.length === 0) return Promise.resolve([])
-    const answers = workers.gradients(net, rest, next, written)
+    const answers = workers.gradients(net, rest, next, written, `step ${step} (epoch ${epoch}, batch ${b + 1} of ${batches})`)
     answers.catch(() => undefined) // read by the next step; kept from going unhandled when the run stops first
     return answers
   }
   return async (st, b) => {
     const [first, ...rest] = shardsOf(b)
-    const others = pending ?? ask(st.network, b, false)
+    const others = pending ?? ask(st.network, b, st.step + 1, false)
     const own = ahead ?? gatherOwn(first!)
     const mine = gradients(st.network, cfg.loss, own.inputs, own.targets)
     const [following] = shardsOf(b + 1)
@@ -138,7 +140,7 @@ const shardedSteps = <S>(
     // every answer is in: the workers read no parameter until they are asked again, so the step may write the next ones where they read them
     const flat = b + 1 < batches ? workers.sharedParameters() : undefined
     const taken = apply(st, [{ loss: mine.loss, gradients: mine.gradients, size: own.inputs.cols }, ...answer], { spare, flat })
-    pending = b + 1 < batches ? ask(taken.state.network, b + 1, taken.written) : undefined
+    pending = b + 1 < batches ? ask(taken.state.network, b + 1, taken.state.step + 1, taken.written) : undefined
     // the caller lets go of this step's network `st.network` when it asks for the next step: then, if these steps made it, the step after may write over it
     spare = st.network === last && st.network !== taken.state.network ? st.network : undefined
     last = taken.state.network
@@ -159,11 +161,12 @@ const parallelMeasure = async (
   workers: Pool,
   stop: Abortion,
   clock: Turns,
-  net: Network
+  net: Network,
+  epoch: number
 ): Promise<Measures | 'aborted'> => {
   const chunks = chunkRanges(set.size)
   const [mine, ...others] = shardBounds(chunks.length, cfg.workers).map(([lo, hi]) => chunks.slice(lo, hi))
-  const theirs = others.length === 0 ? Promise.resolve([]) : workers.scores(net, others)
+  const theirs = others.length === 0 ? Promise.resolve([]) : workers.scores(net, others, `the measures of epoch ${epoch}`)
   theirs.catch(() => undefined) // read below; kept from going unhandled if this thread's chunks throw first
   // this thread's chunks come first: those of a set held for the run (cut once), else each gathered as it is scored (one chunk's copy at a time)
   const ownChunks = function* (): Generator<Batch> {
@@ -210,7 +213,7 @@ export const unfoldAsync = <S>(
         let gathered: Batch[] = [] // batches `from … from + group − 1` of the epoch, gathered a group at a time as the synchronous loop does
         let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
         let sum = 0 // Σ over batches of (batch loss · batch size)
-        const sharded = workers === undefined ? undefined : shardedSteps(cfg, apply, gatherOwn, workers, stop, epoch.order, batches)
+        const sharded = workers === undefined ? undefined : shardedSteps(cfg, apply, gatherOwn, workers, stop, epoch.order, batches, epoch.epoch)
         for (let b = 0; b < batches; b++) {
           if (clock.due()) await clock.turn()
           if (signal?.aborted === true) {
@@ -249,7 +252,7 @@ export const unfoldAsync = <S>(
         else if (workers === undefined) {
           const all = await scoresInTurns(st.network, cfg, measured(), clock) // `measure`'s scores, folded as it folds them
           m = all === 'aborted' ? all : foldScores(all, cfg.classes)
-        } else m = await parallelMeasure(cfg, measuredSet, measured(), workers, stop, clock, st.network)
+        } else m = await parallelMeasure(cfg, measuredSet, measured(), workers, stop, clock, st.network, epoch.epoch)
         if (m === 'aborted') {
           yield E.left(aborted(epoch.epoch, st.step, st.network))
           return

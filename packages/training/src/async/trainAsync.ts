@@ -85,7 +85,9 @@ export const trainAsyncOn =
  *   chunk (the same bits as on one thread). Workers know the built-in activations and losses
  *   only. In Node, use `@purenn/training/node`'s `epochsAsync`.
  *
- * The iteration throws only when a worker fails (its script cannot be loaded, it crashes).
+ * The iteration throws only when a worker fails (its script cannot be loaded, it crashes, its
+ * thread exits), with an error that names the worker and the step it was computing (or the
+ * epoch's measures), its own error (stack, exit code) as the `cause`.
  *
  * With one worker, the items are those of `epochs` for the same options, bit for bit. Each
  * iteration replays the run; breaking out of a `for await` ends it (and its workers).
@@ -112,7 +114,7 @@ export const epochsAsync = epochsAsyncOn(webWorkers)
  * n − 1 Web Workers share each batch's gradients (see `epochsAsync`; in Node, use
  * `@purenn/training/node`).
  * With one worker, the result is `train`'s, bit for bit. The promise rejects only when a
- * worker fails (its script cannot be loaded, it crashes).
+ * worker fails (its script cannot be loaded, it crashes), with the error `epochsAsync` throws.
  *
  * @example
  * import * as E from 'fp-ts/Either'
