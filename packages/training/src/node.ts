@@ -17,18 +17,26 @@ import type { Reply } from './async/protocol.js'
 import type { Platform, WorkerPort } from './async/pool.js'
 import { epochsAsyncOn, trainAsyncOn } from './async/trainAsync.js'
 
-/** One worker thread running `async/nodeWorker.js`, as a pool's port. */
-const spawnThread = (): WorkerPort => {
-  const worker = new Worker(new URL('./async/nodeWorker.js', import.meta.url))
+/** The part of a Node `Worker` a pool's port uses. */
+type ThreadLike = Pick<Worker, 'postMessage' | 'on' | 'ref' | 'unref' | 'removeAllListeners' | 'terminate'>
+
+/**
+ * A worker thread as a pool's port. Any exit the pool did not ask for is a failure, whatever its
+ * code: a thread that ended with code 0 (a `process.exit(0)` in code it ran) would otherwise
+ * leave its request waiting for ever.
+ *
+ * @internal
+ */
+export const portOf = (worker: ThreadLike): WorkerPort => {
   return {
     post: (message, transfer) => worker.postMessage(message, transfer),
     listen: (onReply, onError) => {
       worker.on('message', (reply: Reply) => onReply(reply))
-      worker.on('error', (error) => onError(error))
-      worker.on('messageerror', (error) => onError(error))
-      worker.on('exit', (code) => {
-        if (code !== 0) onError(new Error(`the worker thread exited with code ${code}`))
-      })
+      worker.on('error', (error: Error) => onError(error))
+      worker.on('messageerror', (error: Error) => onError(error))
+      worker.on('exit', (code: number) =>
+        onError(new Error(code === 0 ? 'the worker thread exited (code 0) while the run still needed it' : `the worker thread exited with code ${code}`))
+      )
     },
     hold: (busy) => (busy ? worker.ref() : worker.unref()),
     terminate: () => {
@@ -37,6 +45,9 @@ const spawnThread = (): WorkerPort => {
     }
   }
 }
+
+/** One worker thread running `async/nodeWorker.js`, as a pool's port. */
+const spawnThread = (): WorkerPort => portOf(new Worker(new URL('./async/nodeWorker.js', import.meta.url)))
 
 /**
  * Node's worker threads, for the pool of an asynchronous run.

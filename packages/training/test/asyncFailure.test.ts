@@ -96,3 +96,40 @@ describe('a worker that dies during a run', () => {
     expect(error.message).toBe('worker 1 of 1 failed while computing the scores of chunk group 1 of 1 for the measures of epoch 2: out of memory')
   })
 })
+
+describe("a Node worker thread's port", () => {
+  /** A stand-in for a Worker: records its listeners, so that a test can make it exit. */
+  const fakeThread = () => {
+    const listeners = new Map<string, Array<(value: unknown) => void>>()
+    const thread = {
+      postMessage: () => undefined,
+      on: (event: string, f: (value: unknown) => void) => (listeners.set(event, [...(listeners.get(event) ?? []), f]), thread),
+      ref: () => undefined,
+      unref: () => undefined,
+      removeAllListeners: (event: string) => (listeners.delete(event), thread),
+      terminate: async () => 0
+    }
+    return { thread, emit: (event: string, value: unknown) => listeners.get(event)?.forEach((f) => f(value)) }
+  }
+
+  it('reports every exit the pool did not ask for, code 0 included, and none after terminate', async () => {
+    const { portOf } = await import('../src/node.js')
+    for (const [code, message] of [
+      [0, 'the worker thread exited (code 0) while the run still needed it'],
+      [7, 'the worker thread exited with code 7']
+    ] as const) {
+      const { thread, emit } = fakeThread()
+      const errors: string[] = []
+      portOf(thread as never).listen(() => undefined, (e) => errors.push(e.message))
+      emit('exit', code)
+      expect(errors).toEqual([message])
+    }
+    const { thread, emit } = fakeThread()
+    const errors: string[] = []
+    const port = portOf(thread as never)
+    port.listen(() => undefined, (e) => errors.push(e.message))
+    port.terminate()
+    emit('exit', 1)
+    expect(errors).toEqual([])
+  })
+})
