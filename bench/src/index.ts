@@ -2,7 +2,8 @@
  * purenn's benchmark suite: `pnpm bench` (full run, writes BENCHMARKS.md at the repository
  * root) or `pnpm bench --quick` (one epoch, few repetitions, for development). `--only=1,2`
  * runs only those workloads (1 XOR, 2 MNIST training, 3 inference, 4 products, `network`
- * the network kernels, `workers` data-parallel training) and writes nothing.
+ * the network kernels, `workers` data-parallel training, `composability` the hand-written fold
+ * against `train` and the optimizers against SGD) and writes nothing.
  *
  * Every section runs in a fresh Node process of its own (see `inProcessOf`); within it, purenn
  * and each peer run after a warm-up, and the tables report medians; ratios are against purenn,
@@ -24,6 +25,7 @@ import * as tfjs from './peers/tfjs.js'
 import { run as runProducts } from './products.js'
 import { run as runNetwork } from './network.js'
 import { run as runWorkers } from './workers.js'
+import { run as runComposability } from './composability.js'
 
 interface Settings {
   readonly quick: boolean
@@ -233,6 +235,11 @@ const sectionsOf = (s: Settings): ReadonlyArray<Section> => [
     key: '2',
     title: `Workload 2: MNIST digits, 784-128-10, SGD at 0.1, ${s.mnistEpochs} epoch(s), validating on the 1,996 test digits every epoch`,
     body: () => mnistWorkload(s, digits())
+  },
+  {
+    key: 'composability',
+    title: 'Composability and optimizers: the hand-written fold against `train`, Adam against SGD (issue 16)',
+    body: () => runComposability({ quick: s.quick })
   },
   { key: '3', title: 'Workload 3: inference, the 1,996 test digits in one call', body: () => inferenceWorkload(s, digits()) },
   { key: 'workers', title: 'Workers: MNIST epochs at batch 256 on 1 and 2 worker threads', body: () => runWorkers({ quick: s.quick }) }
