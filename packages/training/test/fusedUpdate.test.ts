@@ -207,6 +207,21 @@ describe('trainStep', () => {
     )
   })
 
+  it('folds to the reference’s states on a network past the small-network path (gradients from the batched products)', () => {
+    const big = sigmoidNet([40, 30, 3], 5)
+    const X = M.uniform(40, 6, -1, 1)(M.rng(9))[0]
+    const T = M.uniform(3, 6, 0, 1)(M.rng(10))[0]
+    const bs: Batch[] = [0, 1, 2].map(() => ({ inputs: X, targets: T }))
+    for (const tx of [adam({ learningRate: 0.01 }), chain(clipByGlobalNorm(0.5), momentum({ learningRate: 0.1, nesterov: true }))] as Tx[]) {
+      const start = initTrainState(tx, big, M.rng(0))
+      const a = bs.reduce(trainStep(mse, tx), start)
+      const b = bs.reduce(reference(tx), start)
+      expect(bits(paramsOf(a.network))).toEqual(bits(paramsOf(b.network)))
+      expect(stateBits(a.opt)).toEqual(stateBits(b.opt))
+      expect(stateBits(trainSteps(mse, tx)(start, bs).state.opt)).toEqual(stateBits(b.opt))
+    }
+  })
+
   it('runs an update that replaced a built-in one, not the built-in rule', () => {
     const tx = adam({ learningRate: 0.1 })
     let calls = 0
