@@ -15,7 +15,7 @@
  * exact gradient descent on ½‖t − y‖² (the same as `gradients(mse, x, t)` followed by
  * W − η·∂L/∂W). A softmax output goes through its own backward rule.
  *
- * The step is written for one sample: its vectors live in one small scratch buffer and no
+ * The step is written for one sample: its vectors live in small blocks, one a layer, and no
  * matrix is built except the new weights and biases, so a step on the tutorial's 2-2-1
  * network costs a fraction of a microsecond.
  *
@@ -29,68 +29,51 @@ import type { Layer, Network } from './types.js'
 import { buf, matrix } from './internal/buffer.js'
 import { checkedVector, positiveFinite } from './internal/describe.js'
 
-/** How many scratch entries a step on `net` needs: the input, z and y per layer, and a δ per layer. */
-const scratchSize = (net: Network): number => {
-  let size = 2 * net.inputSize
-  for (const layer of net.layers) size += 3 * layer.weights.rows
-  return size
-}
-
 const step = (net: Network, input: ReadonlyArray<number>, target: ReadonlyArray<number>, eta: number): Network => {
   const layers = net.layers
   const L = layers.length
   if (L === 0) throw new RangeError('trainIteration: the network has no layers')
   const x0 = checkedVector('trainIteration', 'input', input, net.inputSize, 'the network expects')
   const t = checkedVector('trainIteration', 'target', target, outputSize(net), 'the network outputs')
-  // scratch for the step's vectors (x, z and y of every layer, the δs): a few entries a node, never handed out
-  return stepWith(new Float64Array(scratchSize(net)), layers, net.inputSize, x0, t, eta)
+  return stepWith(layers, net.inputSize, x0, t, eta)
 }
 
 /**
- * The step itself, on scratch `s`: the vectors live at offsets in `s`, layer k's input at
- * `xo[k]` (its output is layer k + 1's input), its z at `zo[k]`.
+ * The step itself. Each layer's vectors live in a block of its own, z, then y, then δ (3·nodes
+ * entries), and the input in one more: small blocks, which V8 allocates on its own heap (a
+ * typed array of at most 64 bytes costs a tenth of a larger one), so that a step on a tiny
+ * network allocates little besides the weights and biases it returns.
  */
-const stepWith = (
-  s: Float64Array,
-  layers: ReadonlyArray<Layer>,
-  inputSize: number,
-  x0: ArrayLike<number>,
-  t: ArrayLike<number>,
-  eta: number
-): Network => {
+const stepWith = (layers: ReadonlyArray<Layer>, inputSize: number, x0: ArrayLike<number>, t: ArrayLike<number>, eta: number): Network => {
   const L = layers.length
-  const xo: number[] = [0]
-  const zo: number[] = []
-  for (let j = 0; j < inputSize; j++) s[j] = x0[j]!
-  let top = inputSize
+  const input = new Float64Array(inputSize)
+  for (let j = 0; j < inputSize; j++) input[j] = x0[j]!
+  const blocks: Float64Array[] = [] // layer k's z at 0, y at n, δ at 2n
 
   // forward: zₖ = Wₖ·xₖ + bₖ, yₖ = fₖ(zₖ)
   for (let k = 0; k < L; k++) {
     const { weights, bias, activation } = layers[k]!
     const w = buf(weights)
     const b = buf(bias)
-    const x = xo[k]!
     const n = weights.rows
     const m = weights.cols
-    const z = top
+    const x = k === 0 ? input : blocks[k - 1]!
+    const xo = k === 0 ? 0 : layers[k - 1]!.weights.rows // the previous layer's y
+    const s = new Float64Array(3 * n)
     for (let i = 0; i < n; i++) {
       let sum = b[i]!
-      for (let j = 0, o = i * m; j < m; j++, o++) sum += w[o]! * s[x + j]! // zᵢ = Σⱼ Wᵢⱼ xⱼ + bᵢ
-      s[z + i] = sum
+      for (let j = 0, o = i * m; j < m; j++, o++) sum += w[o]! * x[xo + j]! // zᵢ = Σⱼ Wᵢⱼ xⱼ + bᵢ
+      s[i] = sum
     }
-    activateInto(activation, s, z, s, z + n, n, 1) // y = f(z)
-    zo.push(z)
-    xo.push(z + n)
-    top = z + 2 * n
+    activateInto(activation, s, 0, s, n, n, 1) // y = f(z)
+    blocks.push(s)
   }
 
   // output delta: δ_L = (y_L − t) ⊙ f'(z_L, y_L), the gradient of ½‖t − y‖² with respect to z_L
   const nL = layers[L - 1]!.weights.rows
-  const yL = xo[L]!
-  let delta = top
-  for (let i = 0; i < nL; i++) s[delta + i] = s[yL + i]! - t[i]!
-  activationBackwardInto(layers[L - 1]!.activation, s, zo[L - 1]!, s, yL, s, delta, s, delta, nL, 1)
-  top += nL
+  const out = blocks[L - 1]!
+  for (let i = 0; i < nL; i++) out[2 * nL + i] = out[nL + i]! - t[i]!
+  activationBackwardInto(layers[L - 1]!.activation, out, 0, out, nL, out, 2 * nL, out, 2 * nL, nL, 1)
 
   // reverse pass: new parameters from δₖ, and δₖ₋₁ from the old weights
   const reversed: Layer[] = [] // the last layer's first; pushed, so that the network's array is packed
@@ -98,27 +81,27 @@ const stepWith = (
     const { weights, bias, activation } = layers[k]!
     const w = buf(weights)
     const b = buf(bias)
-    const x = xo[k]!
     const n = weights.rows
     const m = weights.cols
+    const s = blocks[k]!
+    const x = k === 0 ? input : blocks[k - 1]!
+    const xo = k === 0 ? 0 : m // the previous layer's y (m = its nodes)
     const w2 = new Float64Array(n * m)
     const b2 = new Float64Array(n)
     for (let i = 0; i < n; i++) {
-      const d = s[delta + i]!
-      for (let j = 0, o = i * m; j < m; j++, o++) w2[o] = w[o]! - eta * d * s[x + j]! // W' = W − η·δ·xᵀ
+      const d = s[2 * n + i]!
+      for (let j = 0, o = i * m; j < m; j++, o++) w2[o] = w[o]! - eta * d * x[xo + j]! // W' = W − η·δ·xᵀ
       b2[i] = b[i]! - eta * d // b' = b − η·δ
     }
     reversed.push({ weights: matrix(n, m, w2), bias: matrix(n, 1, b2), activation })
     if (k > 0) {
-      const back = top
-      for (let j = 0; j < m; j++) s[back + j] = 0
+      const prev = blocks[k - 1]! // δₖ₋₁ goes to its block's δ, at 2m
+      for (let j = 0; j < m; j++) prev[2 * m + j] = 0
       for (let i = 0; i < n; i++) {
-        const d = s[delta + i]!
-        for (let j = 0, o = i * m; j < m; j++, o++) s[back + j] = s[back + j]! + w[o]! * d // Wᵀ·δ, with the old W
+        const d = s[2 * n + i]!
+        for (let j = 0, o = i * m; j < m; j++, o++) prev[2 * m + j] = prev[2 * m + j]! + w[o]! * d // Wᵀ·δ, with the old W
       }
-      activationBackwardInto(layers[k - 1]!.activation, s, zo[k - 1]!, s, x, s, back, s, back, m, 1) // δₖ₋₁ = (Wᵀ·δ) ⊙ f'(zₖ₋₁, yₖ₋₁)
-      delta = back
-      top += m
+      activationBackwardInto(layers[k - 1]!.activation, prev, 0, prev, m, prev, 2 * m, prev, 2 * m, m, 1) // δₖ₋₁ = (Wᵀ·δ) ⊙ f'(zₖ₋₁, yₖ₋₁)
     }
   }
   return { inputSize, layers: reversed.reverse() }
