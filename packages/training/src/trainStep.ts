@@ -9,7 +9,7 @@ import { compileGradients, type Gradients, type Loss, type Network } from '@pure
 import { applyUpdates, type GradientTransformation } from './GradientTransformation.js'
 import type { Batch } from './batches.js'
 import { ruleOf } from './UpdateRule.js'
-import { fusedStep } from './internal/fused.js'
+import { fusedStep, type Allocate } from './internal/fused.js'
 
 /**
  * Where training stands between two steps: the network, the optimizer's state, the generator
@@ -70,15 +70,30 @@ export const initTrainState = <S>(optimizer: GradientTransformation<S>, network:
  * @since 0.1.0
  */
 export const trainStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): ((state: TrainState<S>, batch: Batch) => TrainState<S>) => {
-  const update = updateWith(optimizer)
-  const rule = ruleOf(optimizer)
+  const step = stepFrom(optimizer)
   const gradientsOf = compileGradients(loss) // keeps its scratch and kernels from step to step
   return (state, batch) => {
     const { loss: value, gradients: g } = gradientsOf(state.network, batch.inputs, batch.targets)
-    // the rule in one pass over g's own buffers (fresh from gradients, never handed out)
-    const fused = rule === undefined ? undefined : fusedStep(rule, g, state.opt, state.network)
-    if (fused === undefined) return update(state, g, value)
-    return { network: fused.network, opt: fused.state as S, rng: state.rng, step: state.step + 1, loss: value }
+    return step(state, g, value).state
+  }
+}
+
+/**
+ * The second half of a step, from the batch's gradients `g` (the caller's own, fresh from
+ * `gradients`: with a rule, their buffers become the new parameters) and loss: the optimizer's
+ * rule in one pass when it has one (`internal/fused.ts`, its new moments from `alloc`), else
+ * `updateWith`. `finite` says whether every new parameter is finite, when the fused pass found
+ * out (undefined otherwise).
+ *
+ * @internal
+ */
+export const stepFrom = <S>(optimizer: GradientTransformation<S>) => {
+  const rule = ruleOf(optimizer)
+  const update = updateWith(optimizer)
+  return (state: TrainState<S>, g: Gradients, loss: number, alloc?: Allocate): { readonly state: TrainState<S>; readonly finite: boolean | undefined } => {
+    const fused = rule === undefined ? undefined : fusedStep(rule, g, state.opt, state.network, alloc)
+    if (fused === undefined) return { state: update(state, g, loss), finite: undefined }
+    return { state: { network: fused.network, opt: fused.state as S, rng: state.rng, step: state.step + 1, loss }, finite: fused.finite }
   }
 }
 

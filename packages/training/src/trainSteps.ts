@@ -15,9 +15,7 @@
 import { compileGradients, type Loss } from '@purenn/network'
 import type { GradientTransformation } from './GradientTransformation.js'
 import type { Batch } from './batches.js'
-import { updateWith, type TrainState } from './trainStep.js'
-import { ruleOf } from './UpdateRule.js'
-import { fusedStep } from './internal/fused.js'
+import { stepFrom, type TrainState } from './trainStep.js'
 import { isFiniteNetwork } from './internal/gradients.js'
 
 // -------------------------------------------------------------------------------------
@@ -78,8 +76,7 @@ export const trainSteps = <S>(
   optimizer: GradientTransformation<S>
 ): ((state: TrainState<S>, batches: ReadonlyArray<Batch>, onStep?: (b: number, loss: number) => void) => Steps<S>) => {
   const gradientsOf = compileGradients(loss)
-  const rule = ruleOf(optimizer)
-  const update = updateWith(optimizer)
+  const step = stepFrom(optimizer)
   // buffers of moments no state handed out holds any more, by length: taken again by later steps
   const free = new Map<number, Float64Array[]>()
   const give = (buffers: ReadonlyArray<Float64Array>): void => {
@@ -96,29 +93,19 @@ export const trainSteps = <S>(
       const batch = batches[b]!
       const { loss: value, gradients: g } = gradientsOf(state.network, batch.inputs, batch.targets)
       if (!Number.isFinite(value)) return { state, stopped: { step: b, reason: 'loss', loss: value } }
-      const made: Float64Array[] = []
-      const fused =
-        rule === undefined
-          ? undefined
-          : fusedStep(rule, g, state.opt, state.network, (n) => {
-              const buffer = free.get(n)?.pop() ?? new Float64Array(n)
-              made.push(buffer)
-              return buffer
-            })
-      let next: TrainState<S>
-      if (fused === undefined) {
-        next = update(state, g, value)
-        if (!isFiniteNetwork(next.network)) return { state, stopped: { step: b, reason: 'parameters', loss: value } }
-      } else {
-        if (!fused.finite) {
-          give(made) // the step not taken: its moments are no one's
-          return { state, stopped: { step: b, reason: 'parameters', loss: value } }
-        }
-        next = { network: fused.network, opt: fused.state as S, rng: state.rng, step: state.step + 1, loss: value }
+      const made: Float64Array[] = [] // the new moments, when the rule runs fused (else none: `update` allocates its own)
+      const next = step(state, g, value, (n) => {
+        const buffer = free.get(n)?.pop() ?? new Float64Array(n)
+        made.push(buffer)
+        return buffer
+      })
+      if (!(next.finite ?? isFiniteNetwork(next.state.network))) {
+        give(made) // the step not taken: its moments are no one's
+        return { state, stopped: { step: b, reason: 'parameters', loss: value } }
       }
       if (held !== undefined) give(held) // the state before this step is no one's now
-      held = fused === undefined ? undefined : made
-      state = next
+      held = made
+      state = next.state
       if (onStep !== undefined) onStep(b, value)
     }
     return { state, stopped: undefined }
