@@ -95,12 +95,9 @@ const invalidCheckpoint = (path: string, problem: string): InvalidCheckpoint => 
 // encoding
 // -------------------------------------------------------------------------------------
 
-const isMatrix = (u: unknown): u is Matrix =>
-  isRecord(u) && typeof u.rows === 'number' && typeof u.cols === 'number' && u.data instanceof Float64Array
-
 /** Plain data to JSON, matrices as `{ rows, cols, data }`; refuses what JSON cannot hold exactly. */
 const encodeTree = (u: unknown, path: string): Json => {
-  if (isMatrix(u)) {
+  if (M.isMatrix(u)) {
     u.data.forEach((v, i) => {
       if (!Number.isFinite(v)) throw new RangeError(`encodeCheckpoint: ${path}.data[${i}] is ${v}, which JSON cannot hold`)
     })
@@ -216,7 +213,7 @@ const matrixLike = (template: Matrix): t.Type<Matrix, unknown, unknown> =>
  * length, matrices of the same shape, numbers, strings, booleans and nulls where it has them.
  */
 const shapedLike = (template: unknown): t.Decoder<unknown, unknown> => {
-  if (isMatrix(template)) return matrixLike(template)
+  if (M.isMatrix(template)) return matrixLike(template)
   if (Array.isArray(template)) {
     const items = template.map(shapedLike)
     return new t.Type<unknown, unknown, unknown>(

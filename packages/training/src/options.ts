@@ -17,6 +17,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
+import * as M from '@purenn/matrix'
 import type { Matrix } from '@purenn/matrix'
 import { mse, type DataSet, type Loss, type Network } from '@purenn/network'
 import type { GradientTransformation } from './GradientTransformation.js'
@@ -369,10 +370,6 @@ const firstError = (errors: t.Errors): InvalidOptions => {
 const noLayers = (u: unknown): boolean =>
   !isRecord(u) || !Array.isArray(u.layers) || u.layers.length === 0 || !Number.isInteger(u.inputSize) || (u.inputSize as number) < 1
 
-/** A matrix whose sizes agree with its buffer. */
-const wellFormed = (u: unknown): boolean =>
-  isMatrixLike(u) && Number.isInteger(u.rows) && Number.isInteger(u.cols) && u.rows >= 0 && u.cols >= 0 && u.data.length === u.rows * u.cols
-
 /** The first hidden layer of two or more nodes whose weights and biases are all zero, as `addLayer` leaves them; −1 for none. */
 const firstUnsetHiddenLayer = (net: Network): number =>
   net.layers.findIndex((l, k) => k < net.layers.length - 1 && l.weights.rows >= 2 && allZero(l.weights.data) && allZero(l.bias.data))
@@ -386,7 +383,7 @@ const allZero = (x: ArrayLike<number>): boolean => {
 const checkNetwork = (net: unknown): E.Either<InvalidOptions, Network> => {
   if (noLayers(net)) return E.left(invalidOptions('network', `expected a network with at least one layer, got ${describeValue(net)}`))
   const n = net as Network
-  const malformed = n.layers.findIndex((l) => !isRecord(l) || !wellFormed(l.weights) || !wellFormed(l.bias) || !isRecord(l.activation))
+  const malformed = n.layers.findIndex((l) => !isRecord(l) || !M.isMatrix(l.weights) || !M.isMatrix(l.bias) || !isRecord(l.activation))
   if (malformed >= 0) return E.left(invalidOptions(`network.layers[${malformed}]`, 'expected { weights, bias, activation }'))
   if (!isFiniteNetwork(n)) return E.left(invalidOptions('network', 'expected finite weights and biases, got NaN or an infinity'))
   const unset = firstUnsetHiddenLayer(n)

@@ -5,22 +5,13 @@
  * `RangeError` whose message starts with the function's name and names the argument and the
  * sizes involved, e.g. `predict: input has 3 values, the network expects 2`.
  */
-import type { Matrix } from '@purenn/matrix'
-
-/** Describes a value for an error message (shared with @purenn/matrix, so messages read alike). */
-import { describeValue } from '@purenn/matrix'
-export { describeValue }
+/** Describes a value for an error message, and tells a Matrix (shared with @purenn/matrix, so messages and checks read alike). */
+import { describeValue, isMatrix } from '@purenn/matrix'
+export { describeValue, isMatrix }
 
 /** `1 value`, `2 values`: a count with its noun, singular or plural (`matrix`, `matrices`). */
 export const count = (n: number, noun: string, plural = `${noun}s`): string => `${n} ${n === 1 ? noun : plural}`
 
-/** True for an object with numeric `rows` and `cols` and a typed-array `data` (a Matrix). */
-export const isMatrix = (u: unknown): u is Matrix =>
-  typeof u === 'object' &&
-  u !== null &&
-  typeof (u as Matrix).rows === 'number' &&
-  typeof (u as Matrix).cols === 'number' &&
-  (u as Matrix).data instanceof Float64Array
 
 /**
  * Copies an array of numbers from a caller into a fresh `Float64Array`, refusing anything but
