@@ -1,10 +1,10 @@
 /**
  * The memory of the fast paths, in a value its holder keeps: the scratch buffer a call works
  * in, and the kernels written out for the shapes it has met (`internal/generated.ts`). A
- * training run keeps one for the whole run, and a function from `compileGradients` keeps its
- * own; a call given none works in memory of its own and drops it. No module keeps any: what a
- * call leaves in a workspace is never read as a result, so holding one changes no bit, only
- * what is allocated and compiled again.
+ * function from `compileGradients`, and a `Backprop`, keep their own; a call given none works
+ * in memory of its own and drops it. No module keeps any: what a call leaves in a workspace is
+ * never read as a result, so holding one changes no bit, only what is allocated and compiled
+ * again.
  *
  * @since 0.2.0
  */
@@ -43,8 +43,9 @@ export interface Workspace {
  * fused loops then run, with the same bits.
  *
  * @example
- * import { workspace } from '@purenn/network'
- * const ws = workspace() // keep it for a run: descend({ ..., workspace: ws })(net)
+ * import { workspace, compileGradients, mse } from '@purenn/network'
+ * const ws = workspace({ generate: false }) // no kernel written out with new Function
+ * const gradientsOf = compileGradients(mse, ws) // keeps ws from one call to the next
  *
  * @category constructors
  * @since 0.2.0

@@ -55,7 +55,7 @@ export { type Loss, mse, meanAbsoluteError, binaryCrossEntropy, crossEntropy } f
 export { type GradientsResult, gradients, compileGradients } from './backprop.js'
 export { type Workspace, workspace } from './Workspace.js'
 export { trainIteration } from './sgd.js'
-export { type DescentBatch, type DescentCheckpoint, type DescentOptions, type DescentScores, type DescentStop, type Descent, descend } from './descent.js'
+export { type Backprop, compileBackprop, parameterBlocks, networkOver } from './compiledBackprop.js'
 export { type DataSet, evaluate, accuracy, meanLoss, scores } from './metrics.js'
 export {
   type NetworkJson,

@@ -1,16 +1,17 @@
 // The kernels written out for one network shape (src/internal/generated.ts): the activations'
-// statements against forwardAt / backwardAt, and whole descents against the reference
-// (denseGradients, then θ + (−η)·g, step by step), bit for bit; the limits of the path and the
+// statements against forwardAt / backwardAt, and a Backprop's gradients and scores through them
+// against the reference (denseGradients, scores), bit for bit; the limits of the path and the
 // fallback where code cannot be generated.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
-import type { Activation, DescentBatch, Loss, Network } from '@purenn/network'
+import type { Activation, Loss, Network } from '@purenn/network'
 import { backwardAt, backwardSource, elementwiseCode, forwardAt, forwardSource } from '../src/Activation.js'
 import { MAX_GENERATED_PARAMETERS } from '../src/internal/generated.js'
-import { kernelsFor, workspace, type Workspace } from '../src/Workspace.js'
-import { makeNetwork, referenceDescent } from './reference.js'
+import { kernelsFor, workspace } from '../src/Workspace.js'
+import { makeNetwork } from './reference.js'
+import { denseGradients } from '../src/backprop.js'
 
 /**
  * The bits of numbers, so that −0 and 0 count as different; every NaN reads as one. Which NaN
@@ -20,23 +21,34 @@ import { makeNetwork, referenceDescent } from './reference.js'
  */
 const bitsOf = (xs: ArrayLike<number>): number[] => Array.from(new Uint32Array(Float64Array.from(xs, (x) => (Number.isNaN(x) ? Number.NaN : x)).buffer))
 
-const networkBits = (net: Network): number[] => bitsOf(net.layers.flatMap((l) => [...l.weights.data, ...l.bias.data]))
 
 const scoreBits = (xs: ReadonlyArray<N.Scores>): unknown => xs.map((x) => [x.count, ...bitsOf([x.error, x.loss]), x.correct])
 
-/** Everything a descent gives, as bits. */
-const descentBits = (d: N.Descent): unknown => ({
-  network: networkBits(d.network),
-  losses: bitsOf(d.losses),
-  stopped: d.stopped === undefined ? undefined : { ...d.stopped, loss: bitsOf([d.stopped.loss]) },
-  scores: d.scores === undefined ? undefined : scoreBits(d.scores),
-  curve: d.curve?.map((c) => [c.steps, scoreBits(c.scores)]),
-  checkpoints: d.checkpoints?.map((c) => [c.steps, networkBits(c.network), scoreBits(c.scores!)])
-})
+type Batch = { readonly inputs: M.Matrix; readonly targets: M.Matrix }
 
-/** `descend` in a workspace that may write kernels out, or one that may not. */
-const descendWith = (on: boolean, net: Network, options: N.DescentOptions, ws: Workspace = workspace({ generate: on })): N.Descent =>
-  N.descend(net, { ...options, workspace: ws })
+/**
+ * Everything a backprop gives on the batches, as bits: for each batch, the loss and the
+ * gradient at the network's parameters, and the scores on `scoreOn`.
+ */
+const backpropBits = (bp: N.Backprop, net: Network, batches: ReadonlyArray<Batch>, scoreOn: ReadonlyArray<Batch>): unknown => {
+  const theta = N.parameterBlocks(net)
+  return {
+    runs: batches.map((b) => {
+      const loss = bp.run(theta, b.inputs, b.targets)
+      return [bitsOf([loss]), bp.gradient.map(bitsOf)]
+    }),
+    scores: scoreBits(scoreOn.map((b) => bp.scores(theta, b.inputs, b.targets)))
+  }
+}
+
+/** The same by the reference: `denseGradients` and `scores` on the network. */
+const referenceBits = (net: Network, loss: Loss, batches: ReadonlyArray<Batch>, scoreOn: ReadonlyArray<Batch>): unknown => ({
+  runs: batches.map((b) => {
+    const r = denseGradients(net, loss, b.inputs, b.targets)
+    return [bitsOf([r.loss]), r.gradients.flatMap((g) => [bitsOf(g.weights.data), bitsOf(g.bias.data)])]
+  }),
+  scores: scoreBits(scoreOn.map((b) => N.scores(net, loss, b.inputs, b.targets)))
+})
 
 const doubles = fc.oneof(
   fc.double({ noNaN: false }),
@@ -61,19 +73,17 @@ const arbRun = fc
     steps: fc.integer({ min: 1, max: 12 }),
     wide: fc.boolean(), // one batch of several samples among the single ones (the fused loops take it)
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-    scale: fc.constantFrom(0.5, 2, 30), // 30: large pre-activations, the exponentials' far branches and overflows
-    rate: fc.constantFrom(0.1, 3, 'schedule' as const)
+    scale: fc.constantFrom(0.5, 2, 30) // 30: large pre-activations, the exponentials' far branches and overflows
   })
-  .map(({ lossAt, outputAt, hidden, inputSize, outputs, steps, wide, seed, scale, rate }) => {
+  .map(({ lossAt, outputAt, hidden, inputSize, outputs, steps, wide, seed, scale }) => {
     const [loss, outs] = losses[lossAt]!
     const net = makeNetwork(inputSize, [...hidden, [outputs, outs[outputAt % outs.length]!]], seed, scale)
-    const sample = (i: number, b: number): DescentBatch => ({
+    const sample = (i: number, b: number): Batch => ({
       inputs: M.uniform(inputSize, b, -scale, scale)(M.rng(seed + 2 * i + 1))[0],
       targets: M.uniform(outputs, b, 0, 1)(M.rng(seed + 2 * i + 2))[0]
     })
     const batches = Array.from({ length: steps }, (_, i) => sample(i, wide && i === 1 ? 3 : 1))
-    const learningRate = rate === 'schedule' ? (s: number) => 0.3 / (1 + s) : rate
-    return { net, loss, batches, learningRate, scoreOn: [sample(99, 1), sample(98, 5)] }
+    return { net, loss, batches, scoreOn: [sample(99, 1), sample(98, 5)] }
   })
 
 describe('kernels written out for a shape', () => {
@@ -103,20 +113,13 @@ describe('kernels written out for a shape', () => {
     }
   })
 
-  it('descend as the fused loops do, bit for bit: steps, losses, stops, scores, curve and checkpoints', () => {
+  it('give a Backprop the reference’s gradients, losses and scores, bit for bit, and so do the fused loops without them', () => {
     fc.assert(
-      fc.property(arbRun, ({ net, loss, batches, learningRate, scoreOn }) => {
-        const options: N.DescentOptions = { loss, batches, learningRate, scoreOn, scoreEvery: 2, checkpointEvery: 3 }
-        const ws = workspace()
-        const written = descendWith(true, net, options, ws)
-        expect(ws.kernels.size).toBe(1) // the descent asked for its shape's kernels (and every shape here has some: see the next test)
-        // against the reference, step by step: the network, each loss, where it stopped
-        const ref = referenceDescent(net, loss, batches, learningRate)
-        expect(networkBits(written.network)).toEqual(networkBits(ref.network))
-        expect(bitsOf(written.losses)).toEqual(bitsOf(ref.losses))
-        expect(written.stopped?.step).toBe(ref.stoppedAt)
-        // and what it keeps besides (scores, curve, checkpoints) as the fused loops keep it
-        expect(descentBits(written)).toEqual(descentBits(descendWith(false, net, options)))
+      fc.property(arbRun, ({ net, loss, batches, scoreOn }) => {
+        const written = N.compileBackprop(net, loss)
+        const ref = referenceBits(net, loss, batches, scoreOn)
+        expect(backpropBits(written, net, batches, scoreOn)).toEqual(ref)
+        expect(backpropBits(N.compileBackprop(net, loss, { generate: false }), net, batches, scoreOn)).toEqual(ref)
       }),
       { numRuns: 200 }
     )
@@ -147,15 +150,12 @@ describe('kernels written out for a shape', () => {
     expect(kernelsFor(undefined, shape, 9)).toBeUndefined()
   })
 
-  it('leave no trace in the results: a workspace used before gives the bits of a fresh one, and of none', () => {
+  it('leave no trace in the results: a Backprop used before gives the bits of a fresh one', () => {
     fc.assert(
-      fc.property(arbRun, arbRun, (a, b) => {
-        const ws = workspace()
-        descendWith(true, b.net, { loss: b.loss, batches: b.batches, learningRate: b.learningRate }, ws) // leaves its scratch and kernels behind
-        const options: N.DescentOptions = { loss: a.loss, batches: a.batches, learningRate: a.learningRate, scoreOn: a.scoreOn, scoreEvery: 2 }
-        const used = descentBits(descendWith(true, a.net, options, ws))
-        expect(used).toEqual(descentBits(descendWith(true, a.net, options)))
-        expect(used).toEqual(descentBits(N.descend(a.net, options)))
+      fc.property(arbRun, ({ net, loss, batches, scoreOn }) => {
+        const used = N.compileBackprop(net, loss)
+        backpropBits(used, net, [...batches].reverse(), scoreOn) // leaves its scratch and gradients behind
+        expect(backpropBits(used, net, batches, scoreOn)).toEqual(backpropBits(N.compileBackprop(net, loss), net, batches, scoreOn))
       }),
       { numRuns: 50 }
     )
@@ -164,15 +164,13 @@ describe('kernels written out for a shape', () => {
   it('give way to the fused loops where code cannot be generated (a Content-Security-Policy), with the same bits', () => {
     const net = makeNetwork(5, [[3, N.tanh], [2, N.elu]], 5) // 5 inputs: a shape the properties above never draw
     const batches = [0, 1, 2].map((i) => ({ inputs: M.uniform(5, 1, -1, 1)(M.rng(i))[0], targets: M.uniform(2, 1, -1, 1)(M.rng(i + 10))[0] }))
-    const options: N.DescentOptions = { loss: N.mse, batches, learningRate: 0.2, scoreOn: [batches[0]!] }
-    const written = descendWith(true, net, options)
+    const written = backpropBits(N.compileBackprop(net, N.mse), net, batches, [batches[0]!])
     vi.stubGlobal('Function', function refused() {
       throw new EvalError('Refused to evaluate a string as JavaScript')
     })
-    const ws = workspace()
     try {
-      expect(kernelsFor(ws, { dims: [3, 5, 2, 3], codes: [1, 4], term: 'squared' }, 26)).toBeUndefined()
-      expect(descentBits(descendWith(true, net, options, ws))).toEqual(descentBits(written)) // the loops, with the kernels' bits
+      expect(kernelsFor(workspace(), { dims: [3, 5, 2, 3], codes: [1, 4], term: 'squared' }, 26)).toBeUndefined()
+      expect(backpropBits(N.compileBackprop(net, N.mse), net, batches, [batches[0]!])).toEqual(written) // the loops, with the kernels' bits
     } finally {
       vi.unstubAllGlobals()
     }

@@ -2,10 +2,9 @@
  * A training run as a lazy sequence of epochs: an unfold. From where the run stands (the
  * network, the optimizer's state, the generator, the step count), one epoch shuffles the
  * training set with the generator, reduces `trainStep` over its batches, measures the
- * result, and gives the next state. With plain SGD (the optimizer a `learningRate` builds),
- * the batches go through `descend` of `@purenn/network` instead, which takes the same steps
- * with the same bits without building a network per step (see `descendThrough`); on a tiny
- * training set, several epochs go through one descent (see `descendEpochs`). The sequence
+ * result, and gives the next state. The steps are `trainSteps`'s (on the engine for an
+ * optimizer of built-in links: the same bits, without a network per step); on a tiny training
+ * set, several epochs go through one run of steps (see `groupEpochs`). The sequence
  * ends after `numEpochs`, when early stopping runs out of patience, when `onEpoch` returns
  * `'stop'`, or with a `Left` when the run diverges.
  *
@@ -17,15 +16,14 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as M from '@purenn/matrix'
-import { descend, workspace, type DescentStop, type Network, type Scores, type Workspace } from '@purenn/network'
+import type { Network, Scores } from '@purenn/network'
 import { singles, type Batch } from './batches.js'
 import { chunksOf, foldScores, measure, type Measures } from './measure.js'
 import { decodeOptions, type Config, type TrainOptions } from './options.js'
-import type { TrainState } from './trainStep.js'
-import { trainSteps } from './trainSteps.js'
+import type { TrainState } from './TrainState.js'
+import { stepsWith, type StepsStop } from './trainSteps.js'
 import type { GradientTransformation } from './GradientTransformation.js'
 import { diverged, type Diverged, type EpochReport, type EpochState, type TrainError } from './types.js'
-import type { ScheduleState } from './Schedule.js'
 import {
   announce,
   batchCount,
@@ -44,42 +42,10 @@ import {
   type Shuffled,
   type Trained
 } from './internal/epoch.js'
-import { isSgdState, sgdRate, type SgdRate } from './internal/sgdStep.js'
 import { builtinsOnly } from './internal/builtins.js'
 
-/** The loop an epoch runs its batches through (`trainSteps`, kept for the run). */
-type Step<S> = ReturnType<typeof trainSteps<S>>
-
-/**
- * Takes the epoch's steps with `trainSteps`, a group of batches at a time (`groupSize`): the fold
- * of `trainStep` over them, stopping with a `Diverged` (the network before the step) should a
- * loss or a parameter leave the finite numbers, and telling `onBatch` after each step.
- */
-const stepThrough = <S>(cfg: Config, steps: Step<S>, epoch: Shuffled, at: Position<S>): E.Either<Diverged, Trained<S>> => {
-  const batches = batchCount(cfg)
-  const group = groupSize(cfg)
-  const onBatch = cfg.onBatch
-  let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
-  let sum = 0 // Σ over batches of (batch loss · batch size), in order
-  for (let from = 0; from < batches; from += group) {
-    const bs = batchesOf(cfg, epoch, from, Math.min(batches, from + group))
-    const before = st.step
-    const r = steps(st, bs, (k, loss) => {
-      sum += loss * bs[k]!.inputs.cols
-      if (onBatch !== undefined) onBatch({ epoch: epoch.epoch, batch: from + k + 1, batches, step: before + k + 1, loss })
-    })
-    const stop = r.stopped
-    if (stop !== undefined) return E.left(diverged(epoch.epoch, r.state.step, r.state.network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE))
-    st = r.state
-  }
-  return E.right({ network: st.network, opt: st.opt, step: st.step, sum })
-}
-
-/**
- * The learning rate of a descent whose step 0 is the optimizer's step `count`:
- * `scaleByLearningRate` reads η at its count, one more each step.
- */
-const rateFrom = (rate: SgdRate, count: number): number | ((b: number) => number) => rate.constant ?? ((b) => rate.schedule(count + b))
+/** The loop an epoch runs its batches through (`stepsWith`, kept for the run). */
+type Steps<S> = ReturnType<typeof stepsWith<S>>
 
 /** `sum` plus, one after the other, each of batches `from … to − 1`'s (loss · size): an epoch's training loss, added up in batch order. */
 const lossSum = (losses: ReadonlyArray<number>, batches: ReadonlyArray<Batch>, from: number, to: number, sum = 0): number => {
@@ -87,63 +53,44 @@ const lossSum = (losses: ReadonlyArray<number>, batches: ReadonlyArray<Batch>, f
   return sum
 }
 
-/** The `Diverged` of a descent that stopped in epoch `epoch`, after `step` steps of the run: with the last finite network. */
-const divergedAt = (epoch: number, step: number, stop: DescentStop, network: Network): Diverged =>
+/** The `Diverged` of steps that stopped in epoch `epoch`, after `step` steps of the run: with the last finite network. */
+const divergedAt = (epoch: number, step: number, stop: StepsStop, network: Network): Diverged =>
   diverged(epoch, step, network, stop.reason === 'loss' ? `the loss is ${stop.loss}` : NOT_FINITE)
 
 /**
- * The fast path of an epoch for an optimizer built by `sgd` (the one `learningRate` builds):
- * the batches go through `descend`, a group at a time (`groupSize`), whose steps update
- * private buffers instead of building a network each. It must agree with `stepThrough` over
- * `trainStep`, bit for bit, and does: `descend` takes the same steps θ + (−η)·g with η read
- * from the same schedule at the same count (the state's count plus the steps taken), checks the
- * same losses and parameters in the same order, calls `onBatch` with the same progress, and the
- * state it leaves counts the same steps. The last group also scores the network on `scoreOn`.
+ * Takes the epoch's steps, a group of batches at a time (`groupSize`): the fold of `trainStep`
+ * over them (on the engine for an optimizer of built-in links, see `trainSteps`), stopping with
+ * a `Diverged` (the network before the step) should a loss or a parameter leave the finite
+ * numbers, and telling `onBatch` after each step. On the engine, the last group also scores
+ * the network on `scoreOn` (the measured set, when it is held whole).
  */
-const descendThrough = (
+const stepThrough = <S>(
   cfg: Config,
-  rate: SgdRate,
-  count: number,
+  steps: Steps<S>,
   epoch: Shuffled,
-  at: Position<unknown>,
-  scoreOn: ReadonlyArray<Batch> | undefined,
-  ws: Workspace
-): E.Either<Diverged, Trained<readonly [ScheduleState]> & { readonly scores: ReadonlyArray<Scores> | undefined }> => {
-  const onBatch = cfg.onBatch
+  at: Position<S>,
+  scoreOn: ReadonlyArray<Batch> | undefined
+): E.Either<Diverged, Trained<S> & { readonly scores: ReadonlyArray<Scores> | undefined }> => {
   const batches = batchCount(cfg)
   const group = groupSize(cfg)
-  let network = at.network
-  let taken = 0 // steps of the epoch taken so far
+  const onBatch = cfg.onBatch
+  let st: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: epoch.rng, step: at.step }
   let sum = 0 // Σ over batches of (batch loss · batch size), in order
   let scores: ReadonlyArray<Scores> | undefined
   for (let from = 0; from < batches; from += group) {
     const to = Math.min(batches, from + group)
     const bs = batchesOf(cfg, epoch, from, to)
-    const before = taken
-    const r = descend(network, {
-      workspace: ws,
-      loss: cfg.loss,
-      batches: bs,
-      learningRate: rateFrom(rate, count + before),
-      onStep:
-        onBatch === undefined ? undefined : (b, loss) => onBatch({ epoch: epoch.epoch, batch: before + b + 1, batches, step: at.step + before + b + 1, loss }),
-      scoreOn: to === batches ? scoreOn : undefined // the measured set, scored with the last group when it is held whole (see runEpoch)
+    const before = st.step
+    const r = steps.run(st, bs, {
+      onStep: onBatch === undefined ? undefined : (k, loss) => onBatch({ epoch: epoch.epoch, batch: from + k + 1, batches, step: before + k + 1, loss }),
+      scoreOn: to === batches ? scoreOn : undefined
     })
-    const stop = r.stopped
-    if (stop !== undefined) return E.left(divergedAt(epoch.epoch, at.step + before + stop.step, stop, r.network))
     sum = lossSum(r.losses, bs, 0, r.losses.length, sum) // added on in order, not as a group's subtotal
-    taken += r.losses.length
-    network = r.network
-    scores = r.scores
+    if (r.stopped !== undefined) return E.left(divergedAt(epoch.epoch, r.state.step, r.stopped, r.state.network))
+    st = r.state
+    scores = r.engine?.scores
   }
-  return E.right({ network, opt: [{ count: count + taken }], step: at.step + taken, sum, scores })
-}
-
-/** The count of an `sgd` state whose steps `descendThrough` can take, else undefined (the general path). */
-const sgdCount = (cfg: Config, opt: unknown): number | undefined => {
-  if (sgdRate(cfg.optimizer) === undefined || !isSgdState(opt)) return undefined
-  const count: unknown = opt[0]?.count
-  return typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : undefined
+  return E.right({ network: st.network, opt: st.opt, step: st.step, sum, scores })
 }
 
 /**
@@ -154,8 +101,8 @@ const sgdCount = (cfg: Config, opt: unknown): number | undefined => {
 const GROUP_PARAMETERS = 65536
 
 /**
- * The most epochs of a run that may go through one descent (`descendEpochs`), worked out once
- * a run: more than one only on a training set of at most half a group of samples
+ * The most epochs of a run that may go through one run of steps (`groupEpochs`), worked out
+ * once a run: more than one only on a training set of at most half a group of samples
  * (`epochsPerGroup`, such as the tutorial's four XOR samples), measured on a set held whole (cut
  * once a run), with no `onBatch` (whose calls would then come before the reports of earlier
  * epochs), a built-in loss and built-in activations (no code of the caller's runs ahead of the
@@ -171,13 +118,14 @@ export const groupLimit = (cfg: Config, net: Network, chunks: Iterable<Batch>): 
 }
 
 /**
- * How many epochs from `at` go through one descent: up to `limit` (`groupLimit`) for plain SGD,
- * never past `numEpochs`; 1 for another optimizer.
+ * How many epochs from `at` go through one run of steps: up to `limit` (`groupLimit`) for an
+ * optimizer of built-in links whose state the engine reads (`fits`), never past `numEpochs`; 1
+ * for another optimizer, whose `update` is code of the caller's.
  *
  * @internal
  */
-export const epochsAtOnce = (cfg: Config, at: Position<unknown>, limit: number): number =>
-  limit > 1 && sgdCount(cfg, at.optimizerState) !== undefined ? Math.min(limit, cfg.numEpochs - at.epoch) : 1
+export const epochsAtOnce = (cfg: Config, at: Position<unknown>, limit: number, fits: boolean): number =>
+  limit > 1 && fits ? Math.min(limit, cfg.numEpochs - at.epoch) : 1
 
 /**
  * Epochs run together, as the unfold hands them on: their reports in order, the state of
@@ -198,42 +146,31 @@ const alone = <S>(result: E.Either<Diverged, EpochState<S>>): Group<S> =>
     : { reports: [result.right.report], stateAt: () => result.right, diverged: undefined }
 
 /**
- * `n` epochs of plain SGD from `at` in one call of `descend`: each epoch shuffled from the
+ * `n` epochs from `at` in one run of steps on the engine: each epoch shuffled from the
  * generator the one before left (as `runEpoch` shuffles), their batches in one sequence, the
  * network measured on the measured set after each epoch's last step. An epoch of four steps
- * costs about as much as setting up a descent, a network and a measure, so this is what keeps
- * a run on a tiny data set from paying that every epoch.
+ * costs about as much as setting up a run, a network and a measure, so this is what keeps a
+ * run on a tiny data set from paying that every epoch.
  *
- * With `networks`, every epoch's network is kept (a checkpoint, `checkpointEvery`). Without,
- * only its scores are taken (`scoreEvery`), no network built: the group's last network is the
- * descent's, and the network of an epoch inside the group, needed only when the run ends
- * there (`onEpoch` said `'stop'`), is computed again by descending from `at` to that epoch's
- * last step (the same steps, so the same bits).
+ * With `networks`, every epoch's state is kept (a checkpoint, `checkpointEvery`). Without,
+ * only its scores are taken (`scoreEvery`), no network built: the group's last state is the
+ * run's, and the state of an epoch inside the group, needed only when the run ends there
+ * (`onEpoch` said `'stop'`), is computed again by stepping from `at` to that epoch's last step
+ * (the same steps, so the same bits).
  *
  * The states are those `runEpoch` gives epoch after epoch, bit for bit: the same permutations,
- * the same steps with η read from the schedule at the same counts, the same checks, the
- * network measured by the same passes (`scoreOn`, as `descendThrough` scores its last group).
- * Only the reports' `ms` differ in kind: the epochs share the group's time equally. A
- * divergence ends the group (its `diverged`, after the epochs before it), as `runEpoch` would
- * give it in its epoch.
+ * the same steps, the same checks, the network measured by the same passes (`scoreOn`, as
+ * `stepThrough` scores its last group). Only the reports' `ms` differ in kind: the epochs share
+ * the group's time equally. A divergence ends the group (its `diverged`, after the epochs
+ * before it), as `runEpoch` would give it in its epoch.
  */
-const descendEpochs = (
-  cfg: Config,
-  rate: SgdRate,
-  count: number,
-  permute: Permute,
-  scoreOn: ReadonlyArray<Batch>,
-  at: Position<unknown>,
-  n: number,
-  networks: boolean,
-  ws: Workspace
-): Group<readonly [ScheduleState]> => {
+const groupEpochs = <S>(cfg: Config, steps: Steps<S>, permute: Permute, scoreOn: ReadonlyArray<Batch>, at: Position<S>, n: number, networks: boolean): Group<S> => {
   const started = now()
   const per = batchCount(cfg)
   const shuffled = new Array<Shuffled>(n) // at their sizes: grown by push, they would be copied as they grow, every group
   const batches = new Array<Batch>(n * per)
   let before: { readonly epoch: number; readonly rng: M.Rng } = at
-  const single = cfg.batchSize === 1 ? singles(cfg.train) : undefined // per-sample SGD: each batch a sample's, looked up (as batchesOf does)
+  const single = cfg.batchSize === 1 ? singles(cfg.train) : undefined // per-sample steps: each batch a sample's, looked up (as batchesOf does)
   for (let e = 0; e < n; e++) {
     const epoch = shuffle(permute, before, started) // Fisher–Yates from the generator the epoch before left
     if (single !== undefined) for (let b = 0; b < per; b++) batches[e * per + b] = single(epoch.order[b]!)
@@ -244,59 +181,54 @@ const descendEpochs = (
     shuffled[e] = epoch
     before = epoch
   }
-  const learningRate = rateFrom(rate, count)
-  const r = descend(at.network, { workspace: ws, loss: cfg.loss, batches, learningRate, scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
-  const points: ReadonlyArray<{ readonly steps: number; readonly scores?: ReadonlyArray<Scores> | undefined }> = networks ? r.checkpoints! : r.curve!
+  const start: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: at.rng, step: at.step }
+  const r = steps.run(start, batches, { scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
+  const run = r.engine! // a group is run only on the engine (epochsAtOnce)
+  const points: ReadonlyArray<{ readonly steps: number; readonly scores?: ReadonlyArray<Scores> | undefined }> = networks ? run.checkpoints : run.curve
   const ms = (now() - started) / (r.stopped === undefined ? n : points.length + 1) // each epoch run, an equal share
   const measuresAt = (e: number): Measures => foldScores(points[e]!.scores!, cfg.classes)
   /** Epoch `e`'s training loss sum, Σ (batch loss · batch size) over its batches, in order. */
   const sumAt = (e: number): number => lossSum(r.losses, batches, points[e]!.steps - per, points[e]!.steps)
-  /** Where epoch `e` of the group leaves the run, given its network. */
-  const trained = (e: number, network: Network): Trained<readonly [ScheduleState]> => {
-    const steps = points[e]!.steps
-    return { network, opt: [{ count: count + steps }], step: at.step + steps, sum: sumAt(e) }
-  }
+  /** Where epoch `e` of the group leaves the run, given its state. */
+  const trained = (e: number, st: { readonly network: Network; readonly opt: unknown; readonly step: number }): Trained<S> => ({
+    network: st.network,
+    opt: st.opt as S,
+    step: st.step,
+    sum: sumAt(e)
+  })
   const stop = r.stopped
-  const diverged = stop === undefined ? undefined : divergedAt(shuffled[points.length]!.epoch, at.step + stop.step, stop, r.network)
+  const diverged = stop === undefined ? undefined : divergedAt(shuffled[points.length]!.epoch, at.step + stop.step, stop, r.state.network)
   if (networks) {
-    const states: Array<EpochState<readonly [ScheduleState]>> = []
+    const states: Array<EpochState<S>> = []
     for (let e = 0; e < points.length; e++) {
-      const prev = e === 0 ? (at as Position<readonly [ScheduleState]>) : states[e - 1]! // its best epoch, with early stopping
-      states.push(closeEpoch(cfg, measuresAt(e), prev, shuffled[e]!, trained(e, r.checkpoints![e]!.network), ms))
+      const prev = e === 0 ? at : states[e - 1]! // its best epoch, with early stopping
+      states.push(closeEpoch(cfg, measuresAt(e), prev, shuffled[e]!, trained(e, run.checkpoints[e]!.state), ms))
     }
     return { reports: states.map((st) => st.report), stateAt: (e) => states[e]!, diverged }
   }
   // no early stopping here (see unfoldWith): of the state before an epoch, only its place is read
   const reports: EpochReport[] = []
   for (let e = 0; e < points.length; e++) reports.push(epochReport(cfg, measuresAt(e), shuffled[e]!, sumAt(e), ms))
-  /** The network after epoch `e` of the group: the descent's after its last, else descending again that far. */
-  const networkAfter = (e: number): Network => {
-    const steps = points[e]!.steps
-    return steps === r.losses.length ? r.network : descend(at.network, { workspace: ws, loss: cfg.loss, batches: batches.slice(0, steps), learningRate }).network
+  /** The state after epoch `e` of the group: the run's after its last, else stepping again that far. */
+  const stateAfter = (e: number): TrainState<S> => {
+    const taken = points[e]!.steps
+    return taken === r.losses.length ? r.state : steps.run(start, batches.slice(0, taken)).state
   }
-  return { reports, stateAt: (e) => closeEpoch(cfg, measuresAt(e), at as Position<readonly [ScheduleState]>, shuffled[e]!, trained(e, networkAfter(e)), ms), diverged }
+  return { reports, stateAt: (e) => closeEpoch(cfg, measuresAt(e), at, shuffled[e]!, trained(e, stateAfter(e)), ms), diverged }
 }
 
 /**
  * Runs one epoch from `at` (the pieces of `internal/epoch.ts`, which `epochsAsync` runs its
  * epochs with too): a `Left` if it diverges, else the epoch's state.
  */
-const runEpoch = <S>(cfg: Config, step: Step<S>, permute: Permute, measured: () => Iterable<Batch>, at: Position<S>, ws: Workspace): E.Either<Diverged, EpochState<S>> => {
+const runEpoch = <S>(cfg: Config, steps: Steps<S>, permute: Permute, measured: () => Iterable<Batch>, at: Position<S>): E.Either<Diverged, EpochState<S>> => {
   const epoch = shuffle(permute, at) // Fisher–Yates from the run's generator
-  const count = sgdCount(cfg, at.optimizerState)
   const chunks = measured()
-  let scored: ReadonlyArray<Scores> | undefined // the measured set's scores, when the descent took them
-  let trained: E.Either<Diverged, Trained<S>>
-  if (count === undefined) trained = stepThrough(cfg, step, epoch, at)
-  else {
-    // a measured set held whole (cut into chunks once a run, see chunksOf) is scored by the descent itself, on buffers it already holds
-    const sgd = descendThrough(cfg, sgdRate(cfg.optimizer)!, count, epoch, at as Position<unknown>, Array.isArray(chunks) ? (chunks as Batch[]) : undefined, ws)
-    if (E.isRight(sgd)) scored = sgd.right.scores
-    trained = sgd as unknown as E.Either<Diverged, Trained<S>>
-  }
+  // a measured set held whole (cut into chunks once a run, see chunksOf) is scored by the engine itself, on buffers it already holds
+  const trained = stepThrough(cfg, steps, epoch, at, Array.isArray(chunks) ? (chunks as Batch[]) : undefined)
   if (E.isLeft(trained)) return trained
   const st = trained.right
-  const m = scored === undefined ? measure(st.network, chunks, cfg.loss, cfg.classes) : foldScores(scored, cfg.classes)
+  const m = st.scores === undefined ? measure(st.network, chunks, cfg.loss, cfg.classes) : foldScores(st.scores, cfg.classes)
   return E.right(closeEpoch(cfg, m, at, epoch, st))
 }
 
@@ -312,22 +244,17 @@ type Reads = 'states' | 'reports'
 
 /** The epochs after `start`, lazily; each iteration replays them from `start`. Each item is an epoch's state, or with `'reports'`, possibly the reports of several epochs before a state (see `Reads`). */
 const unfoldWith = <S>(cfg: Config, start: Position<S>, reads: Reads): Iterable<E.Either<TrainError, EpochState<S> | ReadonlyArray<EpochReport>>> => {
-  const step: Step<S> = trainSteps(cfg.loss, cfg.optimizer as GradientTransformation<S>)
+  const steps: Steps<S> = stepsWith(cfg.loss, cfg.optimizer as GradientTransformation<S>)
   const permute = permuter(cfg)
   const measured = chunksOf(cfg.validation ?? cfg.train) // Error and losses are measured there
-  const rate = sgdRate(cfg.optimizer)
   const reportsOnly = reads === 'reports' && cfg.earlyStopping === undefined
   return {
     *[Symbol.iterator]() {
       let at = start
-      const ws = workspace() // the run's scratch and written-out kernels, for every descent it takes
       const limit = groupLimit(cfg, start.network, measured())
       while (!finished(cfg, at)) {
-        const n = epochsAtOnce(cfg, at, limit)
-        const group =
-          n > 1
-            ? (descendEpochs(cfg, rate!, sgdCount(cfg, at.optimizerState)!, permute, measured() as Batch[], at, n, !reportsOnly, ws) as unknown as Group<S>)
-            : alone(runEpoch(cfg, step, permute, measured, at, ws))
+        const n = epochsAtOnce(cfg, at, limit, limit > 1 && steps.fits({ network: at.network, opt: at.optimizerState }))
+        const group = n > 1 ? groupEpochs(cfg, steps, permute, measured() as Batch[], at, n, !reportsOnly) : alone(runEpoch(cfg, steps, permute, measured, at))
         const { reports, diverged } = group
         let from = 0 // with 'reports', the first epoch of the group not handed on yet
         for (let i = 0; i < reports.length; i++) {

@@ -21,7 +21,8 @@ export * from './transforms.js'
 export * from './optimizers.js'
 export * from './UpdateRule.js'
 export { type Batch, type SampleSet, sampleSet, batches, shuffledBatches } from './batches.js'
-export { type TrainState, initTrainState, trainStep } from './trainStep.js'
+export { type TrainState, initTrainState } from './TrainState.js'
+export { trainStep } from './trainStep.js'
 export { type Steps, type StepsStop, trainSteps } from './trainSteps.js'
 export {
   type EpochReport,

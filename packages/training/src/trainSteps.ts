@@ -4,19 +4,23 @@
  * own can too.
  *
  * Why a loop of its own: a fold of `trainStep` must hand back a new state each step, so each
- * step allocates the optimizer's new moments (Adam's μ and ν, the size of the network each).
- * Inside one call the states between the first and the last are never seen by anyone, so the
- * loop takes each step's moments into the buffers of the state two steps back, which it no
- * longer holds; the state it returns, and the one it was given, are never written again. The
- * steps are `trainStep`'s, so the bits are the fold's.
+ * step allocates a new network and the optimizer's new moments (Adam's μ and ν, the size of the
+ * network each). Inside one call the states between the first and the last are never seen by
+ * anyone, so an optimizer made of built-in links (every named one, and any chain of them: see
+ * `UpdateRule`) runs on the engine (`internal/engine.ts`): the gradients of a `Backprop`
+ * compiled for the network, the links fused over them in place, two private sets of parameters
+ * and moments taking turns. Any other optimizer (a custom `update`) is folded step by step.
+ * Either way the steps are `trainStep`'s, so the bits are the fold's.
  *
  * @since 0.2.0
  */
 import { compileGradients, type Loss } from '@purenn/network'
 import type { GradientTransformation } from './GradientTransformation.js'
 import type { Batch } from './batches.js'
-import { stepFrom, type TrainState } from './trainStep.js'
+import { updateWith, type TrainState } from './TrainState.js'
+import { ruleOf } from './UpdateRule.js'
 import { isFiniteNetwork } from './internal/gradients.js'
+import { engine, type Run, type RunOptions } from './internal/engine.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -53,12 +57,61 @@ export interface Steps<S> {
 // -------------------------------------------------------------------------------------
 
 /**
+ * What a run of steps gives the training loops: the steps' result and, when the optimizer ran
+ * on the engine, everything else it kept (see `RunOptions`); undefined fields otherwise.
+ *
+ * @internal
+ */
+export interface StepsRun<S> extends Steps<S> {
+  readonly losses: ReadonlyArray<number>
+  readonly engine: Run | undefined
+}
+
+/**
+ * The loop behind `trainSteps`, with the engine's options (checkpoints, scores): the engine for
+ * an optimizer of built-in links whose state it can read, else the plain fold, which honours
+ * only `onStep` and `everyStep`. `fits(state)` says which a state will take.
+ *
+ * @internal
+ */
+export const stepsWith = <S>(loss: Loss, optimizer: GradientTransformation<S>) => {
+  const rule = ruleOf(optimizer)
+  const fast = rule === undefined ? undefined : engine(loss, rule)
+  const gradientsOf = compileGradients(loss)
+  const update = updateWith(optimizer)
+  const fold = (start: TrainState<S>, batches: ReadonlyArray<Batch>, options: RunOptions): StepsRun<S> => {
+    let state = start
+    const losses: number[] = []
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b]!
+      const { loss: value, gradients: g } = gradientsOf(state.network, batch.inputs, batch.targets)
+      if (options.everyStep !== true && !Number.isFinite(value)) return { state, stopped: { step: b, reason: 'loss', loss: value }, losses, engine: undefined }
+      const next = update(state, g, value)
+      if (options.everyStep !== true && !isFiniteNetwork(next.network)) return { state, stopped: { step: b, reason: 'parameters', loss: value }, losses, engine: undefined }
+      state = next
+      losses.push(value)
+      if (options.onStep !== undefined) options.onStep(b, value)
+    }
+    return { state, stopped: undefined, losses, engine: undefined }
+  }
+  const run = (start: TrainState<S>, batches: ReadonlyArray<Batch>, options: RunOptions = {}): StepsRun<S> => {
+    const r = fast?.run({ network: start.network, opt: start.opt, step: start.step }, batches, options)
+    if (r === undefined) return fold(start, batches, options)
+    const state: TrainState<S> =
+      r.state.step === start.step ? start : { network: r.state.network, opt: r.state.opt as S, rng: start.rng, step: r.state.step, loss: r.loss! }
+    return { state, stopped: r.stopped, losses: r.losses, engine: r }
+  }
+  const fits = (state: { readonly network: TrainState<S>['network']; readonly opt: S }): boolean => fast?.fits(state.network, state.opt) === true
+  return { run, fits }
+}
+
+/**
  * The fold of `trainStep(loss, optimizer)` over `batches`, in one call: the same final state,
- * bit for bit, allocating less (see the module comment). Stops before a step whose loss is not
- * finite, or that would leave a parameter that is not, and says so in `stopped`. `onStep(b,
- * loss)` is called after each step taken, with the batch's index and its loss (measured before
- * the step). The value `trainSteps(loss, optimizer)` keeps buffers it has freed for its next
- * calls: keep it for a run.
+ * bit for bit, allocating far less (see the module comment). Stops before a step whose loss is
+ * not finite, or that would leave a parameter that is not, and says so in `stopped`.
+ * `onStep(b, loss)` is called after each step taken, with the batch's index and its loss
+ * (measured before the step). The value `trainSteps(loss, optimizer)` keeps a compiled
+ * backprop and a spare set of buffers for its next calls: keep it for a run.
  *
  * @example
  * import * as M from '@purenn/matrix'
@@ -75,39 +128,9 @@ export const trainSteps = <S>(
   loss: Loss,
   optimizer: GradientTransformation<S>
 ): ((state: TrainState<S>, batches: ReadonlyArray<Batch>, onStep?: (b: number, loss: number) => void) => Steps<S>) => {
-  const gradientsOf = compileGradients(loss)
-  const step = stepFrom(optimizer)
-  // buffers of moments no state handed out holds any more, by length: taken again by later steps
-  const free = new Map<number, Float64Array[]>()
-  const give = (buffers: ReadonlyArray<Float64Array>): void => {
-    for (const b of buffers) {
-      const list = free.get(b.length)
-      if (list === undefined) free.set(b.length, [b])
-      else list.push(b)
-    }
-  }
+  const { run } = stepsWith(loss, optimizer)
   return (start, batches, onStep) => {
-    let state = start
-    let held: Float64Array[] | undefined // the moments of `state`, when a step of this call made them
-    for (let b = 0; b < batches.length; b++) {
-      const batch = batches[b]!
-      const { loss: value, gradients: g } = gradientsOf(state.network, batch.inputs, batch.targets)
-      if (!Number.isFinite(value)) return { state, stopped: { step: b, reason: 'loss', loss: value } }
-      const made: Float64Array[] = [] // the new moments, when the rule runs fused (else none: `update` allocates its own)
-      const next = step(state, g, value, (n) => {
-        const buffer = free.get(n)?.pop() ?? new Float64Array(n)
-        made.push(buffer)
-        return buffer
-      })
-      if (!(next.finite ?? isFiniteNetwork(next.state.network))) {
-        give(made) // the step not taken: its moments are no one's
-        return { state, stopped: { step: b, reason: 'parameters', loss: value } }
-      }
-      if (held !== undefined) give(held) // the state before this step is no one's now
-      held = made
-      state = next.state
-      if (onStep !== undefined) onStep(b, value)
-    }
-    return { state, stopped: undefined }
+    const r = run(start, batches, { onStep })
+    return { state: r.state, stopped: r.stopped }
   }
 }

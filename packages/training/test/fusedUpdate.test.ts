@@ -1,4 +1,4 @@
-// The engine's optimizer step (src/internal/fused.ts) against the reference, each on its own:
+// The engine's optimizer step (src/internal/engine.ts) against the reference, each on its own:
 // for any chain of built-in links, running the chain's rule in place over the gradients and
 // adding the result to the parameters gives the bits of `applyUpdates(update(g, s, θ)[0])(θ)`
 // and the same next state; and `trainStep` takes that path only where the rule is the
@@ -34,7 +34,8 @@ import {
   type GradientTransformation,
   type TrainState
 } from '@purenn/training'
-import { fusedStep } from '../src/internal/fused.js'
+import { engine } from '../src/internal/engine.js'
+import type { UpdateRule } from '../src/UpdateRule.js'
 import { columns, entriesOf, gradientsLike, paramsOf, sigmoidNet } from './helpers.js'
 
 type Tx = GradientTransformation<unknown>
@@ -53,6 +54,22 @@ const stateBits = (s: unknown): bigint[] => {
   }
   walk(s)
   return bits(out)
+}
+
+/**
+ * One step of the engine over the given gradients (a backprop that hands them over, whatever
+ * the batch), taken whatever numbers it leaves: the new network and state, and whether every
+ * new parameter is finite; undefined when the engine cannot read the state. The engine writes
+ * the updates into the gradients' buffers, as into a backprop's own.
+ */
+const fusedStep = (rule: UpdateRule, g: Gradients, state: unknown, network: Network, everyStep = true) => {
+  const blocks = g.flatMap((l) => [l.weights.data as Float64Array, l.bias.data as Float64Array])
+  const handing = { sizes: blocks.map((b) => b.length), run: () => 0, gradient: blocks, scores: () => [] as never }
+  const dummy = { inputs: M.zeros(network.inputSize, 1), targets: M.zeros(network.layers[network.layers.length - 1]!.weights.rows, 1) }
+  const r = engine(mse, rule, () => handing).run({ network, opt: state, step: 0 }, [dummy], { everyStep })
+  return r === undefined
+    ? undefined
+    : { network: r.state.network, state: r.state.opt, finite: paramsOf(r.state.network).every(Number.isFinite), stopped: r.stopped }
 }
 
 /** A copy of gradients in fresh buffers (the fused step overwrites the ones it is given). */
@@ -133,11 +150,18 @@ describe('the fused optimizer step', () => {
     expect(bits(paramsOf(fusedStep(ruleOf(tx)!, copyOf(g), tx.init(net), net)!.network))).toEqual(bits(paramsOf(applyUpdates(u)(net))))
   })
 
-  it('says whether every new parameter is finite', () => {
+  it('does not take a step that leaves a parameter that is not finite, unless asked to take every step', () => {
     const tx = chain(scale(1e300), scaleByLearningRate(1e10)) as Tx
-    const g = gradientsLike(net, Array.from({ length: size }, (_, i) => (i === 3 ? 1e10 : 0)))
-    expect(fusedStep(ruleOf(tx)!, g, tx.init(net), net)!.finite).toBe(false)
-    expect(fusedStep(ruleOf(sgd({ learningRate: 0.1 }) as Tx)!, gradientsLike(net, new Array(size).fill(1)), [{ count: 0 }], net)!.finite).toBe(true)
+    const values = Array.from({ length: size }, (_, i) => (i === 3 ? 1e10 : 0))
+    const taken = fusedStep(ruleOf(tx)!, gradientsLike(net, values), tx.init(net), net)!
+    expect(taken.finite).toBe(false)
+    expect(taken.stopped).toBeUndefined()
+    const refused = fusedStep(ruleOf(tx)!, gradientsLike(net, values), tx.init(net), net, false)!
+    expect(refused.stopped).toMatchObject({ step: 0, reason: 'parameters' })
+    expect(refused.network).toBe(net) // the state before the step: the caller's own
+    const fine = fusedStep(ruleOf(sgd({ learningRate: 0.1 }) as Tx)!, gradientsLike(net, new Array(size).fill(1)), [{ count: 0 }], net, false)!
+    expect(fine.finite).toBe(true)
+    expect(fine.stopped).toBeUndefined()
   })
 
   it('declines a state of another shape, leaving the gradients as they were', () => {

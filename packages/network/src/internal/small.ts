@@ -1,5 +1,5 @@
 /**
- * The fast path of `gradients`, `predictBatch` and `descend` for small networks and small
+ * The fast path of `gradients`, `predictBatch` and `compileBackprop` for small networks and small
  * batches, such as the tutorial's 2-2-1 XOR network trained one sample at a time.
  *
  * Why it exists: on a network that small the arithmetic of a step is a few dozen
@@ -20,9 +20,9 @@
  * pairs. The tests check the two paths against each other (test/small.test.ts,
  * test/descent.test.ts).
  *
- * On a tiny network of element-wise layers, `smallDescent` takes its one-sample steps and scores
- * its batches through kernels written out for the network's shape (`generated.ts`), which stand
- * in for `samplePass`, the update and `forward` with their bits.
+ * On a tiny network of element-wise layers, `compileBackprop` takes its one-sample gradients and
+ * scores its batches through kernels written out for the network's shape (`generated.ts`),
+ * which stand in for `samplePass` and `forward` with their bits.
  *
  * Layout: samples are columns, so a `rows x B` block holds entry (i, s) at i·B + s. The
  * parameters of a network sit in one flat block, layer after layer, each layer's weights (row
@@ -35,11 +35,10 @@
 import type { Matrix } from '@purenn/matrix'
 import { activateInto, activationBackwardInto, backwardAt, elementwiseCode, forwardAt } from '../Activation.js'
 import { builtinOutputDelta, builtinOutputLoss, gradientAt, isBuiltinLoss, lossTerm, meanLoss, unfusedTerm, type Loss, type Term } from '../Loss.js'
-import { scoredAt, type Keeping } from './keeping.js'
 import { correctIn } from './classes.js'
 import type { Gradients, Layer, LayerGradients, Network, Scores } from '../types.js'
 import { buf, matrix } from './buffer.js'
-import type { BlockForward, Kernels } from './generated.js'
+import type { Kernels } from './generated.js'
 import { acquire, kernelsFor, release, type Workspace } from '../Workspace.js'
 
 /**
@@ -67,7 +66,7 @@ export const isSmall = (net: Network, batch: number): boolean => {
 }
 
 /**
- * True when `gradients` (or a step of `descend`) may take the fused path: a small network
+ * True when `gradients` (or a `Backprop`'s run) may take the fused path: a small network
  * (`isSmall`) and one of the built-in losses, whose kernels read blocks of buffers (a loss
  * the caller built is handed matrices, by the general path).
  */
@@ -452,19 +451,11 @@ export const smallScores = (net: Network, loss: Loss, inputs: Matrix, targets: M
  * The scores of a batch (see `smallScores`) for the parameters in `s` at `theta`, with the
  * work area from `work` (`workSize` for the batch).
  */
-const scoresAt = (
-  plan: Plan,
-  loss: Loss,
-  s: Float64Array,
-  theta: number,
-  work: number,
-  inputs: Matrix,
-  targets: Matrix,
-  written?: BlockForward
-): Scores => {
-  let yL = work // the outputs: where the forward pass written out for the shape puts them, else where `forward` says
-  if (written !== undefined) written(s, theta, buf(inputs), inputs.cols, work)
-  else yL = forward(plan, s, theta, inputs, work)
+const scoresAt = (plan: Plan, loss: Loss, s: Float64Array, theta: number, work: number, inputs: Matrix, targets: Matrix): Scores =>
+  scoresOfOutputs(loss, s, forward(plan, s, theta, inputs, work), targets)
+
+/** The scores of a batch whose outputs are in `s` from `yL` (`rows x B`, as the targets). */
+const scoresOfOutputs = (loss: Loss, s: Float64Array, yL: number, targets: Matrix): Scores => {
   const rows = targets.rows
   const cols = targets.cols
   const t = buf(targets)
@@ -473,132 +464,95 @@ const scoresAt = (
   return { count: cols, error, loss: meanLoss(lossTerm(loss)!, s, yL, t, 0, rows, cols), correct: correctIn(s, yL, t, 0, rows, cols) }
 }
 
-/** The network of the layers' shapes and activations over parameters copied from `s` at `theta`. */
-const networkFrom = (net: Network, s: Float64Array, theta: number): Network => {
-  const layers: Layer[] = [] // pushed: a packed array, like every network's
-  for (let k = 0, p = theta; k < net.layers.length; k++) {
-    const { weights, activation } = net.layers[k]!
-    const { rows, cols } = weights
-    layers.push({ weights: matrix(rows, cols, copyOut(s, p, rows * cols)), bias: matrix(rows, 1, copyOut(s, p + rows * cols, rows)), activation })
-    p += rows * (cols + 1)
+// -------------------------------------------------------------------------------------
+// parameters given as blocks (`Backprop`)
+// -------------------------------------------------------------------------------------
+
+/** What `compileBackprop` works out once for a small network and its loss. */
+export type SmallPlan = Plan
+
+/** The plan of the fused passes for a network and a loss (see `Plan`). */
+export const smallPlan = (net: Network, loss: Loss): SmallPlan => planOf(net, loss)
+
+/**
+ * The kernels written out for the plan's shape (`generated.ts`), when it is a tiny network of
+ * element-wise layers and code can be generated, else undefined.
+ */
+export const smallKernels = (plan: SmallPlan, ws: Workspace): Kernels | undefined =>
+  plan.elementwise ? kernelsFor(ws, { dims: plan.dims, codes: plan.codes, term: plan.term! }, plan.P) : undefined
+
+/** Copies the blocks (layer 0's weights, its bias, layer 1's weights, …: the flat layout, piece by piece) into `s` from `to`. */
+const gatherBlocks = (theta: ReadonlyArray<Float64Array>, s: Float64Array, to: number): void => {
+  for (let b = 0; b < theta.length; b++) {
+    const x = theta[b]!
+    for (let i = 0; i < x.length; i++) s[to + i] = x[i]!
+    to += x.length
   }
-  return { inputSize: net.inputSize, layers }
 }
 
-/** Why a descent stopped, as `descend` reports it. */
-export interface SmallStop {
-  readonly step: number
-  readonly reason: 'loss' | 'parameters'
-  readonly loss: number
-}
-
-/** What a small descent keeps besides its steps (see `DescentOptions`, `Keeping`), and how to score a batch too wide for the fused pass. */
-export interface SmallKeeping extends Keeping {
-  readonly scoreLarge: (net: Network, inputs: Matrix, targets: Matrix) => Scores
+/** Copies `s` from `from` into the blocks, in the flat layout. */
+const scatterBlocks = (s: Float64Array, from: number, out: ReadonlyArray<Float64Array>): void => {
+  for (let b = 0; b < out.length; b++) {
+    const x = out[b]!
+    for (let i = 0; i < x.length; i++) x[i] = s[from + i]!
+    from += x.length
+  }
 }
 
 /**
- * `descend` on a small network, every batch small (see `isSmall`), with a built-in loss: the
- * same steps as the general loop in `descent.ts`, bit for bit, with the parameters in the
- * scratch buffer. Two sets take turns (θₛ read from one, θₛ₊₁ written into the other), so that
- * a step that would leave the finite numbers is simply not taken. The scratch stays in use
- * for the whole call: a callback that runs a network gets scratch of its own. A checkpoint
- * copies θ out into a network and scores it on the buffers at hand; a point of the curve
- * (`scoreEvery`) only scores it.
+ * `smallPass` on parameters given as blocks: the loss of the batch, and its gradients written
+ * into `out` (blocks of the same sizes, the backprop's own). The caller has checked the shapes
+ * (and runs a one-sample batch through the kernel written out for the shape itself, when there
+ * is one).
  */
-export const smallDescent = (
-  net: Network,
+export const smallRun = (
+  plan: SmallPlan,
   loss: Loss,
-  batches: ReadonlyArray<{ readonly inputs: Matrix; readonly targets: Matrix }>,
-  rate: ((step: number) => number) | undefined,
-  eta: number,
-  onStep: ((step: number, loss: number) => void) | undefined,
-  losses: number[],
-  keep: SmallKeeping,
-  ws: Workspace | undefined
-): { network: Network; stopped: SmallStop | undefined; scores: ReadonlyArray<Scores> | undefined } => {
-  const layers = net.layers
-  const plan = planOf(net, loss)
+  theta: ReadonlyArray<Float64Array>,
+  inputs: Matrix,
+  targets: Matrix,
+  out: ReadonlyArray<Float64Array>,
+  ws: Workspace
+): number => {
   const P = plan.P
-  const { scoreOn, every, checkpoints, scoreEvery, curve } = keep
-  let widest = 0
-  let singles = false // a batch of one sample: a step the written-out kernel can take
-  for (let b = 0; b < batches.length; b++) {
-    const cols = batches[b]!.inputs.cols
-    widest = Math.max(widest, cols)
-    if (cols === 1) singles = true
-  }
-  const fused = scoreOn?.map((b) => isSmall(net, b.inputs.cols)) // which batches of scoreOn the fused pass takes
-  if (scoreOn !== undefined) for (let b = 0; b < scoreOn.length; b++) if (fused![b]!) widest = Math.max(widest, scoreOn[b]!.inputs.cols)
-  const s = acquire(ws, 3 * P + workSize(plan, widest))
-  // a tiny element-wise network: its steps on one sample, and its scores, by kernels written out for its shape (`generated.ts`), when it has either
-  const kernels: Kernels | undefined =
-    plan.elementwise && (singles || fused?.includes(true) === true) ? kernelsFor(ws, { dims: plan.dims, codes: plan.codes, term: plan.term! }, P) : undefined
-  let theta = 0 // θₛ
-  /**
-   * The scores on `scoreOn` of the parameters at θ: each small batch on the buffers at hand,
-   * any other by the general pass, on their network (`trained`, or built from θ when not given).
-   */
-  const scoresNow = (trained: Network | undefined): Scores[] | undefined => {
-    if (scoreOn === undefined) return undefined
-    const out = new Array<Scores>(scoreOn.length) // its exact size (one batch, most often), scored every epoch
-    for (let b = 0; b < scoreOn.length; b++) {
-      const { inputs, targets } = scoreOn[b]!
-      if (fused![b]!) out[b] = scoresAt(plan, loss, s, theta, 3 * P, inputs, targets, kernels?.forward)
-      else out[b] = keep.scoreLarge((trained ??= networkFrom(net, s, theta)), inputs, targets)
-    }
-    return out
-  }
+  const s = acquire(ws, 2 * P + workSize(plan, inputs.cols))
   try {
-    let next = P // θₛ₊₁
-    const grad = 2 * P
-    let toCheckpoint = every // steps left before the next checkpoint (none with 0), and before the next point of the curve
-    let toScore = scoreEvery
-    gatherParams(layers, s, theta)
-    for (let b = 0; b < batches.length; b++) {
-      const { inputs, targets } = batches[b]!
-      let value: number
-      let nonFinite = 0 // Σ (v − v): 0 while every new parameter is finite, NaN otherwise
-      if (kernels !== undefined && inputs.cols === 1) {
-        // the step written out for the shape, gradients and update in one; the rate is read first, which nothing can tell: that step runs no code of the caller's
-        const k = -(rate === undefined ? eta : rate(b))
-        kernels.descend(s, theta, next, 3 * P, buf(inputs), buf(targets), k)
-        value = s[3 * P]!
-        nonFinite = s[3 * P + 1]!
-      } else {
-        value = smallPass(plan, loss, inputs, targets, s, theta, grad, 3 * P)
-        const k = -(rate === undefined ? eta : rate(b)) // read after the gradients, as an optimizer reads it
-        for (let i = 0; i < P; i++) {
-          const v = s[theta + i]! + k * s[grad + i]! // θ + (−η)·g
-          s[next + i] = v
-          nonFinite += v - v
-        }
-      }
-      if (!Number.isFinite(value) || nonFinite !== 0)
-        return {
-          network: losses.length === 0 ? net : networkFrom(net, s, theta), // θₛ, the last finite network
-          stopped: { step: b, reason: Number.isFinite(value) ? 'parameters' : 'loss', loss: value },
-          scores: undefined
-        }
-      losses.push(value)
-      const taken = theta
-      theta = next
-      next = taken
-      if (onStep !== undefined) onStep(b, value)
-      if (--toCheckpoint === 0) {
-        toCheckpoint = every
-        const network = networkFrom(net, s, theta)
-        checkpoints.push({ steps: b + 1, network, scores: scoresNow(network) })
-      }
-      if (--toScore === 0) {
-        toScore = scoreEvery
-        curve.push({ steps: b + 1, scores: scoredAt(keep, b + 1) ?? scoresNow(undefined)! }) // scoreOn is given with scoreEvery
-      }
+    gatherBlocks(theta, s, 0)
+    const value = smallPass(plan, loss, inputs, targets, s, 0, P, 2 * P)
+    scatterBlocks(s, P, out)
+    return value
+  } finally {
+    release(ws, s)
+  }
+}
+
+/**
+ * `smallScores` on parameters given as blocks, through the forward pass written out for the
+ * shape when there is one. The caller has checked the shapes.
+ */
+export const smallScoresOf = (
+  plan: SmallPlan,
+  loss: Loss,
+  theta: ReadonlyArray<Float64Array>,
+  inputs: Matrix,
+  targets: Matrix,
+  ws: Workspace,
+  kernels: Kernels | undefined
+): Scores => {
+  if (kernels !== undefined) {
+    // the forward pass written out for the shape: reads the blocks themselves
+    const s = acquire(ws, targets.rows * inputs.cols)
+    try {
+      kernels.forward(theta, buf(inputs), inputs.cols, s, 0)
+      return scoresOfOutputs(loss, s, 0, targets)
+    } finally {
+      release(ws, s)
     }
-    const last = checkpoints[checkpoints.length - 1]
-    if (last !== undefined && last.steps === losses.length) return { network: last.network, stopped: undefined, scores: last.scores } // already scored
-    const network = losses.length === 0 ? net : networkFrom(net, s, theta)
-    return { network, stopped: undefined, scores: scoredAt(keep, losses.length) ?? scoresNow(network) } // the trained parameters are still at θ
+  }
+  const s = acquire(ws, plan.P + workSize(plan, inputs.cols))
+  try {
+    gatherBlocks(theta, s, 0)
+    return scoresAt(plan, loss, s, 0, plan.P, inputs, targets)
   } finally {
     release(ws, s)
   }

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import type { GradientTransformation } from '../GradientTransformation.js'
-import { updateWith, type TrainState } from '../trainStep.js'
+import { updateWith, type TrainState } from '../TrainState.js'
 import type { ScheduleState } from '../Schedule.js'
 import { isSgdState, sgdRate } from '../internal/sgdStep.js'
 import { combine, combineDescend, type DescendInto, type ShardResult } from './shards.js'

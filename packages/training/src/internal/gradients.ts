@@ -10,10 +10,27 @@ import { buf } from './buffer.js'
 export const zerosLike = (net: Network): Gradients =>
   net.layers.map((l) => ({ weights: M.zeros(l.weights.rows, l.weights.cols), bias: M.zeros(l.bias.rows, l.bias.cols) }))
 
-/** The global norm of a tree: `‖g‖ = √(Σ over every entry of g²)`. */
-export const globalNorm = (g: Gradients): number => {
+/** The blocks of a tree: layer 0's weights, its bias, layer 1's weights, … (its own buffers). */
+export const blocksOf = (g: Gradients): ReadonlyArray<Float64Array> => {
+  const out: Float64Array[] = [] // pushed: a packed array
+  for (let k = 0; k < g.length; k++) out.push(buf(g[k]!.weights), buf(g[k]!.bias))
+  return out
+}
+
+/** Σ x² over a block, in order. */
+const sumOfSquares = (x: Float64Array): number => {
   let s = 0
-  for (let k = 0; k < g.length; k++) s += M.sumOfSquares(g[k]!.weights) + M.sumOfSquares(g[k]!.bias)
+  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!
+  return s
+}
+
+/**
+ * The global norm of a tree given as blocks (see `blocksOf`): `‖g‖ = √(Σ over every entry of
+ * g²)`, summed a layer at a time (its weights' sum plus its bias's, added on in layer order).
+ */
+export const globalNorm = (g: ReadonlyArray<Float64Array>): number => {
+  let s = 0
+  for (let b = 0; b + 1 < g.length; b += 2) s += sumOfSquares(g[b]!) + sumOfSquares(g[b + 1]!)
   return Math.sqrt(s)
 }
 

@@ -5,14 +5,15 @@
  * - `linkOf(spec)` builds the link's `GradientTransformation`, whose `update` runs the
  *   formula block by block into fresh buffers (the reference: optax's semantics, a new value
  *   for every updates and state);
- * - `runRule` (in `fused.ts`) runs a whole chain of them in place over a step's own buffers.
+ * - the engine (`engine.ts`) runs a whole chain of them in place over a step's own buffers.
  *
  * A block's formula reads `g` (the updates flowing in) and writes `u` (the updates flowing
  * out; `u` may be `g` itself, so each entry is read before it is written), reads the state's
- * blocks `ins` and writes the new state's blocks `outs` (always fresh). Scalars that do not
+ * blocks `ins` and writes the new state's blocks `outs` (never `ins`). Scalars that do not
  * depend on the entry (a learning rate at its step, Adam's bias corrections, a clipping
- * factor) are computed once a step by `prepare`, which may also say the link leaves the
- * updates as they are (`SKIP`: `identity`, a clip under its bound).
+ * factor) are computed once a step by `prepare`, into a small buffer the runner holds (no
+ * allocation a step), which may also say the link leaves the updates as they are (`identity`,
+ * a clip under its bound): it then answers false.
  *
  * Reading typed arrays: see `buffer.ts` (`x[i]!` is in bounds by construction).
  */
@@ -22,18 +23,15 @@ import { emptyState, type GradientTransformation } from '../GradientTransformati
 import type { LinkSpec } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
 import { count, describeValue } from './describe.js'
-import { globalNorm, zerosLike } from './gradients.js'
+import { blocksOf, globalNorm, zerosLike } from './gradients.js'
 
-/** `prepare`'s answer for a link that leaves the updates as they are this step. */
-export const SKIP = 'skip'
-
-/** A link's step scalars (see `prepare`), or `SKIP`. */
-export type Scalars = ReadonlyArray<number> | typeof SKIP
+/** The most step scalars a link has (see `prepare`). */
+export const MAX_SCALARS = 2
 
 /** One block's formula: see the module comment. `bias` says whether the block is a bias. */
 type Block<R> = (
   rule: R,
-  c: ReadonlyArray<number>,
+  c: Float64Array,
   g: Float64Array,
   u: Float64Array,
   theta: Float64Array,
@@ -50,17 +48,17 @@ export interface Formula<R> {
   readonly moments: (state: unknown) => ReadonlyArray<Gradients> | undefined
   /** Whether the formula reads the parameters θ (weight decay). */
   readonly readsParams: boolean
-  /** The step's scalars, from the state and the updates flowing in. */
-  readonly prepare: (rule: R, state: unknown, g: Gradients) => Scalars
+  /** The step's scalars, from the state's count (undefined for a link that keeps none) and the updates flowing in, as blocks (layer 0's weights, its bias, layer 1's weights, …). */
+  readonly prepare: (rule: R, count: number | undefined, g: ReadonlyArray<Float64Array>, c: Float64Array) => boolean
   readonly block: Block<R>
-  /** The next state, given the new moments (in the order of `moments`). */
-  readonly next: (rule: R, state: unknown, outs: ReadonlyArray<Gradients>) => unknown
+  /** The state of the given count (undefined for a link that keeps none) and moments (in the order of `moments`). */
+  readonly make: (rule: R, count: number | undefined, moments: ReadonlyArray<Gradients>) => unknown
 }
 
 type Spec<K extends LinkSpec['kind']> = Extract<LinkSpec, { kind: K }>
 
 /** The count of a state that keeps one, or undefined. */
-const countOf = (state: unknown): number | undefined => {
+export const countOf = (state: unknown): number | undefined => {
   const n: unknown = typeof state === 'object' && state !== null ? (state as { count?: unknown }).count : undefined
   return typeof n === 'number' ? n : undefined
 }
@@ -80,8 +78,9 @@ const fields =
   }
 
 const none = (): ReadonlyArray<Gradients> => []
-const stateless = { init: () => emptyState, moments: none, next: () => emptyState } as const
-const noScalars: ReadonlyArray<number> = Object.freeze([])
+const stateless = { init: () => emptyState, moments: none, make: () => emptyState } as const
+/** `prepare` for a link without step scalars that always applies. */
+const applies = (): boolean => true
 
 /** `u ← g`, entry by entry (a block that a link passes on unchanged). */
 const copy = (g: Float64Array, u: Float64Array): void => {
@@ -98,19 +97,22 @@ const scaled = (k: number, g: Float64Array, u: Float64Array): void => {
  * `transforms.ts`) give the references.
  */
 export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = {
-  identity: { ...stateless, readsParams: false, prepare: () => SKIP, block: () => undefined },
+  identity: { ...stateless, readsParams: false, prepare: () => false, block: () => undefined },
 
   // u ← k · u
-  scale: { ...stateless, readsParams: false, prepare: () => noScalars, block: (r, _c, g, u) => scaled(r.k, g, u) },
+  scale: { ...stateless, readsParams: false, prepare: applies, block: (r, _c, g, u) => scaled(r.k, g, u) },
 
   // u ← −η(t) · u: the sign of a step lives here, so applying updates only adds
   scaleByLearningRate: {
     init: () => ({ count: 0 }),
     moments: (s) => (countOf(s) === undefined ? undefined : []),
     readsParams: false,
-    prepare: (r, s) => [-r.schedule(countOf(s)!)],
+    prepare: (r, n, _g, c) => {
+      c[0] = -r.schedule(n!)
+      return true
+    },
     block: (_r, c, g, u) => scaled(c[0]!, g, u),
-    next: (_r, s) => ({ count: countOf(s)! + 1 })
+    make: (_r, n) => ({ count: n! })
   },
 
   // t ← g + decay · t; u = t, or with Nesterov u = g + decay · t (the new t)
@@ -118,7 +120,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     init: (_r, net) => ({ trace: zerosLike(net) }),
     moments: fields('trace'),
     readsParams: false,
-    prepare: () => noScalars,
+    prepare: applies,
     block: ({ decay, nesterov }, _c, g, u, _theta, _bias, [t0], [t1]) => {
       for (let i = 0; i < g.length; i++) {
         const gi = g[i]!
@@ -127,7 +129,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
         u[i] = nesterov ? gi + decay * t : t
       }
     },
-    next: (_r, _s, [trace]) => ({ trace })
+    make: (_r, _n, [trace]) => ({ trace })
   },
 
   // ν ← decay · ν + (1 − decay) · g², u = g / (√ν + ε)
@@ -135,7 +137,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     init: (_r, net) => ({ nu: zerosLike(net) }),
     moments: fields('nu'),
     readsParams: false,
-    prepare: () => noScalars,
+    prepare: applies,
     block: ({ decay, eps }, _c, g, u, _theta, _bias, [v0], [v1]) => {
       for (let i = 0; i < g.length; i++) {
         const gi = g[i]!
@@ -144,7 +146,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
         u[i] = gi / (Math.sqrt(v) + eps)
       }
     },
-    next: (_r, _s, [nu]) => ({ nu })
+    make: (_r, _n, [nu]) => ({ nu })
   },
 
   // μ ← β₁μ + (1 − β₁)g, ν ← β₂ν + (1 − β₂)g², u = μ̂ / (√ν̂ + ε) with μ̂ = μ / (1 − β₁ⁿ), ν̂ = ν / (1 − β₂ⁿ)
@@ -152,11 +154,15 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     init: (_r, net) => ({ count: 0, mu: zerosLike(net), nu: zerosLike(net) }),
     moments: (s) => (countOf(s) === undefined ? undefined : fields('mu', 'nu')(s)),
     readsParams: false,
-    prepare: ({ beta1, beta2 }, s) => {
-      const n = countOf(s)! + 1
-      return [1 - Math.pow(beta1, n), 1 - Math.pow(beta2, n)] // bias corrections: the moments start at 0
+    prepare: ({ beta1, beta2 }, count, _g, c) => {
+      const n = count! + 1
+      c[0] = 1 - Math.pow(beta1, n) // bias corrections: the moments start at 0
+      c[1] = 1 - Math.pow(beta2, n)
+      return true
     },
-    block: ({ beta1: b1, beta2: b2, eps }, [c1, c2], g, u, _theta, _bias, [m0, v0], [m1, v1]) => {
+    block: ({ beta1: b1, beta2: b2, eps }, c, g, u, _theta, _bias, [m0, v0], [m1, v1]) => {
+      const c1 = c[0]!
+      const c2 = c[1]!
       for (let i = 0; i < g.length; i++) {
         const gi = g[i]!
         const m = b1 * m0![i]! + (1 - b1) * gi
@@ -166,14 +172,14 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
         u[i] = m / c1! / (Math.sqrt(v / c2!) + eps)
       }
     },
-    next: (_r, s, [mu, nu]) => ({ count: countOf(s)! + 1, mu, nu })
+    make: (_r, n, [mu, nu]) => ({ count: n!, mu, nu })
   },
 
   // u ← u + λ · θ (the weights; the biases too only when asked)
   addDecayedWeights: {
     ...stateless,
     readsParams: true,
-    prepare: () => noScalars,
+    prepare: applies,
     block: ({ rate, bias: decayBias }, _c, g, u, theta, bias) => {
       if (bias && !decayBias) return copy(g, u)
       for (let i = 0; i < g.length; i++) u[i] = g[i]! + rate * theta[i]!
@@ -184,9 +190,10 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
   clipByGlobalNorm: {
     ...stateless,
     readsParams: false,
-    prepare: ({ maxNorm }, _s, g) => {
+    prepare: ({ maxNorm }, _n, g, c) => {
       const norm = globalNorm(g)
-      return norm > maxNorm ? [maxNorm / norm] : SKIP
+      c[0] = maxNorm / norm
+      return norm > maxNorm
     },
     block: (_r, c, g, u) => scaled(c[0]!, g, u)
   },
@@ -195,7 +202,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
   clipByValue: {
     ...stateless,
     readsParams: false,
-    prepare: () => noScalars,
+    prepare: applies,
     block: ({ maxDelta }, _c, g, u) => {
       for (let i = 0; i < g.length; i++) u[i] = Math.min(maxDelta, Math.max(-maxDelta, g[i]!))
     }
@@ -251,8 +258,10 @@ export const linkOf = <S>(spec: LinkSpec): GradientTransformation<S> => {
   const update = (grads: Gradients, state: S, net: Network): readonly [Gradients, S] => {
     const moments = f.moments(state)
     if (moments === undefined) throw new TypeError(`${fn}: expected the state of a ${fn} (from its init), got ${describeValue(state)}`)
-    const c = f.prepare(spec, state, grads)
-    if (c === SKIP) return [grads, f.next(spec, state, []) as S]
+    const n = countOf(state)
+    const c = new Float64Array(MAX_SCALARS)
+    const after = n === undefined ? undefined : n + 1
+    if (!f.prepare(spec, n, blocksOf(grads), c)) return [grads, f.make(spec, after, []) as S]
     for (const m of moments) checkTree(fn, grads, m)
     const params = f.readsParams ? paramsOf(net) : undefined
     if (params !== undefined) checkTree(fn, grads, params)
@@ -272,7 +281,7 @@ export const linkOf = <S>(spec: LinkSpec): GradientTransformation<S> => {
       updates.push({ weights: w.u, bias: b.u })
       for (let j = 0; j < outs.length; j++) outs[j]!.push({ weights: w.outs[j]!, bias: b.outs[j]! })
     }
-    return [updates, f.next(spec, state, outs) as S]
+    return [updates, f.make(spec, after, outs) as S]
   }
   return Object.freeze({ init: (net: Network) => f.init(spec, net) as S, update, rule: Object.freeze({ ...spec, update }) })
 }

@@ -1,8 +1,9 @@
 /**
  * Plain gradient descent as training loops recognise it: an optimizer whose rule is a chain of
  * one `scaleByLearningRate` link (`sgd`, or the same chain spelled out by hand), with a state
- * of that shape. Such a run's steps are `θ + (−η(t))·g`, which the loops of whole epochs take
- * in one fused pass (`descend`); every other optimizer takes its steps through `trainStep`.
+ * of that shape. Such a step is `θ + (−η(t))·g`, which the workers' loop fuses with the
+ * combination of a batch's shards (`async/shardStep.ts`); every other optimizer's step there
+ * combines the shards, then updates.
  */
 import type { GradientTransformation } from '../GradientTransformation.js'
 import type { Schedule, ScheduleState } from '../Schedule.js'

@@ -1,0 +1,225 @@
+/**
+ * Backpropagation compiled for one network shape and one loss: the backend an optimizer's loop
+ * runs step after step, with the parameters as plain blocks of numbers.
+ *
+ * `gradients` is the definition (its reference, `denseGradients`, is the dense layer's rules
+ * one formula a line). A loop that takes thousands of steps does not want a new `Network` and
+ * a new `Gradients` tree each step: it keeps the parameters θ in blocks of its own (layer 0's
+ * weights row by row, layer 0's bias, layer 1's weights, …) and asks for ∂L/∂θ in the same
+ * blocks. `compileBackprop(net, loss)` answers that, choosing once per batch width the fastest
+ * backend with the reference's bits:
+ *
+ * - small networks on small batches (the tutorial's XOR, trained one sample at a time): the
+ *   fused loops of `internal/small.ts` over one scratch buffer, and for a tiny network of
+ *   element-wise layers, kernels written out for its shape (`internal/generated.ts`);
+ * - anything larger: `denseGradients` itself, whose products run in `@purenn/matrix`'s kernels
+ *   (WebAssembly where it loads).
+ *
+ * Each backend is checked against `denseGradients` by a property test of its own
+ * (test/backprop.test.ts).
+ *
+ * The value owns its scratch, its kernels and its gradient blocks: its holder may overwrite
+ * the blocks `gradient` hands it (an optimizer's update, in place) until the next `run`, and
+ * nothing else sees them. Nothing it hands out is a `Network` or a `Matrix` of anyone's.
+ *
+ * @since 0.3.0
+ */
+import type { Matrix } from '@purenn/matrix'
+import { denseGradients } from './backprop.js'
+import type { Loss } from './Loss.js'
+import { isBuiltinLoss } from './Loss.js'
+import { scores } from './metrics.js'
+import { outputSize } from './Network.js'
+import type { Layer, Network, Scores } from './types.js'
+import { buf, matrix } from './internal/buffer.js'
+import { describeValue, isMatrix } from './internal/describe.js'
+import type { Kernels } from './internal/generated.js'
+import { isSmall, smallKernels, smallPlan, smallRun, smallScoresOf } from './internal/small.js'
+import { workspace } from './Workspace.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Backpropagation compiled for a network's shape and a loss (see the module comment). The
+ * parameters come as blocks, two a layer: its weights (row by row, `nodes x inputs`) then its
+ * bias (`nodes`), layer after layer; `sizes` gives each block's length.
+ *
+ * @example
+ * import { network, addLayer, randomize, compileBackprop, parameterBlocks, mse, sigmoid } from '@purenn/network'
+ * import { fromArray, rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const bp = compileBackprop(net, mse)
+ * bp.sizes // => [2, 1]
+ * const loss = bp.run(parameterBlocks(net), fromArray([0, 1]), fromArray([1]))
+ * bp.gradient.length // => 2
+ *
+ * @category backprop
+ * @since 0.3.0
+ */
+export interface Backprop {
+  readonly _tag: 'Backprop'
+  /** The length of each parameter block: layer k's weights at 2k, its bias at 2k + 1. */
+  readonly sizes: ReadonlyArray<number>
+  /**
+   * The loss of a batch (`inputs` and `targets`, one sample per column) at the parameters
+   * `theta` (blocks of `sizes`, only read), its gradient written into `gradient`. Throws a
+   * `RangeError` or `TypeError` naming a block or a batch of the wrong size.
+   */
+  readonly run: (theta: ReadonlyArray<Float64Array>, inputs: Matrix, targets: Matrix) => number
+  /** ∂L/∂θ from the last `run`, in blocks of `sizes`: the backprop's own, which its holder may overwrite until the next `run`. */
+  readonly gradient: ReadonlyArray<Float64Array>
+  /** The scores (Error, mean loss, count right) of a batch at the parameters `theta`, as `scores` gives them for the network over those parameters. */
+  readonly scores: (theta: ReadonlyArray<Float64Array>, inputs: Matrix, targets: Matrix) => Scores
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The parameter blocks of a network (see `Backprop`): its own buffers, to be read, never
+ * written.
+ *
+ * @example
+ * import { network, addLayer, parameterBlocks, sigmoid } from '@purenn/network'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const net = pipe(network(3), addLayer({ nodes: 2, activation: sigmoid }))
+ * parameterBlocks(net).map((b) => b.length) // => [6, 2]
+ *
+ * @category backprop
+ * @since 0.3.0
+ */
+export const parameterBlocks = (net: Network): ReadonlyArray<Float64Array> => {
+  const out: Float64Array[] = [] // pushed: a packed array
+  for (const { weights, bias } of net.layers) out.push(buf(weights), buf(bias))
+  return out
+}
+
+/**
+ * A network of `net`'s shape and activations over the given parameter blocks (see `Backprop`),
+ * which it takes as they are, without a copy: hand it blocks nothing will write again.
+ *
+ * @example
+ * import { network, addLayer, networkOver, sigmoid } from '@purenn/network'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const net = pipe(network(1), addLayer({ nodes: 1, activation: sigmoid }))
+ * networkOver(net, [Float64Array.of(2), Float64Array.of(-1)]).layers[0]!.bias.data[0] // => -1
+ *
+ * @category backprop
+ * @since 0.3.0
+ */
+export const networkOver = (net: Network, theta: ReadonlyArray<Float64Array>): Network => {
+  checkBlocks('networkOver', net, theta)
+  return wrap(net, theta)
+}
+
+const wrap = (net: Network, theta: ReadonlyArray<Float64Array>): Network => {
+  const layers: Layer[] = [] // pushed: a packed array, like every network's
+  for (let k = 0; k < net.layers.length; k++) {
+    const { weights, activation } = net.layers[k]!
+    layers.push({ weights: matrix(weights.rows, weights.cols, theta[2 * k]!), bias: matrix(weights.rows, 1, theta[2 * k + 1]!), activation })
+  }
+  return { inputSize: net.inputSize, layers }
+}
+
+const checkBlocks = (fn: string, net: Network, theta: ReadonlyArray<Float64Array>): void => {
+  if (!Array.isArray(theta)) throw new TypeError(`${fn}: expected the parameter blocks (an array of Float64Array), got ${describeValue(theta)}`)
+  const L = net.layers.length
+  if (theta.length !== 2 * L) throw new RangeError(`${fn}: expected ${2 * L} parameter blocks (weights and bias of ${L} layers), got ${theta.length}`)
+  for (let k = 0; k < L; k++) {
+    const { rows, cols } = net.layers[k]!.weights
+    const w: unknown = theta[2 * k]
+    const b: unknown = theta[2 * k + 1]
+    if (!(w instanceof Float64Array) || w.length !== rows * cols)
+      throw new RangeError(`${fn}: block ${2 * k} (layer ${k} weights) must be a Float64Array of ${rows * cols} numbers, got ${describeValue(w)}`)
+    if (!(b instanceof Float64Array) || b.length !== rows) throw new RangeError(`${fn}: block ${2 * k + 1} (layer ${k} bias) must be a Float64Array of ${rows} numbers, got ${describeValue(b)}`)
+  }
+}
+
+const checkBatch = (fn: string, net: Network, inputs: Matrix, targets: Matrix): void => {
+  if (!isMatrix(inputs)) throw new TypeError(`${fn}: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
+  if (!isMatrix(targets)) throw new TypeError(`${fn}: targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
+  if (inputs.rows !== net.inputSize) throw new RangeError(`${fn}: inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
+  const width = outputSize(net)
+  if (targets.rows !== width) throw new RangeError(`${fn}: targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
+  if (targets.cols !== inputs.cols) throw new RangeError(`${fn}: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+}
+
+/**
+ * Backpropagation compiled for `net`'s shape and activations and for `loss` (see `Backprop`).
+ * The same losses and gradients as `gradients` on the network over the same parameters, bit
+ * for bit. With `{ generate: false }`, no kernel is written out with `new Function` (the fused
+ * loops run instead, with the same bits). With `{ check: false }`, `run` and `scores` trust
+ * their arguments: for a loop that has checked its batches and owns its blocks (on the
+ * tutorial's XOR network the checks are a quarter of a step); a wrong size is then not refused
+ * but read out of bounds (`undefined`, NaN).
+ *
+ * @example
+ * import { network, addLayer, randomize, compileBackprop, parameterBlocks, gradients, mse, sigmoid } from '@purenn/network'
+ * import { fromArray, rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 2, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const bp = compileBackprop(net, mse)
+ * const x = fromArray([0, 1])
+ * const t = fromArray([1])
+ * bp.run(parameterBlocks(net), x, t) === gradients(mse, x, t)(net).loss // => true
+ *
+ * @category backprop
+ * @since 0.3.0
+ */
+export const compileBackprop = (net: Network, loss: Loss, options: { readonly generate?: boolean; readonly check?: boolean } = {}): Backprop => {
+  if (net.layers.length === 0) throw new RangeError('compileBackprop: the network has no layers')
+  if (typeof loss !== 'object' || loss === null || typeof loss.value !== 'function' || typeof loss.gradient !== 'function')
+    throw new TypeError(`compileBackprop: loss must be a Loss (mse, crossEntropy, ...), got ${describeValue(loss)}`)
+  const ws = workspace({ generate: options.generate !== false })
+  const builtin = isBuiltinLoss(loss)
+  const plan = builtin ? smallPlan(net, loss) : undefined
+  const sizes = parameterBlocks(net).map((b) => b.length)
+  const own = sizes.map((n) => new Float64Array(n)) // the small backends' gradient blocks
+  let kernels: Kernels | undefined | null = null // looked up on the first batch that can use them
+  const kernelsNow = (): Kernels | undefined => (kernels === null ? (kernels = smallKernels(plan!, ws)) : kernels)
+  const singles = plan !== undefined && isSmall(net, 1) // one-sample batches take the fused path (and the kernels written out, if any)
+  const out = new Float64Array(Math.max(1, outputSize(net))) // where a kernel written out leaves the outputs, then the loss
+  const check = options.check !== false
+  // a plain object whose `gradient` field each run sets (a data property: read every step, a getter would cost a call)
+  const self: { -readonly [K in keyof Backprop]: Backprop[K] } = {
+    _tag: 'Backprop',
+    sizes,
+    gradient: own,
+    run: (theta, inputs, targets) => {
+      if (check) {
+        checkBlocks('Backprop.run', net, theta)
+        checkBatch('Backprop.run', net, inputs, targets)
+      }
+      if (singles && inputs.cols === 1) {
+        const written = kernelsNow()
+        if (written !== undefined) {
+          written.gradients(theta, own, out, buf(inputs), buf(targets)) // samplePass, written out for the shape: straight into our blocks
+          self.gradient = own
+          return out[0]!
+        }
+      }
+      if (plan !== undefined && isSmall(net, inputs.cols)) {
+        self.gradient = own
+        return smallRun(plan, loss, theta, inputs, targets, own, ws)
+      }
+      const r = denseGradients(wrap(net, theta), loss, inputs, targets) // the reference itself: its buffers are fresh, and become ours
+      const blocks: Float64Array[] = []
+      for (const g of r.gradients) blocks.push(buf(g.weights), buf(g.bias))
+      self.gradient = blocks
+      return r.loss
+    },
+    scores: (theta, inputs, targets) => {
+      if (check) {
+        checkBlocks('Backprop.scores', net, theta)
+        checkBatch('Backprop.scores', net, inputs, targets)
+      }
+      if (plan !== undefined && isSmall(net, inputs.cols)) return smallScoresOf(plan, loss, theta, inputs, targets, ws, kernelsNow())
+      return scores(wrap(net, theta), loss, inputs, targets)
+    }
+  }
+  return self
+}

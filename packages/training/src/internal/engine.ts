@@ -1,0 +1,373 @@
+/**
+ * The engine: optimizer steps taken in a loop over parameter blocks, for any rule made of
+ * built-in links (see `UpdateRule.ts`), with the bits of the reference fold.
+ *
+ * The reference is a fold of `trainStep`'s two halves: `(L, g) = gradients(θ; batch)`, then
+ * `(u, s') = update(g, s, θ)` and `θ' = applyUpdates(u)(θ)`, each link's `update` making new
+ * updates and a new state (`linkOf` in `links.ts`). Here one value (`engine(loss, rule)`) keeps,
+ * for the run, a `Backprop` compiled for the network's shape (`@purenn/network`), which writes
+ * each step's gradients into blocks of its own, and two private sets of parameters and moments
+ * that take turns: a step reads θₛ and the moments from one set and writes θₛ₊₁ and the new
+ * moments into the other. The links run over the gradient blocks in place, in the chain's order,
+ * through the very formulas `linkOf`'s updates run (`formulas` in `links.ts`); when the last link
+ * is `scaleByLearningRate`, as in every named optimizer, its product and the sum are one pass,
+ * `θ + (−η)·u`, which also finds whether every new parameter is finite. So a step allocates
+ * nothing, and the bits are the fold's.
+ *
+ * Nothing private reaches anyone: the first step reads the caller's state and never writes it;
+ * the state a run hands back owns its set, which the engine then leaves (a later run takes a
+ * fresh one); checkpoints are copies; `onStep` is told only the step and its loss.
+ *
+ * A step that would leave the finite numbers is not taken (unless asked, as `trainStep` is,
+ * to take every step): when the loss of batch s is not finite, or a new parameter is not, the
+ * run stops with the state before that step and says why.
+ *
+ * Reading typed arrays: see `buffer.ts` (`x[i]!` is in bounds by construction).
+ */
+import * as M from '@purenn/matrix'
+import type { Matrix } from '@purenn/matrix'
+import { compileBackprop, networkOver, parameterBlocks, type Backprop, type Gradients, type LayerGradients, type Loss, type Network, type Scores } from '@purenn/network'
+import type { LinkSpec, UpdateRule } from '../UpdateRule.js'
+import { buf, matrix } from './buffer.js'
+import { describeValue } from './describe.js'
+import { countOf, fitsTree, formulaOf, MAX_SCALARS, paramsOf, type Formula } from './links.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Where the engine stands between two steps: the network and the optimizer's state (the rule's), and how many steps were taken. */
+export interface EngineState {
+  readonly network: Network
+  readonly opt: unknown
+  readonly step: number
+}
+
+/** A batch: one sample per column. */
+export interface EngineBatch {
+  readonly inputs: Matrix
+  readonly targets: Matrix
+}
+
+/** What a run may keep besides its steps. */
+export interface RunOptions {
+  /** Called after each step taken, with the batch's index and its loss (measured before the step). */
+  readonly onStep?: ((b: number, loss: number) => void) | undefined
+  /** Batches to score the network on: at the end (`scores`), and with every checkpoint and point of the curve. */
+  readonly scoreOn?: ReadonlyArray<EngineBatch> | undefined
+  /** Keep the state after every so many steps (a copy), with its scores on `scoreOn`. */
+  readonly checkpointEvery?: number | undefined
+  /** Keep the scores on `scoreOn` after every so many steps (no state built). */
+  readonly scoreEvery?: number | undefined
+  /** Take every step, finite or not (`trainStep`'s contract); by default a run stops before a step that leaves the finite numbers. */
+  readonly everyStep?: boolean | undefined
+}
+
+/** Why a run stopped before its last batch (see the module comment). */
+export interface RunStop {
+  readonly step: number
+  readonly reason: 'loss' | 'parameters'
+  readonly loss: number
+}
+
+/** What a run gives. */
+export interface Run {
+  /** The state after the last step taken (the one before the step that stopped it, if one did). */
+  readonly state: EngineState
+  /** The loss of the last step taken. */
+  readonly loss: number | undefined
+  readonly stopped: RunStop | undefined
+  /** The loss of every step taken, in order. */
+  readonly losses: ReadonlyArray<number>
+  readonly checkpoints: ReadonlyArray<{ readonly steps: number; readonly state: EngineState; readonly scores: ReadonlyArray<Scores> | undefined }>
+  readonly curve: ReadonlyArray<{ readonly steps: number; readonly scores: ReadonlyArray<Scores> }>
+  /** The scores of the final state on `scoreOn`. */
+  readonly scores: ReadonlyArray<Scores> | undefined
+}
+
+/** The engine of a loss and a rule: `run` answers undefined for a state the rule cannot read (the caller then calls `update`, which says what is wrong). */
+export interface Engine {
+  /** True when the rule can read this optimizer state for this network (else `run` answers undefined). */
+  readonly fits: (network: Network, opt: unknown) => boolean
+  readonly run: (start: EngineState, batches: ReadonlyArray<EngineBatch>, options?: RunOptions) => Run | undefined
+}
+
+// -------------------------------------------------------------------------------------
+// the rule, flattened
+// -------------------------------------------------------------------------------------
+
+/** One link of the rule, in chain order. */
+interface Link {
+  readonly spec: LinkSpec
+  readonly f: Formula<LinkSpec>
+  /** The last link of the whole rule and a `scaleByLearningRate`: its factor is taken into the final pass. */
+  readonly final: boolean
+  /** Its step scalars (see `prepare`), written each step. */
+  readonly c: Float64Array
+}
+
+/** How the state tree is made of the links' states: a link's index, or a chain's tuple. */
+type Tree = number | ReadonlyArray<Tree>
+
+const flatten = (rule: UpdateRule, links: Link[], last: boolean): Tree => {
+  if (rule.kind === 'chain') return rule.links.map((r, i) => flatten(r, links, last && i === rule.links.length - 1))
+  links.push({ spec: rule, f: formulaOf(rule as LinkSpec), final: last && rule.kind === 'scaleByLearningRate', c: new Float64Array(MAX_SCALARS) })
+  return links.length - 1
+}
+
+/** What the state holds of each link: its count (undefined for a link that keeps none) and its moments, network-shaped. */
+interface LinkState {
+  readonly count: number | undefined
+  readonly moments: ReadonlyArray<Gradients>
+}
+
+/** Reads the state tree, link by link; false when it has not the rule's shape or the network's. */
+const read = (tree: Tree, links: ReadonlyArray<Link>, state: unknown, params: Gradients, out: LinkState[]): boolean => {
+  if (typeof tree !== 'number') {
+    if (!Array.isArray(state) || state.length !== tree.length) return false
+    for (let i = 0; i < tree.length; i++) if (!read(tree[i]!, links, state[i], params, out)) return false
+    return true
+  }
+  const moments = links[tree]!.f.moments(state)
+  if (moments === undefined || !moments.every((m) => fitsTree(params, m))) return false
+  out[tree] = { count: countOf(state), moments }
+  return true
+}
+
+// -------------------------------------------------------------------------------------
+// the sets of blocks the steps take turns in
+// -------------------------------------------------------------------------------------
+
+/** Parameters and moments as blocks (layer 0's weights, its bias, layer 1's weights, …). */
+interface Blocks {
+  readonly theta: ReadonlyArray<Float64Array>
+  /** For each link, for each block, that block of each of the link's moments. */
+  readonly moments: ReadonlyArray<ReadonlyArray<ReadonlyArray<Float64Array>>>
+}
+
+const NONE: ReadonlyArray<Float64Array> = Object.freeze([])
+
+/** The moments' blocks of a link, block by block. */
+const byBlock = (moments: ReadonlyArray<ReadonlyArray<Float64Array>>, blocks: number): ReadonlyArray<ReadonlyArray<Float64Array>> => {
+  const out: Array<ReadonlyArray<Float64Array>> = []
+  for (let b = 0; b < blocks; b++) out.push(moments.length === 0 ? NONE : moments.map((m) => m[b]!))
+  return out
+}
+
+const treeBlocks = (t: Gradients): Float64Array[] => {
+  const out: Float64Array[] = []
+  for (const l of t) out.push(buf(l.weights), buf(l.bias))
+  return out
+}
+
+/** The caller's state as blocks: read, never written. */
+const blocksOfState = (net: Network, states: ReadonlyArray<LinkState>): Blocks => {
+  const theta = parameterBlocks(net)
+  return { theta, moments: states.map((s) => byBlock(s.moments.map(treeBlocks), theta.length)) }
+}
+
+/** A fresh set for the sizes and the links' numbers of moments. */
+const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Blocks => ({
+  theta: sizes.map((n) => new Float64Array(n)),
+  moments: states.map((s) =>
+    byBlock(
+      s.moments.map(() => sizes.map((n) => new Float64Array(n))),
+      sizes.length
+    )
+  )
+})
+
+/** A copy of a set, in fresh buffers. */
+const copyBlocks = (x: Blocks): Blocks => ({ theta: x.theta.map((b) => b.slice()), moments: x.moments.map((l) => l.map((ms) => ms.map((m) => m.slice()))) })
+
+/** A network-shaped tree over blocks, taken as they are. */
+const treeOver = (net: Network, blocks: ReadonlyArray<Float64Array>): Gradients => {
+  const out: LayerGradients[] = []
+  for (let k = 0; k < net.layers.length; k++) {
+    const { rows, cols } = net.layers[k]!.weights
+    out.push({ weights: matrix(rows, cols, blocks[2 * k]!), bias: matrix(rows, 1, blocks[2 * k + 1]!) })
+  }
+  return out
+}
+
+/** The state over a set (whose blocks it takes as they are), with the links' counts. */
+const stateOver = (net: Network, tree: Tree, links: ReadonlyArray<Link>, set: Blocks, counts: ReadonlyArray<number | undefined>, step: number): EngineState => {
+  const L = set.theta.length
+  const build = (t: Tree): unknown => {
+    if (typeof t !== 'number') return t.map(build)
+    const per = set.moments[t]! // block by block: regroup moment by moment
+    const n = per.length === 0 ? 0 : per[0]!.length
+    const moments: Gradients[] = []
+    for (let j = 0; j < n; j++) {
+      const blocks: Float64Array[] = []
+      for (let b = 0; b < L; b++) blocks.push(per[b]![j]!)
+      moments.push(treeOver(net, blocks))
+    }
+    return links[t]!.f.make(links[t]!.spec, counts[t], moments)
+  }
+  return { network: networkOver(net, set.theta), opt: build(tree), step }
+}
+
+// -------------------------------------------------------------------------------------
+// one step
+// -------------------------------------------------------------------------------------
+
+/**
+ * The links over the gradients `g` in place (the updates flowing in, then out), reading the
+ * parameters and moments of `from` and writing the new moments into `to`; then
+ * `θ' = θ + k·u` into `to` (k: the final `scaleByLearningRate`'s −η, else 1, which multiplies
+ * exactly). Returns Σ (θ' − θ'), 0 when every new parameter is finite and NaN otherwise.
+ */
+const step = (links: ReadonlyArray<Link>, counts: ReadonlyArray<number | undefined>, g: ReadonlyArray<Float64Array>, from: Blocks, to: Blocks): number => {
+  let k = 1
+  for (let i = 0; i < links.length; i++) {
+    const { spec, f, final, c } = links[i]!
+    const applies = f.prepare(spec, counts[i], g, c)
+    if (final) {
+      k = c[0]! // scaleByLearningRate's −η(t), taken into the final pass
+      continue
+    }
+    const ins = from.moments[i]!
+    const outs = to.moments[i]!
+    if (!applies) {
+      for (let b = 0; b < g.length; b++) for (let j = 0; j < ins[b]!.length; j++) outs[b]![j]!.set(ins[b]![j]!) // the moments as they are
+      continue
+    }
+    for (let b = 0; b < g.length; b++) f.block(spec, c, g[b]!, g[b]!, from.theta[b]!, b % 2 === 1, ins[b]!, outs[b]!)
+  }
+  let nonFinite = 0
+  for (let b = 0; b < g.length; b++) {
+    const theta = from.theta[b]!
+    const u = g[b]!
+    const next = to.theta[b]!
+    if (k === 1)
+      for (let i = 0; i < u.length; i++) {
+        const v = theta[i]! + u[i]! // θ + u
+        next[i] = v
+        nonFinite += v - v
+      }
+    else
+      for (let i = 0; i < u.length; i++) {
+        const v = theta[i]! + k * u[i]! // θ + (−η)·u
+        next[i] = v
+        nonFinite += v - v
+      }
+  }
+  return nonFinite
+}
+
+// -------------------------------------------------------------------------------------
+// the engine
+// -------------------------------------------------------------------------------------
+
+/**
+ * Refuses batches that are not pairs of matrices of the network's sizes, naming the batch (the
+ * backprop then trusts them: it is compiled with `check: false`).
+ */
+const checkBatches = (net: Network, name: string, batches: ReadonlyArray<EngineBatch>): void => {
+  const last = net.layers[net.layers.length - 1]
+  const width = last === undefined ? 0 : last.weights.rows
+  for (let s = 0; s < batches.length; s++) {
+    const b: unknown = batches[s]
+    if (typeof b !== 'object' || b === null) throw new TypeError(`${name}[${s}]: expected { inputs, targets }, got ${describeValue(b)}`)
+    const { inputs, targets } = b as EngineBatch
+    if (!M.isMatrix(inputs)) throw new TypeError(`${name}[${s}].inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
+    if (!M.isMatrix(targets)) throw new TypeError(`${name}[${s}].targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
+    if (inputs.rows !== net.inputSize) throw new RangeError(`${name}[${s}].inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
+    if (targets.rows !== width) throw new RangeError(`${name}[${s}].targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
+    if (targets.cols !== inputs.cols) throw new RangeError(`${name}[${s}].inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+  }
+}
+
+/** True when two networks have the same shape and activations (a `Backprop` of one runs the other). */
+const sameShape = (a: Network, b: Network): boolean => {
+  if (a === b) return true
+  if (a.inputSize !== b.inputSize || a.layers.length !== b.layers.length) return false
+  for (let k = 0; k < a.layers.length; k++) {
+    const x = a.layers[k]!
+    const y = b.layers[k]!
+    if (x.activation !== y.activation || x.weights.rows !== y.weights.rows || x.weights.cols !== y.weights.cols) return false
+  }
+  return true
+}
+
+/** What the engine asks of a backprop (a `Backprop`; a test may hand it gradients of its own). */
+export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'gradient' | 'scores'>
+
+/**
+ * The engine of a loss and a rule (see the module comment). Keep it for a run: it holds the
+ * backprop of the last network shape it met (`compile`'s, by default `compileBackprop`) and a
+ * spare set of blocks.
+ */
+export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => Gradienter = (net) => compileBackprop(net, loss, { check: false })): Engine => {
+  const links: Link[] = []
+  const tree = flatten(rule, links, true)
+  let compiled: { readonly net: Network; readonly bp: Gradienter } | undefined
+  let spare: Blocks | undefined // a private set no state holds, for the next run's first step
+  let spareOf: Network | undefined // the network shape it was made for
+
+  const backpropFor = (net: Network): Gradienter => {
+    if (compiled === undefined || !sameShape(compiled.net, net)) compiled = { net, bp: compile(net) }
+    return compiled.bp
+  }
+
+  const run = (start: EngineState, batches: ReadonlyArray<EngineBatch>, options: RunOptions = {}): Run | undefined => {
+    const net = start.network
+    const states: LinkState[] = new Array(links.length)
+    if (!read(tree, links, start.opt, paramsOf(net), states)) return undefined
+    const { onStep, scoreOn, everyStep } = options
+    if (net.layers.length === 0) throw new RangeError('the network has no layers')
+    checkBatches(net, 'batches', batches)
+    if (scoreOn !== undefined) checkBatches(net, 'scoreOn', scoreOn)
+    const every = options.checkpointEvery ?? 0
+    const scoreEvery = options.scoreEvery ?? 0
+    const bp = backpropFor(net)
+    const counts = states.map((s) => s.count)
+    const losses: number[] = []
+    const checkpoints: Array<Run['checkpoints'][number]> = []
+    const curve: Array<Run['curve'][number]> = []
+    const scoresOf = (set: Blocks): ReadonlyArray<Scores> | undefined => scoreOn?.map((b) => bp.scores(set.theta, b.inputs, b.targets))
+    let from = blocksOfState(net, states) // θₛ and the moments: the caller's, never written
+    let other: Blocks | undefined = spare !== undefined && spareOf !== undefined && sameShape(spareOf, net) ? spare : undefined // the private set the next step writes
+    spare = undefined
+    let stopped: RunStop | undefined
+    for (let s = 0; s < batches.length; s++) {
+      const { inputs, targets } = batches[s]!
+      const value = bp.run(from.theta, inputs, targets) // Lₛ, and gₛ into bp.gradient
+      if (!everyStep && !Number.isFinite(value)) {
+        stopped = { step: s, reason: 'loss', loss: value }
+        break
+      }
+      const to: Blocks = other ?? freshBlocks(bp.sizes, states)
+      const nonFinite = step(links, counts, bp.gradient, from, to)
+      if (!everyStep && nonFinite !== 0) {
+        other = to // not taken: the set stays private
+        stopped = { step: s, reason: 'parameters', loss: value }
+        break
+      }
+      for (let i = 0; i < counts.length; i++) if (counts[i] !== undefined) counts[i]! += 1
+      other = s === 0 ? undefined : from // the caller's set is never written; a private one is free again
+      from = to
+      losses.push(value)
+      if (onStep !== undefined) onStep(s, value)
+      if (every > 0 && (s + 1) % every === 0) {
+        const kept = copyBlocks(from)
+        checkpoints.push({ steps: s + 1, state: stateOver(net, tree, links, kept, counts, start.step + s + 1), scores: scoresOf(kept) })
+      }
+      if (scoreEvery > 0 && (s + 1) % scoreEvery === 0) {
+        const last = checkpoints[checkpoints.length - 1]
+        curve.push({ steps: s + 1, scores: last !== undefined && last.steps === s + 1 ? last.scores! : scoresOf(from)! })
+      }
+    }
+    spare = other // private, held by no state: the next run's first step may write it
+    spareOf = net
+    const taken = losses.length
+    const last = checkpoints[checkpoints.length - 1]
+    const state: EngineState =
+      taken === 0 ? start : last !== undefined && last.steps === taken ? last.state : stateOver(net, tree, links, from, counts, start.step + taken) // `from` is now the state's: never written again
+    const scores = taken > 0 && last !== undefined && last.steps === taken ? last.scores : scoresOf(from)
+    return { state, loss: taken === 0 ? undefined : losses[taken - 1], stopped, losses, checkpoints, curve, scores }
+  }
+  const fits = (network: Network, opt: unknown): boolean => read(tree, links, opt, paramsOf(network), new Array(links.length))
+  return { fits, run }
+}

@@ -1,0 +1,131 @@
+// The engine (src/internal/engine.ts) against the reference fold of trainStep's two halves
+// (`gradients`, then `update` and `applyUpdates`), for what a run keeps besides its last state:
+// the losses, the checkpoints and the points of the curve (states and scores after so many
+// steps), the scores at the end; and that it writes nothing it was given or handed out.
+import { describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
+import * as M from '@purenn/matrix'
+import { gradients, mse, binaryCrossEntropy, scores, type Loss, type Network, type Scores } from '@purenn/network'
+import { adam, applyUpdates, chain, clipByGlobalNorm, momentum, rmsprop, sgd, type Batch, type GradientTransformation } from '@purenn/training'
+import { engine, type EngineState } from '../src/internal/engine.js'
+import { ruleOf } from '../src/UpdateRule.js'
+import { columns, paramsOf, sigmoidNet } from './helpers.js'
+
+type Tx = GradientTransformation<unknown>
+
+const bits = (xs: ReadonlyArray<number>): bigint[] => Array.from(new BigUint64Array(Float64Array.from(xs).buffer))
+
+/** Every number of a value, in order (matrices' entries included), as bits. */
+const valueBits = (s: unknown): bigint[] => {
+  const out: number[] = []
+  const walk = (v: unknown): void => {
+    if (typeof v === 'number') out.push(v)
+    else if (typeof v === 'object' && v !== null && 'data' in v && (v as M.Matrix).data instanceof Float64Array) out.push(...(v as M.Matrix).data)
+    else if (Array.isArray(v)) v.forEach(walk)
+    else if (typeof v === 'object' && v !== null) for (const key of Object.keys(v).sort()) walk((v as Record<string, unknown>)[key])
+  }
+  walk(s)
+  return bits(out)
+}
+
+const stateBits = (st: EngineState): unknown => ({ net: bits(paramsOf(st.network)), opt: valueBits(st.opt), step: st.step })
+const scoreBits = (xs: ReadonlyArray<Scores> | undefined): unknown => xs?.map((s) => [s.count, s.correct, ...bits([s.error, s.loss])])
+
+/** The reference: the fold of gradients, update and applyUpdates, every state on the way. */
+const referenceRun = (tx: Tx, loss: Loss, start: EngineState, batches: ReadonlyArray<Batch>): { states: EngineState[]; losses: number[] } => {
+  const states = [start]
+  const losses: number[] = []
+  for (const b of batches) {
+    const at = states[states.length - 1]!
+    const { loss: value, gradients: g } = gradients(at.network, loss, b.inputs, b.targets)
+    const [u, opt] = tx.update(g, at.opt, at.network)
+    states.push({ network: applyUpdates(u)(at.network), opt, step: at.step + 1 })
+    losses.push(value)
+  }
+  return { states, losses }
+}
+
+const optimizers: ReadonlyArray<Tx> = [
+  sgd({ learningRate: 0.5 }) as Tx,
+  momentum({ learningRate: 0.1, nesterov: true }) as Tx,
+  rmsprop({ learningRate: 0.01 }) as Tx,
+  adam({ learningRate: 0.02 }) as Tx,
+  chain(clipByGlobalNorm(0.5), adam({ learningRate: 0.02 })) as Tx
+]
+
+const data = M.toArrays(M.uniform(30, 3, -1, 1)(M.rng(7))[0])
+/** Batches of 1 to 3 samples (one-sample batches take the kernels written out for the shape). */
+const batchesOf = (widths: ReadonlyArray<number>): Batch[] => {
+  let at = 0
+  return widths.map((w) => {
+    const rows = Array.from({ length: w }, () => data[at++ % data.length]!)
+    return { inputs: columns(rows.map(([a, b]) => [a!, b!])), targets: columns(rows.map(([, , c]) => [c! > 0 ? 1 : 0])) }
+  })
+}
+
+describe('the engine', () => {
+  it('keeps the reference’s losses, checkpoints, curve and final scores, bit for bit, for every optimizer (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...optimizers),
+        fc.constantFrom<Loss>(mse, binaryCrossEntropy),
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 9 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.nat(1000),
+        (tx, loss, widths, every, scoreEvery, seed) => {
+          const net: Network = sigmoidNet([2, 3, 1], seed)
+          const start: EngineState = { network: net, opt: tx.init(net), step: 5 }
+          const before = stateBits(start)
+          const batches = batchesOf(widths)
+          const scoreOn = batchesOf([4, 1])
+          const r = engine(loss, ruleOf(tx)!).run(start, batches, { scoreOn, checkpointEvery: every, scoreEvery })!
+          const ref = referenceRun(tx, loss, start, batches)
+          const scoresAt = (st: EngineState): unknown => scoreBits(scoreOn.map((b) => scores(st.network, loss, b.inputs, b.targets)))
+          expect(r.stopped).toBeUndefined()
+          expect(bits(r.losses)).toEqual(bits(ref.losses))
+          expect(stateBits(r.state)).toEqual(stateBits(ref.states[batches.length]!))
+          expect(scoreBits(r.scores)).toEqual(scoresAt(ref.states[batches.length]!))
+          expect(r.checkpoints.map((c) => c.steps)).toEqual(batches.map((_, s) => s + 1).filter((n) => n % every === 0))
+          for (const c of r.checkpoints) {
+            expect(stateBits(c.state)).toEqual(stateBits(ref.states[c.steps]!))
+            expect(scoreBits(c.scores)).toEqual(scoresAt(ref.states[c.steps]!))
+          }
+          expect(r.curve.map((c) => c.steps)).toEqual(batches.map((_, s) => s + 1).filter((n) => n % scoreEvery === 0))
+          for (const c of r.curve) expect(scoreBits(c.scores)).toEqual(scoresAt(ref.states[c.steps]!))
+          expect(stateBits(start)).toEqual(before) // the caller's state is read, never written
+        }
+      ),
+      { numRuns: 80 }
+    )
+  })
+
+  it('never writes a state it handed out, run after run, nor a checkpoint', () => {
+    const tx = adam({ learningRate: 0.05 }) as Tx
+    const e = engine(mse, ruleOf(tx)!)
+    const net = sigmoidNet([2, 3, 1], 3)
+    let at: EngineState = { network: net, opt: tx.init(net), step: 0 }
+    const handed: Array<readonly [EngineState, unknown]> = []
+    for (const widths of [[1, 2, 1], [1], [3, 1, 1, 2]]) {
+      const r = e.run(at, batchesOf(widths), { checkpointEvery: 1 })!
+      for (const c of r.checkpoints) handed.push([c.state, stateBits(c.state)])
+      handed.push([r.state, stateBits(r.state)])
+      at = r.state
+    }
+    for (const [st, was] of handed) expect(stateBits(st)).toEqual(was)
+  })
+
+  it('answers undefined for a state the rule cannot read, and compiles again for a network of another shape', () => {
+    const tx = adam({ learningRate: 0.05 }) as Tx
+    const e = engine(mse, ruleOf(tx)!)
+    const small = sigmoidNet([2, 3, 1], 1)
+    const other = sigmoidNet([2, 5, 1], 2)
+    expect(e.run({ network: small, opt: tx.init(other), step: 0 }, batchesOf([1]))).toBeUndefined()
+    expect(e.fits(small, tx.init(small))).toBe(true)
+    expect(e.fits(small, [{ count: 0 }])).toBe(false)
+    const a = e.run({ network: small, opt: tx.init(small), step: 0 }, batchesOf([1]))!
+    const b = e.run({ network: other, opt: tx.init(other), step: 0 }, batchesOf([1]))!
+    expect(stateBits(b.state)).toEqual(stateBits(referenceRun(tx, mse, { network: other, opt: tx.init(other), step: 0 }, batchesOf([1])).states[1]!))
+    expect(a.state.network.layers[0]!.weights.rows).toBe(3)
+  })
+})
