@@ -11,3 +11,5 @@
  */
 export { type InteropError, unsupported, invalid } from './InteropError.js'
 export { type OnnxOptions, toOnnx, fromOnnx } from './onnx.js'
+export { type ModelArtifacts, type WeightsManifestEntry, toTfjs, fromTfjs } from './tfjs.js'
+export { type BrainImport, readBrainJson, fromBrainJson } from './brain.js'
