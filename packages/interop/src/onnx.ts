@@ -579,6 +579,11 @@ const readChain = (model: Model): E.Either<InteropError, Network> => {
   graph.initializer.forEach((tensor, i) => constants.set(tensor.name, { tensor, path: `graph.initializer[${i}]` }))
   const r: Reader = { model, constants, at: (i) => `graph.node[${i}]` }
 
+  // first, any op that has no place in a dense chain, named before anything else is looked at
+  const known = new Set(['Gemm', 'MatMul', 'Add', 'Identity', 'Sigmoid', 'Tanh', 'Relu', 'LeakyRelu', 'Elu', 'Softplus', 'Softmax', 'Mul', 'Max', 'Min', 'Exp', 'Sub', 'Abs', 'Neg', 'Log'])
+  const foreign = graph.node.findIndex((n) => (n.domain !== '' && n.domain !== 'ai.onnx') || !known.has(n.op_type))
+  if (foreign >= 0) return E.left(unsupported(opDescription(r, foreign), `unsupported op type; fromOnnx reads chains of ${SUPPORTED}`))
+
   // the one input that is not a weight (older models list the initializers among the inputs too)
   const inputs = graph.input.map((v, i) => [v, i] as const).filter(([v]) => !constants.has(v.name))
   if (inputs.length !== 1) return E.left(unsupported('graph.input', `expected one input (the features), got ${inputs.length}`))
