@@ -77,7 +77,7 @@ interface Mapped {
   readonly note?: string
 }
 
-const activationFor = (name: unknown, version: 1 | 2, alpha: unknown, path: string): E.Either<InteropError, Mapped> => {
+const activationFor = (name: unknown, version: 1 | 2, alpha: unknown, path: string, alphaPath: string): E.Either<InteropError, Mapped> => {
   switch (name) {
     case undefined:
     case 'sigmoid':
@@ -88,12 +88,12 @@ const activationFor = (name: unknown, version: 1 | 2, alpha: unknown, path: stri
       return E.right({ activation: 'tanh', scale: 1 })
     case 'leaky-relu': {
       const a = alpha ?? 0.01
-      if (typeof a !== 'number' || !Number.isFinite(a)) return E.left(invalid(`${path}.leakyReluAlpha`, `expected a number, got ${describe(a)}`))
+      if (typeof a !== 'number' || !Number.isFinite(a)) return E.left(invalid(alphaPath, `expected a number, got ${describe(a)}`))
       if (version === 2)
         return a === 0.01 || Math.fround(a) === Math.fround(0.01)
           ? E.right({ activation: 'leakyRelu', scale: 1 })
-          : E.left(unsupported(`${path}.leakyReluAlpha`, `leaky-relu of slope ${a}: purenn's leakyRelu has the slope 0.01`))
-      if (a < 0) return E.left(unsupported(`${path}.leakyReluAlpha`, `brain.js 1.x's leaky-relu of slope ${a} < 0 has no purenn form`))
+          : E.left(unsupported(alphaPath, `leaky-relu of slope ${a}: purenn's leakyRelu has the slope 0.01`))
+      if (a < 0) return E.left(unsupported(alphaPath, `brain.js 1.x's leaky-relu of slope ${a} < 0 has no purenn form`))
       return E.right({
         activation: 'relu',
         scale: a,
@@ -119,7 +119,7 @@ const readV2 = (json: t.TypeOf<typeof V2Codec>): E.Either<InteropError, BrainImp
   if (json.type !== 'NeuralNetwork')
     return E.left(unsupported('type', `a brain.js ${JSON.stringify(json.type)}; fromBrainJson reads the feed-forward NeuralNetwork`))
   const trainOpts = json.trainOpts
-  const mapped = activationFor(trainOpts?.['activation'], 2, trainOpts?.['leakyReluAlpha'], 'trainOpts.activation')
+  const mapped = activationFor(trainOpts?.['activation'], 2, trainOpts?.['leakyReluAlpha'], 'trainOpts.activation', 'trainOpts.leakyReluAlpha')
   if (E.isLeft(mapped)) return mapped
   const { activation } = mapped.right
   const sizes = json.sizes
@@ -151,7 +151,7 @@ const readV2 = (json: t.TypeOf<typeof V2Codec>): E.Either<InteropError, BrainImp
 }
 
 const readV1 = (json: t.TypeOf<typeof V1Codec>): E.Either<InteropError, BrainImport> => {
-  const mapped = activationFor(json.activation, 1, json.leakyReluAlpha, 'activation')
+  const mapped = activationFor(json.activation, 1, json.leakyReluAlpha, 'activation', 'leakyReluAlpha')
   if (E.isLeft(mapped)) return mapped
   const { activation, scale, note } = mapped.right
   if (json.layers.length < 2) return E.left(invalid('layers', `expected 2 or more layers (input, ..., output), got ${json.layers.length}`))
