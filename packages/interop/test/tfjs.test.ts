@@ -159,7 +159,7 @@ describe('round trip: ours -> tfjs -> ours', () => {
           const rounded = encodeNetwork(net).layers.map((l) => ({ ...l, weights: l.weights.map((r) => r.map(Math.fround)), bias: l.bias.map(Math.fround) }))
           expect(back.layers).toEqual(rounded)
           // float32 numbers cross unchanged
-          expect(encodeNetwork(unwrap(pipe(decodeNetwork(back), E.chain(toTfjs), E.chain(fromTfjs))))).toEqual(back)
+          expect(encodeNetwork(unwrap(pipe(decodeNetwork(back), E.chainW(toTfjs), E.chainW(fromTfjs))))).toEqual(back)
         }
       ),
       { numRuns: 60 }
