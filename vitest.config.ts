@@ -11,7 +11,9 @@ export default defineConfig({
       { find: /^@purenn\/matrix$/, replacement: src('./packages/matrix/src/index.ts') },
       { find: /^@purenn\/network$/, replacement: src('./packages/network/src/index.ts') },
       { find: /^@purenn\/network\/node$/, replacement: src('./packages/network/src/node.ts') },
-      { find: /^@purenn\/training$/, replacement: src('./packages/training/src/index.ts') }
+      { find: /^@purenn\/training$/, replacement: src('./packages/training/src/index.ts') },
+      { find: /^@purenn\/interop$/, replacement: src('./packages/interop/src/index.ts') },
+      { find: /^@purenn\/interop\/node$/, replacement: src('./packages/interop/src/node.ts') }
     ]
   },
   test: {

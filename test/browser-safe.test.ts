@@ -32,7 +32,7 @@ const walk = (entry: string): Map<string, string[]> => {
   return seen
 }
 
-const entries = ['packages/matrix/src/index.ts', 'packages/network/src/index.ts', 'packages/training/src/index.ts']
+const entries = ['packages/matrix/src/index.ts', 'packages/network/src/index.ts', 'packages/training/src/index.ts', 'packages/interop/src/index.ts']
 
 describe('core entry points are browser-safe', () => {
   it.each(entries)('%s imports no Node built-in, directly or indirectly', (entry) => {
