@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const names = ['matrix', 'network', 'training'] as const
+const names = ['matrix', 'network', 'training', 'interop'] as const
 const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc')
 
 /**
@@ -92,6 +92,8 @@ import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import { saveNetwork, loadNetwork } from '@purenn/network/node'
 import * as T from '@purenn/training'
+import { toOnnx, fromOnnx } from '@purenn/interop'
+import { saveTfjs, loadTfjs } from '@purenn/interop/node'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as E from 'fp-ts/lib/Either.js'
 
@@ -111,7 +113,15 @@ const saved = await saveNetwork(file, net)
 if (E.isLeft(saved)) throw new Error(saved.left.message)
 const loaded = await loadNetwork(file)
 if (E.isLeft(loaded)) throw new Error(loaded.left.message)
+const onnx = pipe(toOnnx(net), E.chain(fromOnnx))
+if (E.isLeft(onnx)) throw new Error(onnx.left.message)
+const tfjsSaved = await saveTfjs(file + '.tfjs', net)
+if (E.isLeft(tfjsSaved)) throw new Error(tfjsSaved.left.message)
+const tfjs = await loadTfjs(file + '.tfjs')
+if (E.isLeft(tfjs)) throw new Error(tfjs.left.message)
 console.log(JSON.stringify({
+  viaOnnx: N.predict([1, 0])(onnx.right).prediction,
+  viaTfjs: N.predict([1, 0])(tfjs.right).prediction,
   product,
   epochs: trained.right.history.length,
   prediction: N.predict([1, 0])(net).prediction,
@@ -127,7 +137,9 @@ import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import { loadNetwork } from '@purenn/network/node'
 import * as T from '@purenn/training'
+import { toOnnx, type InteropError } from '@purenn/interop'
 import { pipe } from 'fp-ts/lib/function.js'
+import type { Either } from 'fp-ts/lib/Either.js'
 
 const m: M.Matrix = pipe(M.identity(3), M.scale(2))
 const rows: number[][] = M.toArrays(m)
@@ -136,9 +148,10 @@ const prediction: number[] = N.predict([1, 2, 3])(net).prediction
 const optimizer = T.chain(T.clipByGlobalNorm(1), T.adam({ learningRate: 1e-3 }))
 const state = optimizer.init(net)
 const loaded: Promise<unknown> = loadNetwork('model.json')
+const onnx: Either<InteropError, Uint8Array> = toOnnx(net)
 // @ts-expect-error a matrix is not a number
 const wrong: number = M.zeros(1, 1)
-export { rows, prediction, state, loaded, wrong }
+export { rows, prediction, state, loaded, onnx, wrong }
 `
 
 
@@ -168,7 +181,12 @@ describe('packaging: the packed tarballs install and work outside the workspace'
   it('names the sibling packages as peers with version ranges, and says where the source is', () => {
     type Manifest = { dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; repository?: unknown }
     const manifest = (name: string): Manifest => JSON.parse(run('tar', ['-xOzf', tarball(name), 'package/package.json'], work)) as Manifest
-    const peers = { matrix: {}, network: { '@purenn/matrix': `^${version('matrix')}` }, training: { '@purenn/matrix': `^${version('matrix')}`, '@purenn/network': `^${version('network')}` } }
+    const peers = {
+      matrix: {},
+      network: { '@purenn/matrix': `^${version('matrix')}` },
+      training: { '@purenn/matrix': `^${version('matrix')}`, '@purenn/network': `^${version('network')}` },
+      interop: { '@purenn/matrix': `^${version('matrix')}`, '@purenn/network': `^${version('network')}` }
+    }
     for (const name of names) {
       const m = manifest(name)
       expect(m.peerDependencies ?? {}).toEqual(peers[name])
@@ -186,22 +204,22 @@ describe('packaging: the packed tarballs install and work outside the workspace'
       mkdirSync(project)
       writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `purenn-${manager}-consumer`, private: true, type: 'module' }))
       const install = manager === 'npm' ? 'install' : 'add'
-      // The README's command: the three tarballs and fp-ts, in one command.
+      // The README's command: the four tarballs and fp-ts, in one command.
       run(manager, [install, ...readmeInstall(manager, work), ...quiet[manager]], project)
       // The README's TypeScript setup (typescript itself comes from the workspace).
       run(manager, [install, '-D', `@types/node@${installedVersion('@types/node')}`, ...quiet[manager]], project)
     }, 600_000)
 
-    it('installs the three packages and fp-ts as the project\'s own dependencies', () => {
+    it('installs the four packages and fp-ts as the project\'s own dependencies', () => {
       const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
-      expect(Object.keys(manifest.dependencies).sort()).toEqual(['@purenn/matrix', '@purenn/network', '@purenn/training', 'fp-ts'])
+      expect(Object.keys(manifest.dependencies).sort()).toEqual(['@purenn/interop', '@purenn/matrix', '@purenn/network', '@purenn/training', 'fp-ts'])
       for (const name of names) expect(manifest.dependencies[`@purenn/${name}`]).toMatch(new RegExp(`^file:.*purenn-${name}-${version(name).replace(/\./g, '\\.')}\\.tgz$`))
       expect(resolvedFrom(project, 'fp-ts')).toBeDefined()
     })
 
-    it('links network and training to the copies of their siblings the project installed', () => {
+    it('links network, training and interop to the copies of their siblings the project installed', () => {
       const own = (name: string): string => resolvedFrom(project, `@purenn/${name}`)!
-      for (const [name, peers] of [['network', ['matrix']], ['training', ['matrix', 'network']]] as const)
+      for (const [name, peers] of [['network', ['matrix']], ['training', ['matrix', 'network']], ['interop', ['matrix', 'network']]] as const)
         for (const peer of peers) expect(resolvedFrom(own(name), `@purenn/${peer}`)).toBe(own(peer))
       if (manager === 'npm') {
         const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> }
@@ -227,6 +245,8 @@ describe('packaging: the packed tarballs install and work outside the workspace'
         prediction: number[]
         reloaded: number[]
         json: string
+        viaOnnx: number[]
+        viaTfjs: number[]
       }
       expect(report.product).toEqual([[1, 2], [3, 4]])
       expect(report.epochs).toBe(3)
@@ -235,6 +255,8 @@ describe('packaging: the packed tarballs install and work outside the workspace'
       expect(report.prediction[0]).toBeLessThan(1)
       expect(report.reloaded).toEqual(report.prediction)
       expect(report.json).toBe('purenn/network')
+      expect(report.viaOnnx).toEqual(report.prediction) // float64 ONNX: every bit
+      expect(Math.abs(report.viaTfjs[0]! - report.prediction[0]!)).toBeLessThan(1e-5) // tfjs: float32 weights
     })
 
     it('typechecks a TypeScript file against the installed types', () => {
