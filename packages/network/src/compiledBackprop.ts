@@ -71,6 +71,12 @@ export interface Backprop {
   readonly run: (theta: ReadonlyArray<Float64Array>, inputs: Matrix, targets: Matrix) => number
   /** ∂L/∂θ from the last `run`, in blocks of `sizes`: the backprop's own, which its holder may overwrite until the next `run`. */
   readonly gradient: ReadonlyArray<Float64Array>
+  /**
+   * True when the last `run`'s `gradient` blocks are new and the backprop gives them up: it
+   * will never read or write them again, so its holder may keep them (a loop may make them its
+   * next parameters). False when they are the backprop's own, written again by the next `run`.
+   */
+  readonly fresh: boolean
   /** The scores (Error, mean loss, count right) of a batch at the parameters `theta`, as `scores` gives them for the network over those parameters. */
   readonly scores: (theta: ReadonlyArray<Float64Array>, inputs: Matrix, targets: Matrix) => Scores
 }
@@ -189,6 +195,7 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
     _tag: 'Backprop',
     sizes,
     gradient: own,
+    fresh: false,
     run: (theta, inputs, targets) => {
       if (check) {
         checkBlocks('Backprop.run', net, theta)
@@ -199,17 +206,20 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
         if (written !== undefined) {
           written.gradients(theta, own, out, buf(inputs), buf(targets)) // samplePass, written out for the shape: straight into our blocks
           self.gradient = own
+          self.fresh = false
           return out[0]!
         }
       }
       if (plan !== undefined && isSmall(net, inputs.cols)) {
         self.gradient = own
+        self.fresh = false
         return smallRun(plan, loss, theta, inputs, targets, own, ws)
       }
       const r = denseGradients(wrap(net, theta), loss, inputs, targets) // the reference itself: its buffers are fresh, and become ours
       const blocks: Float64Array[] = []
       for (const g of r.gradients) blocks.push(buf(g.weights), buf(g.bias))
       self.gradient = blocks
+      self.fresh = true
       return r.loss
     },
     scores: (theta, inputs, targets) => {

@@ -100,19 +100,25 @@ describe('the engine', () => {
     )
   })
 
-  it('never writes a state it handed out, run after run, nor a checkpoint', () => {
+  it.each([
+    ['a small network (the backprop’s own gradient blocks)', [2, 3, 1]],
+    ['a network past the small path (fresh gradient blocks, kept as parameters)', [2, 150, 40, 1]]
+  ])('never writes a state it handed out, run after run, nor a checkpoint: %s', (_name, sizes) => {
     const tx = adam({ learningRate: 0.05 }) as Tx
     const e = engine(mse, ruleOf(tx)!)
-    const net = sigmoidNet([2, 3, 1], 3)
+    const net = sigmoidNet(sizes, 3)
     let at: EngineState = { network: net, opt: tx.init(net), step: 0 }
     const handed: Array<readonly [EngineState, unknown]> = []
-    for (const widths of [[1, 2, 1], [1], [3, 1, 1, 2]]) {
+    for (const widths of [[1, 2, 1], [1], [3, 1, 1, 2], [2]]) {
       const r = e.run(at, batchesOf(widths), { checkpointEvery: 1 })!
       for (const c of r.checkpoints) handed.push([c.state, stateBits(c.state)])
       handed.push([r.state, stateBits(r.state)])
       at = r.state
     }
     for (const [st, was] of handed) expect(stateBits(st)).toEqual(was)
+    // and the last state is the reference's
+    const all = [[1, 2, 1], [1], [3, 1, 1, 2], [2]].flatMap((w) => batchesOf(w))
+    expect(stateBits(at)).toEqual(stateBits(referenceRun(tx, mse, { network: net, opt: tx.init(net), step: 0 }, all).states[all.length]!))
   })
 
   it('answers undefined for a state the rule cannot read, and compiles again for a network of another shape', () => {

@@ -30,7 +30,7 @@ import { compileBackprop, networkOver, parameterBlocks, type Backprop, type Grad
 import type { LinkSpec, UpdateRule } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
 import { describeValue } from './describe.js'
-import { countOf, fitsTree, formulaOf, MAX_SCALARS, paramsOf, type Formula } from './links.js'
+import { addScaled, countOf, fitsTree, formulaOf, MAX_SCALARS, paramsOf, type Formula } from './links.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -146,6 +146,9 @@ interface Blocks {
 }
 
 const NONE: ReadonlyArray<Float64Array> = Object.freeze([])
+/** No checkpoints, no points of the curve: what a run that keeps none answers (never written: nothing is pushed when none are kept). */
+const NO_CHECKPOINTS: Run['checkpoints'] = Object.freeze([])
+const NO_POINTS: Run['curve'] = Object.freeze([])
 
 /** The moments' blocks of a link, block by block. */
 const byBlock = (moments: ReadonlyArray<ReadonlyArray<Float64Array>>, blocks: number): ReadonlyArray<ReadonlyArray<Float64Array>> => {
@@ -166,9 +169,13 @@ const blocksOfState = (net: Network, states: ReadonlyArray<LinkState>): Blocks =
   return { theta, moments: states.map((s) => byBlock(s.moments.map(treeBlocks), theta.length)) }
 }
 
-/** A fresh set for the sizes and the links' numbers of moments. */
-const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Blocks => ({
-  theta: sizes.map((n) => new Float64Array(n)),
+/**
+ * A fresh set for the sizes and the links' numbers of moments; its parameter blocks are
+ * `theta` when given (a backprop's fresh gradient blocks, which the step turns into the new
+ * parameters in place), else fresh too.
+ */
+const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>, theta?: ReadonlyArray<Float64Array>): Blocks => ({
+  theta: theta ?? sizes.map((n) => new Float64Array(n)),
   moments: states.map((s) =>
     byBlock(
       s.moments.map(() => sizes.map((n) => new Float64Array(n))),
@@ -216,43 +223,37 @@ const stateOver = (net: Network, tree: Tree, links: ReadonlyArray<Link>, set: Bl
  * The links over the gradients `g` in place (the updates flowing in, then out), reading the
  * parameters and moments of `from` and writing the new moments into `to`; then
  * `θ' = θ + k·u` into `to` (k: the final `scaleByLearningRate`'s −η, else 1, which multiplies
- * exactly). Returns Σ (θ' − θ'), 0 when every new parameter is finite and NaN otherwise.
+ * exactly). That final pass is fused into the last link when it applies (its block writes θ'
+ * instead of u: one pass over the parameters fewer), else taken on its own. Returns Σ (θ' − θ'),
+ * 0 when every new parameter is finite and NaN otherwise.
  */
 const step = (links: ReadonlyArray<Link>, counts: ReadonlyArray<number | undefined>, g: ReadonlyArray<Float64Array>, from: Blocks, to: Blocks): number => {
+  let n = links.length
   let k = 1
-  for (let i = 0; i < links.length; i++) {
-    const { spec, f, final, c } = links[i]!
-    const applies = f.prepare(spec, counts[i], g, c)
-    if (final) {
-      k = c[0]! // scaleByLearningRate's −η(t), taken into the final pass
-      continue
-    }
+  const last = links[n - 1]
+  if (last !== undefined && last.final) {
+    last.f.prepare(last.spec, counts[n - 1], g, last.c)
+    k = last.c[0]! // scaleByLearningRate's −η(t), taken into the final pass
+    n -= 1
+  }
+  for (let i = 0; i < n; i++) {
+    const { spec, f, c } = links[i]!
     const ins = from.moments[i]!
     const outs = to.moments[i]!
-    if (!applies) {
+    if (!f.prepare(spec, counts[i], g, c)) {
       for (let b = 0; b < g.length; b++) for (let j = 0; j < ins[b]!.length; j++) outs[b]![j]!.set(ins[b]![j]!) // the moments as they are
       continue
     }
-    for (let b = 0; b < g.length; b++) f.block(spec, c, g[b]!, g[b]!, from.theta[b]!, b % 2 === 1, ins[b]!, outs[b]!)
+    if (i < n - 1) {
+      for (let b = 0; b < g.length; b++) f.block(spec, c, g[b]!, g[b]!, from.theta[b]!, b % 2 === 1, ins[b]!, outs[b]!, 1, undefined)
+      continue
+    }
+    let nonFinite = 0 // the last link: its block takes the final pass too
+    for (let b = 0; b < g.length; b++) nonFinite += f.block(spec, c, g[b]!, g[b]!, from.theta[b]!, b % 2 === 1, ins[b]!, outs[b]!, k, to.theta[b]!)
+    return nonFinite
   }
-  let nonFinite = 0
-  for (let b = 0; b < g.length; b++) {
-    const theta = from.theta[b]!
-    const u = g[b]!
-    const next = to.theta[b]!
-    if (k === 1)
-      for (let i = 0; i < u.length; i++) {
-        const v = theta[i]! + u[i]! // θ + u
-        next[i] = v
-        nonFinite += v - v
-      }
-    else
-      for (let i = 0; i < u.length; i++) {
-        const v = theta[i]! + k * u[i]! // θ + (−η)·u
-        next[i] = v
-        nonFinite += v - v
-      }
-  }
+  let nonFinite = 0 // no link took the final pass (none, or the last left the updates as they were)
+  for (let b = 0; b < g.length; b++) nonFinite += addScaled(from.theta[b]!, k, g[b]!, to.theta[b]!)
   return nonFinite
 }
 
@@ -292,7 +293,7 @@ const sameShape = (a: Network, b: Network): boolean => {
 }
 
 /** What the engine asks of a backprop (a `Backprop`; a test may hand it gradients of its own). */
-export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'gradient' | 'scores'>
+export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'gradient' | 'fresh' | 'scores'>
 
 /**
  * The engine of a loss and a rule (see the module comment). Keep it for a run: it holds the
@@ -305,6 +306,8 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
   let compiled: { readonly net: Network; readonly bp: Gradienter } | undefined
   let spare: Blocks | undefined // a private set no state holds, for the next run's first step
   let spareOf: Network | undefined // the network shape it was made for
+  /** The last state a run handed out, with its blocks: a fold hands it back as the next run's start, which then need not be read again. */
+  let handed: { readonly state: EngineState; readonly blocks: Blocks; readonly states: ReadonlyArray<LinkState>; readonly counts: ReadonlyArray<number | undefined> } | undefined
 
   const backpropFor = (net: Network): Gradienter => {
     if (compiled === undefined || !sameShape(compiled.net, net)) compiled = { net, bp: compile(net) }
@@ -313,8 +316,9 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
 
   const run = (start: EngineState, batches: ReadonlyArray<EngineBatch>, options: RunOptions = {}): Run | undefined => {
     const net = start.network
-    const states: LinkState[] = new Array(links.length)
-    if (!read(tree, links, start.opt, paramsOf(net), states)) return undefined
+    const known = handed !== undefined && handed.state.network === net && handed.state.opt === start.opt ? handed : undefined // our own last state: read already
+    const states: LinkState[] = known === undefined ? new Array(links.length) : (known.states as LinkState[])
+    if (known === undefined && !read(tree, links, start.opt, paramsOf(net), states)) return undefined
     const { onStep, scoreOn, everyStep } = options
     if (net.layers.length === 0) throw new RangeError('the network has no layers')
     checkBatches(net, 'batches', batches)
@@ -322,12 +326,12 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
     const every = options.checkpointEvery ?? 0
     const scoreEvery = options.scoreEvery ?? 0
     const bp = backpropFor(net)
-    const counts = states.map((s) => s.count)
+    const counts = known === undefined ? states.map((s) => s.count) : known.counts.slice()
     const losses: number[] = []
-    const checkpoints: Array<Run['checkpoints'][number]> = []
-    const curve: Array<Run['curve'][number]> = []
-    const scoresOf = (set: Blocks): ReadonlyArray<Scores> | undefined => scoreOn?.map((b) => bp.scores(set.theta, b.inputs, b.targets))
-    let from = blocksOfState(net, states) // θₛ and the moments: the caller's, never written
+    const checkpoints: Array<Run['checkpoints'][number]> = every > 0 ? [] : (NO_CHECKPOINTS as Array<Run['checkpoints'][number]>)
+    const curve: Array<Run['curve'][number]> = scoreEvery > 0 ? [] : (NO_POINTS as Array<Run['curve'][number]>)
+    const scoresOf = (set: Blocks): ReadonlyArray<Scores> | undefined => (scoreOn === undefined ? undefined : scoreOn.map((b) => bp.scores(set.theta, b.inputs, b.targets)))
+    let from = known?.blocks ?? blocksOfState(net, states) // θₛ and the moments: the caller's, never written
     let other: Blocks | undefined = spare !== undefined && spareOf !== undefined && sameShape(spareOf, net) ? spare : undefined // the private set the next step writes
     spare = undefined
     let stopped: RunStop | undefined
@@ -338,7 +342,8 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
         stopped = { step: s, reason: 'loss', loss: value }
         break
       }
-      const to: Blocks = other ?? freshBlocks(bp.sizes, states)
+      // the set this step writes: a private one free again, else a fresh one (whose parameters are the gradient blocks themselves when the backprop gave them up: one allocation fewer)
+      const to: Blocks = other ?? freshBlocks(bp.sizes, states, bp.fresh ? bp.gradient : undefined)
       const nonFinite = step(links, counts, bp.gradient, from, to)
       if (!everyStep && nonFinite !== 0) {
         other = to // not taken: the set stays private
@@ -366,7 +371,14 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
     const state: EngineState =
       taken === 0 ? start : last !== undefined && last.steps === taken ? last.state : stateOver(net, tree, links, from, counts, start.step + taken) // `from` is now the state's: never written again
     const scores = taken > 0 && last !== undefined && last.steps === taken ? last.scores : scoresOf(from)
+    if (taken > 0) handed = { state, blocks: last !== undefined && last.steps === taken ? blocksOfState(state.network, readStates(state)) : from, states, counts: counts.slice() }
     return { state, loss: taken === 0 ? undefined : losses[taken - 1], stopped, losses, checkpoints, curve, scores }
+  }
+  /** The links' states of a state the engine built (a checkpoint's). */
+  const readStates = (st: EngineState): LinkState[] => {
+    const out: LinkState[] = new Array(links.length)
+    read(tree, links, st.opt, paramsOf(st.network), out)
+    return out
   }
   const fits = (network: Network, opt: unknown): boolean => read(tree, links, opt, paramsOf(network), new Array(links.length))
   return { fits, run }

@@ -28,7 +28,12 @@ import { blocksOf, globalNorm, zerosLike } from './gradients.js'
 /** The most step scalars a link has (see `prepare`). */
 export const MAX_SCALARS = 2
 
-/** One block's formula: see the module comment. `bias` says whether the block is a bias. */
+/**
+ * One block's formula: see the module comment. `bias` says whether the block is a bias. With
+ * `next`, the link is the last of the step and, instead of its updates u, writes the new
+ * parameters `θ + k·u` into `next` (the step's final pass, fused: u is never stored) and returns
+ * Σ (θ' − θ') over them, 0 when every one is finite and NaN otherwise; without, returns 0.
+ */
 type Block<R> = (
   rule: R,
   c: Float64Array,
@@ -37,8 +42,10 @@ type Block<R> = (
   theta: Float64Array,
   bias: boolean,
   ins: ReadonlyArray<Float64Array>,
-  outs: ReadonlyArray<Float64Array>
-) => void
+  outs: ReadonlyArray<Float64Array>,
+  k: number,
+  next: Float64Array | undefined
+) => number
 
 /** Everything the two runners need to know of one kind of link. */
 export interface Formula<R> {
@@ -82,14 +89,41 @@ const stateless = { init: () => emptyState, moments: none, make: () => emptyStat
 /** `prepare` for a link without step scalars that always applies. */
 const applies = (): boolean => true
 
-/** `u ← g`, entry by entry (a block that a link passes on unchanged). */
-const copy = (g: Float64Array, u: Float64Array): void => {
+/** `u ← g`, entry by entry (a block that a link passes on unchanged); or, with `next`, `θ' = θ + k·g`. */
+const copy = (g: Float64Array, u: Float64Array, theta: Float64Array, k: number, next: Float64Array | undefined): number => {
+  if (next !== undefined) return addScaled(theta, k, g, next)
   if (u !== g) for (let i = 0; i < g.length; i++) u[i] = g[i]!
+  return 0
 }
 
-/** `u ← k · g`. */
-const scaled = (k: number, g: Float64Array, u: Float64Array): void => {
-  for (let i = 0; i < g.length; i++) u[i] = k * g[i]!
+/** `u ← a · g`; or, with `next`, `θ' = θ + k·(a·g)`. */
+const scaled = (a: number, g: Float64Array, u: Float64Array, theta: Float64Array, k: number, next: Float64Array | undefined): number => {
+  if (next === undefined) {
+    for (let i = 0; i < g.length; i++) u[i] = a * g[i]!
+    return 0
+  }
+  let bad = 0
+  for (let i = 0; i < g.length; i++) {
+    const v = theta[i]! + k * (a * g[i]!)
+    next[i] = v
+    bad += v - v
+  }
+  return bad
+}
+
+/**
+ * The final pass of a step: `θ' = θ + k·u` into `next` (`k·u` rounded, then the sum, as
+ * `scaleByLearningRate` and `applyUpdates` compute them; k = 1 multiplies exactly). Returns
+ * Σ (θ' − θ'): 0 when every new parameter is finite, NaN otherwise (x − x is NaN for ±∞ and NaN).
+ */
+export const addScaled = (theta: Float64Array, k: number, u: Float64Array, next: Float64Array): number => {
+  let bad = 0
+  for (let i = 0; i < u.length; i++) {
+    const v = theta[i]! + k * u[i]! // θ + (−η)·u
+    next[i] = v
+    bad += v - v
+  }
+  return bad
 }
 
 /**
@@ -97,10 +131,10 @@ const scaled = (k: number, g: Float64Array, u: Float64Array): void => {
  * `transforms.ts`) give the references.
  */
 export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = {
-  identity: { ...stateless, readsParams: false, prepare: () => false, block: () => undefined },
+  identity: { ...stateless, readsParams: false, prepare: () => false, block: (_r, _c, g, u, theta, _b, _i, _o, k, next) => copy(g, u, theta, k, next) },
 
   // u ← k · u
-  scale: { ...stateless, readsParams: false, prepare: applies, block: (r, _c, g, u) => scaled(r.k, g, u) },
+  scale: { ...stateless, readsParams: false, prepare: applies, block: (r, _c, g, u, theta, _b, _i, _o, k, next) => scaled(r.k, g, u, theta, k, next) },
 
   // u ← −η(t) · u: the sign of a step lives here, so applying updates only adds
   scaleByLearningRate: {
@@ -111,7 +145,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
       c[0] = -r.schedule(n!)
       return true
     },
-    block: (_r, c, g, u) => scaled(c[0]!, g, u),
+    block: (_r, c, g, u, theta, _b, _i, _o, k, next) => scaled(c[0]!, g, u, theta, k, next),
     make: (_r, n) => ({ count: n! })
   },
 
@@ -121,13 +155,21 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     moments: fields('trace'),
     readsParams: false,
     prepare: applies,
-    block: ({ decay, nesterov }, _c, g, u, _theta, _bias, [t0], [t1]) => {
+    block: ({ decay, nesterov }, _c, g, u, theta, _bias, [t0], [t1], k, next) => {
+      let bad = 0
       for (let i = 0; i < g.length; i++) {
         const gi = g[i]!
         const t = gi + decay * t0![i]!
         t1![i] = t
-        u[i] = nesterov ? gi + decay * t : t
+        const ui = nesterov ? gi + decay * t : t
+        if (next === undefined) u[i] = ui
+        else {
+          const v = theta[i]! + k * ui // the final pass, fused
+          next[i] = v
+          bad += v - v
+        }
       }
+      return bad
     },
     make: (_r, _n, [trace]) => ({ trace })
   },
@@ -138,13 +180,21 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     moments: fields('nu'),
     readsParams: false,
     prepare: applies,
-    block: ({ decay, eps }, _c, g, u, _theta, _bias, [v0], [v1]) => {
+    block: ({ decay, eps }, _c, g, u, theta, _bias, [v0], [v1], k, next) => {
+      let bad = 0
       for (let i = 0; i < g.length; i++) {
         const gi = g[i]!
         const v = decay * v0![i]! + (1 - decay) * gi * gi
         v1![i] = v
-        u[i] = gi / (Math.sqrt(v) + eps)
+        const ui = gi / (Math.sqrt(v) + eps)
+        if (next === undefined) u[i] = ui
+        else {
+          const p = theta[i]! + k * ui // the final pass, fused
+          next[i] = p
+          bad += p - p
+        }
       }
+      return bad
     },
     make: (_r, _n, [nu]) => ({ nu })
   },
@@ -160,17 +210,25 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
       c[1] = 1 - Math.pow(beta2, n)
       return true
     },
-    block: ({ beta1: b1, beta2: b2, eps }, c, g, u, _theta, _bias, [m0, v0], [m1, v1]) => {
+    block: ({ beta1: b1, beta2: b2, eps }, c, g, u, theta, _bias, [m0, v0], [m1, v1], k, next) => {
       const c1 = c[0]!
       const c2 = c[1]!
+      let bad = 0
       for (let i = 0; i < g.length; i++) {
         const gi = g[i]!
         const m = b1 * m0![i]! + (1 - b1) * gi
         const v = b2 * v0![i]! + (1 - b2) * gi * gi
         m1![i] = m
         v1![i] = v
-        u[i] = m / c1! / (Math.sqrt(v / c2!) + eps)
+        const ui = m / c1 / (Math.sqrt(v / c2) + eps)
+        if (next === undefined) u[i] = ui
+        else {
+          const p = theta[i]! + k * ui // the final pass, fused
+          next[i] = p
+          bad += p - p
+        }
       }
+      return bad
     },
     make: (_r, n, [mu, nu]) => ({ count: n!, mu, nu })
   },
@@ -180,9 +238,19 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     ...stateless,
     readsParams: true,
     prepare: applies,
-    block: ({ rate, bias: decayBias }, _c, g, u, theta, bias) => {
-      if (bias && !decayBias) return copy(g, u)
-      for (let i = 0; i < g.length; i++) u[i] = g[i]! + rate * theta[i]!
+    block: ({ rate, bias: decayBias }, _c, g, u, theta, bias, _i, _o, k, next) => {
+      if (bias && !decayBias) return copy(g, u, theta, k, next)
+      let bad = 0
+      for (let i = 0; i < g.length; i++) {
+        const ui = g[i]! + rate * theta[i]!
+        if (next === undefined) u[i] = ui
+        else {
+          const v = theta[i]! + k * ui // the final pass, fused
+          next[i] = v
+          bad += v - v
+        }
+      }
+      return bad
     }
   },
 
@@ -195,7 +263,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
       c[0] = maxNorm / norm
       return norm > maxNorm
     },
-    block: (_r, c, g, u) => scaled(c[0]!, g, u)
+    block: (_r, c, g, u, theta, _b, _i, _o, k, next) => scaled(c[0]!, g, u, theta, k, next)
   },
 
   // u ← clamp(u, −c, c), entry by entry
@@ -203,8 +271,18 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     ...stateless,
     readsParams: false,
     prepare: applies,
-    block: ({ maxDelta }, _c, g, u) => {
-      for (let i = 0; i < g.length; i++) u[i] = Math.min(maxDelta, Math.max(-maxDelta, g[i]!))
+    block: ({ maxDelta }, _c, g, u, theta, _b, _i, _o, k, next) => {
+      let bad = 0
+      for (let i = 0; i < g.length; i++) {
+        const ui = Math.min(maxDelta, Math.max(-maxDelta, g[i]!))
+        if (next === undefined) u[i] = ui
+        else {
+          const v = theta[i]! + k * ui // the final pass, fused
+          next[i] = v
+          bad += v - v
+        }
+      }
+      return bad
     }
   }
 }
@@ -273,7 +351,7 @@ export const linkOf = <S>(spec: LinkSpec): GradientTransformation<S> => {
         const u = new Float64Array(g.rows * g.cols)
         const fresh = moments.map(() => new Float64Array(g.rows * g.cols))
         const theta = params === undefined ? u : buf(params[k]![part])
-        f.block(spec, c, buf(g), u, theta, part === 'bias', moments.map((m) => buf(m[k]![part])), fresh)
+        f.block(spec, c, buf(g), u, theta, part === 'bias', moments.map((m) => buf(m[k]![part])), fresh, 1, undefined)
         return { u: matrix(g.rows, g.cols, u), outs: fresh.map((o) => matrix(g.rows, g.cols, o)) }
       }
       const w = blocks('weights')
