@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
-import { gradients, mse, type Gradients, type Network } from '@purenn/network'
+import { gradients, mse, trainIteration, type Gradients, type Network } from '@purenn/network'
 import {
   adam,
   adamw,
@@ -244,6 +244,19 @@ describe('trainStep', () => {
       expect(stateBits(a.opt)).toEqual(stateBits(b.opt))
       expect(stateBits(trainSteps(mse, tx)(start, bs).state.opt)).toEqual(stateBits(b.opt))
     }
+  })
+
+  it('takes on one sample the step network’s trainIteration takes, bit for bit (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 5, maxLength: 5 }), fc.double({ min: 1e-3, max: 2, noNaN: true }), (v, eta) => {
+        const x = v.slice(0, 3)
+        const t = v.slice(3)
+        const tx = sgd({ learningRate: eta }) as Tx
+        const stepped = trainStep(mse, tx)(initTrainState(tx, net, M.rng(0)), { inputs: columns([x]), targets: columns([t]) })
+        expect(bits(paramsOf(stepped.network))).toEqual(bits(paramsOf(trainIteration(x, t, eta)(net))))
+      }),
+      { numRuns: 100 }
+    )
   })
 
   it('runs an update that replaced a built-in one, not the built-in rule', () => {

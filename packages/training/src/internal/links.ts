@@ -89,42 +89,43 @@ const stateless = { init: () => emptyState, moments: none, make: () => emptyStat
 /** `prepare` for a link without step scalars that always applies. */
 const applies = (): boolean => true
 
+/**
+ * The end of one entry's formula: its update `ui` into `u[i]`; or, when the link takes the
+ * step's final pass (`next`), the new parameter `θ' = θ + k·ui` into `next[i]` (k = −η: the
+ * sign of a step is `scaleByLearningRate`'s, and this is the one place a step adds its updates
+ * to the parameters). Returns θ' − θ', 0 when θ' is finite and NaN otherwise (x − x is NaN for
+ * ±∞ and NaN), or 0 when it wrote an update. Small and called directly: inlined in each loop.
+ */
+const emit = (u: Float64Array, i: number, ui: number, theta: Float64Array, k: number, next: Float64Array | undefined): number => {
+  if (next === undefined) {
+    u[i] = ui
+    return 0
+  }
+  const v = theta[i]! + k * ui // θ + (−η)·u: `k·u` rounded, then the sum, as scaleByLearningRate and applyUpdates compute them
+  next[i] = v
+  return v - v
+}
+
 /** `u ← g`, entry by entry (a block that a link passes on unchanged); or, with `next`, `θ' = θ + k·g`. */
 const copy = (g: Float64Array, u: Float64Array, theta: Float64Array, k: number, next: Float64Array | undefined): number => {
-  if (next !== undefined) return addScaled(theta, k, g, next)
-  if (u !== g) for (let i = 0; i < g.length; i++) u[i] = g[i]!
-  return 0
+  if (next === undefined && u === g) return 0
+  let bad = 0
+  for (let i = 0; i < g.length; i++) bad += emit(u, i, g[i]!, theta, k, next)
+  return bad
 }
 
 /** `u ← a · g`; or, with `next`, `θ' = θ + k·(a·g)`. */
 const scaled = (a: number, g: Float64Array, u: Float64Array, theta: Float64Array, k: number, next: Float64Array | undefined): number => {
-  if (next === undefined) {
-    for (let i = 0; i < g.length; i++) u[i] = a * g[i]!
-    return 0
-  }
   let bad = 0
-  for (let i = 0; i < g.length; i++) {
-    const v = theta[i]! + k * (a * g[i]!)
-    next[i] = v
-    bad += v - v
-  }
+  for (let i = 0; i < g.length; i++) bad += emit(u, i, a * g[i]!, theta, k, next)
   return bad
 }
 
 /**
- * The final pass of a step: `θ' = θ + k·u` into `next` (`k·u` rounded, then the sum, as
- * `scaleByLearningRate` and `applyUpdates` compute them; k = 1 multiplies exactly). Returns
- * Σ (θ' − θ'): 0 when every new parameter is finite, NaN otherwise (x − x is NaN for ±∞ and NaN).
+ * The final pass of a step on its own (when no link took it): `θ' = θ + k·u` into `next`
+ * (k = 1 multiplies exactly). Returns Σ (θ' − θ'): 0 when every new parameter is finite.
  */
-export const addScaled = (theta: Float64Array, k: number, u: Float64Array, next: Float64Array): number => {
-  let bad = 0
-  for (let i = 0; i < u.length; i++) {
-    const v = theta[i]! + k * u[i]! // θ + (−η)·u
-    next[i] = v
-    bad += v - v
-  }
-  return bad
-}
+export const addScaled = (theta: Float64Array, k: number, u: Float64Array, next: Float64Array): number => copy(u, u, theta, k, next)
 
 /**
  * The formulas, one per kind of link. Each cites its rule; the links' doc comments (in
@@ -162,12 +163,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
         const t = gi + decay * t0![i]!
         t1![i] = t
         const ui = nesterov ? gi + decay * t : t
-        if (next === undefined) u[i] = ui
-        else {
-          const v = theta[i]! + k * ui // the final pass, fused
-          next[i] = v
-          bad += v - v
-        }
+        bad += emit(u, i, ui, theta, k, next)
       }
       return bad
     },
@@ -187,12 +183,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
         const v = decay * v0![i]! + (1 - decay) * gi * gi
         v1![i] = v
         const ui = gi / (Math.sqrt(v) + eps)
-        if (next === undefined) u[i] = ui
-        else {
-          const p = theta[i]! + k * ui // the final pass, fused
-          next[i] = p
-          bad += p - p
-        }
+        bad += emit(u, i, ui, theta, k, next)
       }
       return bad
     },
@@ -221,12 +212,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
         m1![i] = m
         v1![i] = v
         const ui = m / c1 / (Math.sqrt(v / c2) + eps)
-        if (next === undefined) u[i] = ui
-        else {
-          const p = theta[i]! + k * ui // the final pass, fused
-          next[i] = p
-          bad += p - p
-        }
+        bad += emit(u, i, ui, theta, k, next)
       }
       return bad
     },
@@ -243,12 +229,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
       let bad = 0
       for (let i = 0; i < g.length; i++) {
         const ui = g[i]! + rate * theta[i]!
-        if (next === undefined) u[i] = ui
-        else {
-          const v = theta[i]! + k * ui // the final pass, fused
-          next[i] = v
-          bad += v - v
-        }
+        bad += emit(u, i, ui, theta, k, next)
       }
       return bad
     }
@@ -275,12 +256,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
       let bad = 0
       for (let i = 0; i < g.length; i++) {
         const ui = Math.min(maxDelta, Math.max(-maxDelta, g[i]!))
-        if (next === undefined) u[i] = ui
-        else {
-          const v = theta[i]! + k * ui // the final pass, fused
-          next[i] = v
-          bad += v - v
-        }
+        bad += emit(u, i, ui, theta, k, next)
       }
       return bad
     }
