@@ -1,6 +1,7 @@
-// The fast paths for plain SGD (src/internal/sgdStep.ts, `descendThrough` in src/epochs.ts)
-// against the general path they replace: `chain(scaleByLearningRate(η))` is the same optimizer
-// as `sgd({ learningRate: η })` but is not recognised, so it runs `trainStep`'s general step.
+// The engine's runs of plain SGD (src/internal/engine.ts, `stepThrough` and `groupEpochs` in
+// src/epochs.ts) against the general path: `plainSgd(η)` is the same optimizer as
+// `sgd({ learningRate: η })` with its `update` taken out of the link (so it carries no rule): the
+// engine cannot read it, and it runs `update` then `applyUpdates`, step by step, epoch by epoch.
 // Every law here is bit for bit.
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
@@ -10,6 +11,7 @@ import * as N from '@purenn/network'
 import { crossEntropy, mse, relu, softmax, addLayer, network, randomize, type Network } from '@purenn/network'
 import {
   adam,
+  momentum,
   chain,
   cosineDecay,
   decodeCheckpoint,
@@ -51,13 +53,19 @@ const observed = (items: ReadonlyArray<E.Either<TrainError, EpochState<unknown>>
         }
   )
 
-/** The same run twice: with `sgd` (fast paths) and with the unrecognised chain (general path). */
+/** `chain(scaleByLearningRate(rate))` with an `update` of its own: no rule, so the general path (the reference fold). */
+const plainSgd = (rate: number | ((t: number) => number)): GradientTransformation<unknown> => {
+  const tx = chain(scaleByLearningRate(rate)) as GradientTransformation<unknown>
+  return { init: tx.init, update: (g, s, n) => tx.update(g, s, n) }
+}
+
+/** The same run twice: with `sgd` (the engine) and with `plainSgd` (the general path). */
 const bothWays = (options: Omit<TrainOptions<unknown>, 'optimizer' | 'learningRate'>, rate: number | ((t: number) => number), net: Network) => {
   const progress: Array<BatchProgress[]> = [[], []]
   const fast = [...right(epochs({ ...options, optimizer: sgd({ learningRate: rate }), onBatch: (p) => progress[0]!.push(p) })(net))]
   const general = [
     ...right(
-      epochs({ ...options, optimizer: chain(scaleByLearningRate(rate)) as GradientTransformation<unknown>, onBatch: (p) => progress[1]!.push(p) })(net)
+      epochs({ ...options, optimizer: plainSgd(rate), onBatch: (p) => progress[1]!.push(p) })(net)
     )
   ]
   return { fast, general, progress }
@@ -72,7 +80,7 @@ describe('the fast paths for sgd', () => {
     const net = sigmoidNet([2, 3, 1], 5)
     for (const rate of [0.3, cosineDecay({ init: 0.5, steps: 20 })]) {
       const fast = sgd({ learningRate: rate })
-      const general = chain(scaleByLearningRate(rate))
+      const general = plainSgd(rate)
       let a = initTrainState(fast, net, M.rng(0))
       let b = initTrainState(general, net, M.rng(0))
       for (let i = 0; i < 12; i++) {
@@ -186,13 +194,14 @@ describe('the fast paths for sgd', () => {
   })
 })
 
-// A training set of at most 512 samples, with plain SGD, no onBatch and a measured set held
-// whole, runs several epochs in one descent (`descendEpochs` in src/epochs.ts): up to
+// A training set of at most 512 samples, with an optimizer of built-in links, no onBatch and a
+// measured set held whole, runs several epochs in one call of the engine (`groupEpochs` in
+// src/epochs.ts): up to
 // ⌊1024 / N⌋ epochs at once. Everything but the reports' `ms` must be what the general path
 // gives epoch by epoch, whatever ends the run inside a group.
-describe('several epochs of a tiny set in one descent', () => {
+describe('several epochs of a tiny set in one call of the engine', () => {
   type Options = Omit<TrainOptions<unknown>, 'optimizer' | 'learningRate'>
-  const general = (rate: number | ((t: number) => number)) => chain(scaleByLearningRate(rate)) as GradientTransformation<unknown>
+  const general = plainSgd
 
   /** The same run with `sgd` (grouped epochs) and with the unrecognised chain (epoch by epoch), and the lines each logged. */
   const groupedAndGeneral = (options: Options, rate: number | ((t: number) => number), net: Network) => {
@@ -210,6 +219,18 @@ describe('several epochs of a tiny set in one descent', () => {
     const ms = grouped.map((item) => right(item as E.Either<{ message: string }, EpochState<unknown>>).report.ms)
     expect(ms[1]).toBe(ms[0]) // epochs of one group share its time
     expect(ms[255]).toBe(ms[0])
+  })
+
+  it('groups the epochs of every optimizer of built-in links, with the states and reports of the general path', () => {
+    for (const tx of [adam({ learningRate: 0.05 }), momentum({ learningRate: 0.3, nesterov: true })] as GradientTransformation<unknown>[]) {
+      const withoutRule: GradientTransformation<unknown> = { init: tx.init, update: (g, st, n) => tx.update(g, st, n) }
+      const options = { trainData: xorData, trainLabels: xorLabels, numEpochs: 300, seed: 2 }
+      const grouped = [...right(epochs({ ...options, optimizer: tx })(sigmoidNet([2, 3, 1], 4)))]
+      const plain = [...right(epochs({ ...options, optimizer: withoutRule })(sigmoidNet([2, 3, 1], 4)))]
+      expect(observed(grouped)).toEqual(observed(plain))
+      const ms = grouped.map((item) => right(item as E.Either<{ message: string }, EpochState<unknown>>).report.ms)
+      expect(ms[1]).toBe(ms[0]) // grouped: the epochs of a group share its time
+    }
   })
 
   it('agrees whatever the set, batch size, number of epochs, rate and stopping rule (a property)', () => {
