@@ -38,6 +38,15 @@ export type Schedule = (step: number) => number
 export type ScalarOrSchedule = number | Schedule
 
 /**
+ * What a learning rate may be: a positive finite number, or a schedule (a function of the step,
+ * trusted to be one). The one definition, read where a learning rate comes in (the optimizers'
+ * constructors, `train`'s options); nothing after checks it again.
+ *
+ * @internal
+ */
+export const isLearningRate = (u: unknown): u is ScalarOrSchedule => typeof u === 'function' || (typeof u === 'number' && Number.isFinite(u) && u > 0)
+
+/**
  * The state of a transformation that follows a schedule: how many updates it has made, which
  * is the step the schedule is read at (from 0).
  *

@@ -21,7 +21,7 @@ import * as M from '@purenn/matrix'
 import type { Matrix } from '@purenn/matrix'
 import { mse, type DataSet, type Loss, type Network } from '@purenn/network'
 import type { GradientTransformation } from './GradientTransformation.js'
-import type { ScalarOrSchedule } from './Schedule.js'
+import { isLearningRate, type ScalarOrSchedule } from './Schedule.js'
 import { unsafeSampleSet, type SampleSet } from './batches.js'
 import { sgd } from './optimizers.js'
 import { firstNonClassLabel } from './measure.js'
@@ -190,7 +190,7 @@ const Func = codec('Function', (u) => check(typeof u === 'function', u as (...ar
 
 const LearningRate = codec('LearningRate', (u) =>
   check(
-    typeof u === 'function' || (typeof u === 'number' && Number.isFinite(u) && u > 0),
+    isLearningRate(u),
     u as ScalarOrSchedule,
     'a positive number or a schedule (a function of the step)',
     u

@@ -14,7 +14,7 @@
  */
 import type { Gradients } from '@purenn/network'
 import type { EmptyState, GradientTransformation } from './GradientTransformation.js'
-import { toSchedule, type ScalarOrSchedule, type ScheduleState } from './Schedule.js'
+import { isLearningRate, toSchedule, type ScalarOrSchedule, type ScheduleState } from './Schedule.js'
 import { describeValue } from './internal/describe.js'
 import { linkOf } from './internal/links.js'
 
@@ -98,8 +98,8 @@ const rateArg = (fn: string, name: string, value: unknown): number => {
 
 /** A learning rate: a positive number, or a schedule (a function, trusted to be one). */
 const learningRateArg = (fn: string, value: unknown): ScalarOrSchedule => {
-  if (typeof value === 'function') return value as ScalarOrSchedule
-  return positiveArg(fn, 'learningRate', value)
+  if (!isLearningRate(value)) throw new RangeError(`${fn}: learningRate must be a positive finite number, got ${describeValue(value)}`)
+  return value
 }
 
 // -------------------------------------------------------------------------------------
