@@ -215,7 +215,7 @@ describe.skipIf(!present)('the playground in Chromium', () => {
     await waitStatus(tab, ['stopped'])
     const ms = Date.now() - t0
     const message = (await tab.textContent(sel('status'))) ?? ''
-    const match = /stopped after step (\d+) \(Stop came after step (\d+)\)/.exec(message)
+    const match = /: after step (\d+) \(Stop came after step (\d+)\)/.exec(message)
     expect(match, message).not.toBeNull()
     expect(Number(match![1]) - Number(match![2])).toBeLessThanOrEqual(1)
     figures.push(`Stop: settled ${Number(match![1]) - Number(match![2])} step(s) after the click arrived, ${ms} ms from the click to the page showing it`)

@@ -49,7 +49,7 @@ const receive = (store: Store, message: FromWorker): void => {
       store.status = message.outcome
       store.message =
         message.outcome === 'stopped' && message.stepAtStop !== undefined
-          ? `stopped after step ${message.step} (Stop came after step ${message.stepAtStop}): ${message.message}`
+          ? `after step ${message.step} (Stop came after step ${message.stepAtStop}); ${message.message}`
           : message.message
       store.epochOffset = store.history.epoch.at(-1) ?? store.epochOffset
       break
