@@ -2,7 +2,7 @@
 // temporary directory (the tree stays clean), served from 127.0.0.1, and driven in Debian's
 // Chromium with playwright-core, through the controls' `data-testid`s, as a user would.
 //
-// As for the other browser tests (training.test.ts): without /usr/bin/chromium they are skipped
+// As for the other browser tests (test/browser/training.test.ts): without /usr/bin/chromium they are skipped
 // with a message, except in CI (CI set), where they must run. The figures the issue's closing
 // note asks for (frame gaps, seconds to solve XOR and the spirals) are printed; only the issue's
 // own bounds are asserted (XOR's loss below 0.05 within 20 s, frame gaps' 95th percentile at
@@ -17,8 +17,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { serveStatic, type StaticServer } from './staticServer.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const root = resolve(here, '../..')
-const playground = join(root, 'examples/playground')
+const playground = resolve(here, '..')
 const committedModel = join(playground, 'models/mnist-small.json')
 const executablePath = '/usr/bin/chromium'
 const inCI = (process.env['CI'] ?? '') !== '' && process.env['CI'] !== 'false'
@@ -27,7 +26,7 @@ const present = existsSync(executablePath)
 if (!present && inCI) throw new Error(`${executablePath} is missing in CI: .ci/run installs it (apt-get install -y chromium)`)
 if (!present) console.warn(`skipping the playground's browser tests: ${executablePath} is not installed (apt-get install chromium); in CI they run`)
 
-/** The flags of a headless Chromium on a machine without a network (as in training.test.ts). */
+/** The flags of a headless Chromium on a machine without a network (as in test/browser/training.test.ts). */
 const flags = [
   '--headless',
   '--no-sandbox',
@@ -69,7 +68,6 @@ describe.skipIf(!present)('the playground in Chromium', () => {
   }
 
   const value = async (tab: Page, id: string): Promise<number> => Number(await tab.getAttribute(sel(id), 'data-value'))
-  const status = (tab: Page): Promise<string | null> => tab.getAttribute(sel('status'), 'data-status')
   const waitStatus = (tab: Page, statuses: ReadonlyArray<string>, timeout = 30_000): Promise<unknown> =>
     tab.waitForFunction((s) => s.includes(document.querySelector('[data-testid="status"]')?.getAttribute('data-status') ?? ''), statuses, { timeout })
   const boundary = (tab: Page): Promise<string> => tab.$eval(sel('boundary'), (c) => (c as HTMLCanvasElement).toDataURL())
@@ -326,7 +324,7 @@ describe.skipIf(!present)('the playground in Chromium', () => {
   })
 
   it("loads the demo's mnist.json (784-256-10, as the demo writes it) and predicts with it", async () => {
-    const { main } = await import('../../examples/mnist/main.js')
+    const { main } = await import('../../mnist/main.js')
     const modelPath = join(dir, 'mnist.json')
     await main({ numEpochs: 1, trainSamples: 300, modelPath, progress: false, log: () => undefined })
     const tab = await open()
