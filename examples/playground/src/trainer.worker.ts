@@ -38,10 +38,14 @@ const post = (message: FromWorker): void => {
   scope.postMessage(message, grid === undefined ? [] : [grid.buffer as ArrayBuffer])
 }
 
-/** How long to gather epochs before posting them: longer for big networks, whose JSON costs more. */
+/**
+ * How long to gather epochs before posting them: 10 times a second (each message redraws the
+ * chart, the boundary and the network, and the page shares two cores with this worker), less
+ * often for big networks, whose JSON costs more.
+ */
 const intervalFor = (net: N.Network): number => {
   const params = net.layers.reduce((n, l) => n + l.weights.data.length + l.bias.data.length, 0)
-  return Math.min(500, Math.max(40, params / 100))
+  return Math.min(500, Math.max(100, params / 100))
 }
 
 const train = async (settings: Settings, data: TaskData, start: N.Network, withGrid: boolean, run: Run): Promise<void> => {
