@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import './style.css'
 import { createChart } from './chart.js'
-import { controls, readSettings, showSettings } from './controls.js'
+import { readSettings, showSettings } from './controls.js'
 import { digitPad } from './digitPad.js'
 import { acceptDrops, parseNetwork, readNetwork, saveNetwork } from './files.js'
 import { showLoaded } from './loadNetwork.js'
@@ -74,7 +74,7 @@ const start = (): void => {
   const view: View = { chart: createChart(el('chart')), el }
 
   el('controls').addEventListener('change', (e) => {
-    if (e.target !== controls.layers() && (e.target as HTMLElement).id === 'load') return
+    if ((e.target as HTMLElement).id === 'load') return // a model file, read by its own listener
     applySettings(store)
   })
   el('train').addEventListener('click', () => applySettings(store) && train(store))
@@ -109,8 +109,11 @@ const start = (): void => {
   )
 
   const frame = (): void => {
-    render(store, view)
-    requestAnimationFrame(frame)
+    try {
+      render(store, view)
+    } finally {
+      requestAnimationFrame(frame) // a drawing that throws (reported on the console) does not stop the next ones
+    }
   }
   requestAnimationFrame(frame)
   document.body.dataset['ready'] = 'true'
