@@ -22,7 +22,7 @@ export default defineConfig({
     reporters: process.env['PURENN_TEST_REPORT']
       ? ['default', ['json', { outputFile: process.env['PURENN_TEST_REPORT'] }]]
       : ['default'],
-    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'examples/playground/test/**/*.test.ts', 'test/**/*.test.ts'],
     // Build the packages first: the worker and browser tests load their dist/ (test/globalSetup.ts).
     globalSetup: ['./test/globalSetup.ts'],
     setupFiles: ['./test/setup.ts'],
