@@ -34,7 +34,7 @@ import type { Layer, Network, Scores } from './types.js'
 import { buf, matrix } from './internal/buffer.js'
 import { describeValue, isMatrix } from './internal/describe.js'
 import type { Kernels } from './internal/generated.js'
-import { isSmall, smallKernels, smallPlan, smallRun, smallScoresOf } from './internal/small.js'
+import { gatherBlocks, isSmall, smallKernels, smallPlan, smallRun, smallScoresOf } from './internal/small.js'
 import { workspace } from './Workspace.js'
 
 // -------------------------------------------------------------------------------------
@@ -65,12 +65,15 @@ export interface Backprop {
   readonly sizes: ReadonlyArray<number>
   /**
    * The loss of a batch (`inputs` and `targets`, one sample per column) at the parameters
-   * `theta` (blocks of `sizes`, only read), its gradient written into `gradient`. Throws a
+   * `theta`, only read: blocks of `sizes`, or one flat array of them all, block after block (the
+   * small backends read that layout as it is), its gradient written into `gradient`. Throws a
    * `RangeError` or `TypeError` naming a block or a batch of the wrong size.
    */
-  readonly run: (theta: ReadonlyArray<Float64Array>, inputs: Matrix, targets: Matrix) => number
+  readonly run: (theta: ReadonlyArray<Float64Array> | Float64Array, inputs: Matrix, targets: Matrix) => number
   /** ∂L/∂θ from the last `run`, in blocks of `sizes`: the backprop's own, which its holder may overwrite until the next `run`. */
   readonly gradient: ReadonlyArray<Float64Array>
+  /** The flat array `gradient`'s blocks are views of, when they are the backprop's own (the small backends), else undefined. */
+  readonly flatGradient: Float64Array | undefined
   /**
    * True when the last `run`'s `gradient` blocks are new and the backprop gives them up: it
    * will never read or write them again, so its holder may keep them (a loop may make them its
@@ -78,7 +81,7 @@ export interface Backprop {
    */
   readonly fresh: boolean
   /** The scores (Error, mean loss, count right) of a batch at the parameters `theta`, as `scores` gives them for the network over those parameters. */
-  readonly scores: (theta: ReadonlyArray<Float64Array>, inputs: Matrix, targets: Matrix) => Scores
+  readonly scores: (theta: ReadonlyArray<Float64Array> | Float64Array, inputs: Matrix, targets: Matrix) => Scores
 }
 
 // -------------------------------------------------------------------------------------
@@ -120,6 +123,13 @@ export const parameterBlocks = (net: Network): ReadonlyArray<Float64Array> => {
 export const networkOver = (net: Network, theta: ReadonlyArray<Float64Array>): Network => {
   checkBlocks('networkOver', net, theta)
   return wrap(net, theta)
+}
+
+/** Views of consecutive blocks of the given sizes in a flat array. */
+const viewsOf = (flat: Float64Array, sizes: ReadonlyArray<number>): Float64Array[] => {
+  const out: Float64Array[] = []
+  for (let b = 0, at = 0; b < sizes.length; at += sizes[b]!, b++) out.push(flat.subarray(at, at + sizes[b]!))
+  return out
 }
 
 const wrap = (net: Network, theta: ReadonlyArray<Float64Array>): Network => {
@@ -184,51 +194,66 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
   const builtin = isBuiltinLoss(loss)
   const plan = builtin ? smallPlan(net, loss) : undefined
   const sizes = parameterBlocks(net).map((b) => b.length)
-  const own = sizes.map((n) => new Float64Array(n)) // the small backends' gradient blocks
-  let kernels: Kernels | undefined | null = null // looked up on the first batch that can use them
-  const kernelsNow = (): Kernels | undefined => (kernels === null ? (kernels = smallKernels(plan!, ws)) : kernels)
+  const P = sizes.reduce((n, size) => n + size, 0)
+  const ownFlat = new Float64Array(P) // the small backends' gradient, in the flat layout
+  const own = viewsOf(ownFlat, sizes) // and as blocks
+  const gathered = new Float64Array(P) // parameters given as blocks, gathered into the flat layout the small backends read
   const singles = plan !== undefined && isSmall(net, 1) // one-sample batches take the fused path (and the kernels written out, if any)
+  const kernels: Kernels | undefined = plan !== undefined && isSmall(net, 1) ? smallKernels(plan, ws) : undefined // written out once, for the shape
   const out = new Float64Array(Math.max(1, outputSize(net))) // where a kernel written out leaves the outputs, then the loss
   const check = options.check !== false
-  // a plain object whose `gradient` field each run sets (a data property: read every step, a getter would cost a call)
+  /** The parameters in the flat layout: as given, or gathered from blocks. */
+  const flatOf = (theta: ReadonlyArray<Float64Array> | Float64Array): Float64Array => {
+    if (theta instanceof Float64Array) return theta
+    gatherBlocks(theta, gathered, 0)
+    return gathered
+  }
+  /** The parameters as blocks: as given, or views of a flat array. */
+  const blocksOf = (theta: ReadonlyArray<Float64Array> | Float64Array): ReadonlyArray<Float64Array> => (theta instanceof Float64Array ? viewsOf(theta, sizes) : theta)
+  const checkTheta = (fn: string, theta: ReadonlyArray<Float64Array> | Float64Array): void => {
+    if (!(theta instanceof Float64Array)) return checkBlocks(fn, net, theta)
+    if (theta.length !== P) throw new RangeError(`${fn}: expected ${P} parameters in the flat layout, got ${theta.length}`)
+  }
+  // a plain object whose fields each run sets (data properties: read every step, getters would cost a call)
   const self: { -readonly [K in keyof Backprop]: Backprop[K] } = {
     _tag: 'Backprop',
     sizes,
     gradient: own,
+    flatGradient: ownFlat,
     fresh: false,
     run: (theta, inputs, targets) => {
       if (check) {
-        checkBlocks('Backprop.run', net, theta)
+        checkTheta('Backprop.run', theta)
         checkBatch('Backprop.run', net, inputs, targets)
       }
-      if (singles && inputs.cols === 1) {
-        const written = kernelsNow()
-        if (written !== undefined) {
-          written.gradients(theta, own, out, buf(inputs), buf(targets)) // samplePass, written out for the shape: straight into our blocks
+      const B = inputs.cols
+      if (B === 1 ? singles : plan !== undefined && isSmall(net, B)) {
+        if (self.fresh) {
           self.gradient = own
+          self.flatGradient = ownFlat
           self.fresh = false
+        }
+        if (B === 1 && kernels !== undefined) {
+          kernels.gradients(flatOf(theta), ownFlat, out, buf(inputs), buf(targets)) // samplePass, written out for the shape: straight into our gradient
           return out[0]!
         }
+        return smallRun(plan!, loss, flatOf(theta), inputs, targets, ownFlat, ws)
       }
-      if (plan !== undefined && isSmall(net, inputs.cols)) {
-        self.gradient = own
-        self.fresh = false
-        return smallRun(plan, loss, theta, inputs, targets, own, ws)
-      }
-      const r = denseGradients(wrap(net, theta), loss, inputs, targets) // the reference itself: its buffers are fresh, and become ours
+      const r = denseGradients(wrap(net, blocksOf(theta)), loss, inputs, targets) // the reference itself: its buffers are fresh, and become ours
       const blocks: Float64Array[] = []
       for (const g of r.gradients) blocks.push(buf(g.weights), buf(g.bias))
       self.gradient = blocks
+      self.flatGradient = undefined
       self.fresh = true
       return r.loss
     },
     scores: (theta, inputs, targets) => {
       if (check) {
-        checkBlocks('Backprop.scores', net, theta)
+        checkTheta('Backprop.scores', theta)
         checkBatch('Backprop.scores', net, inputs, targets)
       }
-      if (plan !== undefined && isSmall(net, inputs.cols)) return smallScoresOf(plan, loss, theta, inputs, targets, ws, kernelsNow())
-      return scores(wrap(net, theta), loss, inputs, targets)
+      if (plan !== undefined && isSmall(net, inputs.cols)) return smallScoresOf(plan, loss, flatOf(theta), inputs, targets, ws, kernels)
+      return scores(wrap(net, blocksOf(theta)), loss, inputs, targets)
     }
   }
   return self

@@ -44,8 +44,12 @@ const step = (net: Network, input: ReadonlyArray<number>, target: ReadonlyArray<
   return { inputSize: net.inputSize, layers: next }
 }
 
-/** A one-column matrix of the values. */
-const column = (values: ArrayLike<number>): ReturnType<typeof matrix> => matrix(values.length, 1, Float64Array.from(values))
+/** A one-column matrix of the values (copied: the caller's array is its own). */
+const column = (values: ArrayLike<number>): ReturnType<typeof matrix> => {
+  const data = new Float64Array(values.length)
+  for (let i = 0; i < values.length; i++) data[i] = values[i]!
+  return matrix(values.length, 1, data)
+}
 
 /** `θ + k·g` (k = −η), entry by entry, in a fresh buffer. */
 const descend = (theta: Float64Array, k: number, g: Float64Array): Float64Array => {

@@ -64,7 +64,7 @@ const stateBits = (s: unknown): bigint[] => {
  */
 const fusedStep = (rule: UpdateRule, g: Gradients, state: unknown, network: Network, everyStep = true) => {
   const blocks = g.flatMap((l) => [l.weights.data as Float64Array, l.bias.data as Float64Array])
-  const handing = { sizes: blocks.map((b) => b.length), run: () => 0, gradient: blocks, fresh: false, scores: () => [] as never }
+  const handing = { sizes: blocks.map((b) => b.length), run: () => 0, gradient: blocks, flatGradient: undefined, fresh: false, scores: () => [] as never }
   const dummy = { inputs: M.zeros(network.inputSize, 1), targets: M.zeros(network.layers[network.layers.length - 1]!.weights.rows, 1) }
   const r = engine(mse, rule, () => handing).run({ network, opt: state, step: 0 }, [dummy], { everyStep })
   return r === undefined

@@ -31,20 +31,20 @@ import { gradientAt, meanLoss, type Term } from '../Loss.js'
 
 /**
  * The gradients of one sample for one shape: `samplePass`, written out. Reads the parameters θ
- * from the blocks `T` (layer 0's weights row by row, its bias, layer 1's weights, …), the
- * sample `x` and its target `t` (one column each, from 0); writes the gradients g into the
- * blocks `G` (the same sizes), each entry as `samplePass` computes it, and the sample's loss
- * into `s[0]` (a number in a buffer, where a number returned would be boxed on the heap every
- * step). Uses `s` from 0 for the outputs (as many entries as the network has outputs).
+ * from `th` (the flat layout, see `small.ts`: layer 0's weights row by row, its bias, layer 1's
+ * weights, …), the sample `x` and its target `t` (one column each, from 0); writes the gradients
+ * into `g` (the same layout), each entry as `samplePass` computes it, and the sample's loss into
+ * `s[0]` (a number in a buffer, where a number returned would be boxed on the heap every step).
+ * Uses `s` from 0 for the outputs (as many entries as the network has outputs).
  */
-export type SampleGradients = (T: ReadonlyArray<Float64Array>, G: ReadonlyArray<Float64Array>, s: Float64Array, x: Float64Array, t: Float64Array) => void
+export type SampleGradients = (th: Float64Array, g: Float64Array, s: Float64Array, x: Float64Array, t: Float64Array) => void
 
 /**
  * The forward pass of `forward` for one shape, on a block of `B` samples (one per column of
  * `x`, entry (j, c) at j·B + c): writes the outputs, a `outputs x B` block, into `s` from
- * `out`, with the parameters read from the blocks `T`.
+ * `out`, with the parameters read from `th` (the flat layout).
  */
-export type BlockForward = (T: ReadonlyArray<Float64Array>, x: Float64Array, B: number, s: Float64Array, out: number) => void
+export type BlockForward = (th: Float64Array, x: Float64Array, B: number, s: Float64Array, out: number) => void
 
 /** The kernels of one shape. */
 export interface Kernels {
@@ -77,29 +77,27 @@ const forwardLines = (shape: Shape, input: (j: number) => string): string[] => {
   const { dims, codes } = shape
   const lines: string[] = []
   let x = input
-  for (let k = 0; k < codes.length; k++) {
+  for (let k = 0, p = 0; k < codes.length; k++) {
     const n = dims[2 * k]!
     const m = dims[2 * k + 1]!
     for (let i = 0; i < n; i++) {
-      const products = Array.from({ length: m }, (_, j) => `T${2 * k}[${i * m + j}] * ${x(j)}`) // Wᵢⱼ·xⱼ
-      lines.push(`const z${k}_${i} = ${sumOf(products)} + T${2 * k + 1}[${i}];`) // (Σⱼ Wᵢⱼ xⱼ) + bᵢ
+      const products = Array.from({ length: m }, (_, j) => `th[${p + i * m + j}] * ${x(j)}`) // Wᵢⱼ·xⱼ
+      lines.push(`const z${k}_${i} = ${sumOf(products)} + th[${p + n * m + i}];`) // (Σⱼ Wᵢⱼ xⱼ) + bᵢ
       lines.push(`let y${k}_${i};`, forwardSource(codes[k]!, `z${k}_${i}`, `y${k}_${i}`)) // y = f(z)
     }
+    p += n * (m + 1)
     const layer = k
     x = (j) => `y${layer}_${j}`
   }
   return lines
 }
 
-/** The statements that name each block of a list: `const T0 = T[0], …` for layer 0's weights, its bias, and so on. */
-const blocksOf = (list: string, L: number): string[] => Array.from({ length: 2 * L }, (_, b) => `const ${list}${b} = ${list}[${b}];`)
-
 /** The source of the `SampleGradients` of a shape (see `samplePass` for the rules, step by step). */
 const stepSource = (shape: Shape): string => {
   const { dims, codes } = shape
   const L = codes.length
   const input = (k: number, j: number): string => (k === 0 ? `x[${j}]` : `y${k - 1}_${j}`)
-  const lines = [...blocksOf('T', L), ...blocksOf('G', L), ...forwardLines(shape, (j) => input(0, j))]
+  const lines = forwardLines(shape, (j) => input(0, j))
   // the loss, through meanLoss on the outputs (copied to the work area), and the output delta dz = ℓ'(y, t) ⊙ f'(z, y)
   const nL = dims[2 * L - 2]!
   for (let i = 0; i < nL; i++) lines.push(`s[${i}] = y${L - 1}_${i};`)
@@ -109,16 +107,22 @@ const stepSource = (shape: Shape): string => {
     lines.push(`const d${L - 1}_${i} = ${backwardSource(codes[L - 1]!, `g${i}`, `z${L - 1}_${i}`, `y${L - 1}_${i}`)};`)
   }
   // reverse: ∂L/∂W = dz·xᵀ and ∂L/∂b = dz (sums of one term: 0 + …), then dx = (Wᵀ·dz) ⊙ f'(z, y) of the layer before
+  const starts: number[] = [] // where each layer's parameters start in the flat layout
+  for (let k = 0, p = 0; k < L; k++) {
+    starts.push(p)
+    p += dims[2 * k]! * (dims[2 * k + 1]! + 1)
+  }
   for (let k = L - 1; k >= 0; k--) {
     const n = dims[2 * k]!
     const m = dims[2 * k + 1]!
+    const p = starts[k]!
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) lines.push(`G${2 * k}[${i * m + j}] = 0 + d${k}_${i} * ${input(k, j)};`)
-      lines.push(`G${2 * k + 1}[${i}] = 0 + d${k}_${i};`)
+      for (let j = 0; j < m; j++) lines.push(`g[${p + i * m + j}] = 0 + d${k}_${i} * ${input(k, j)};`)
+      lines.push(`g[${p + n * m + i}] = 0 + d${k}_${i};`)
     }
     if (k === 0) break // the input's gradient is not needed
     for (let j = 0; j < m; j++) {
-      const products = Array.from({ length: n }, (_, i) => `T${2 * k}[${i * m + j}] * d${k}_${i}`) // Wᵢⱼ·dzᵢ
+      const products = Array.from({ length: n }, (_, i) => `th[${p + i * m + j}] * d${k}_${i}`) // Wᵢⱼ·dzᵢ
       lines.push(`const e${k - 1}_${j} = ${sumOf(products)};`)
       lines.push(`const d${k - 1}_${j} = ${backwardSource(codes[k - 1]!, `e${k - 1}_${j}`, `z${k - 1}_${j}`, `y${k - 1}_${j}`)};`)
     }
@@ -132,7 +136,7 @@ const forwardSourceOf = (shape: Shape): string => {
   const { dims, codes } = shape
   const L = codes.length
   const nL = dims[2 * L - 2]!
-  const lines = [...blocksOf('T', L), 'for (let c = 0; c < B; c++) {', ...forwardLines(shape, (j) => `x[${j} * B + c]`)]
+  const lines = ['for (let c = 0; c < B; c++) {', ...forwardLines(shape, (j) => `x[${j} * B + c]`)]
   for (let i = 0; i < nL; i++) lines.push(`s[out + ${i} * B + c] = y${L - 1}_${i};`)
   lines.push('}')
   return lines.join('\n')
@@ -150,7 +154,7 @@ export const compile = (shape: Shape): Kernels | undefined => {
   const make = (params: string, body: string): unknown =>
     new Function(...scope, `"use strict"; return function (${params}) {\n${body}\n}`)(forwardAt, backwardAt, gradientAt, meanLoss, shape.term)
   try {
-    return { gradients: make('T, G, s, x, t', step) as SampleGradients, forward: make('T, x, B, s, out', forward) as BlockForward }
+    return { gradients: make('th, g, s, x, t', step) as SampleGradients, forward: make('th, x, B, s, out', forward) as BlockForward }
   } catch (e) {
     if (e instanceof EvalError) return undefined // no code generation here: the fused loops run
     throw e

@@ -482,7 +482,7 @@ export const smallKernels = (plan: SmallPlan, ws: Workspace): Kernels | undefine
   plan.elementwise ? kernelsFor(ws, { dims: plan.dims, codes: plan.codes, term: plan.term! }, plan.P) : undefined
 
 /** Copies the blocks (layer 0's weights, its bias, layer 1's weights, …: the flat layout, piece by piece) into `s` from `to`. */
-const gatherBlocks = (theta: ReadonlyArray<Float64Array>, s: Float64Array, to: number): void => {
+export const gatherBlocks = (theta: ReadonlyArray<Float64Array>, s: Float64Array, to: number): void => {
   for (let b = 0; b < theta.length; b++) {
     const x = theta[b]!
     for (let i = 0; i < x.length; i++) s[to + i] = x[i]!
@@ -490,36 +490,24 @@ const gatherBlocks = (theta: ReadonlyArray<Float64Array>, s: Float64Array, to: n
   }
 }
 
-/** Copies `s` from `from` into the blocks, in the flat layout. */
-const scatterBlocks = (s: Float64Array, from: number, out: ReadonlyArray<Float64Array>): void => {
-  for (let b = 0; b < out.length; b++) {
-    const x = out[b]!
-    for (let i = 0; i < x.length; i++) x[i] = s[from + i]!
-    from += x.length
-  }
+/** Copies `n` entries of `from` (from `fo`) into `to` (from `too`). (Plain loops: for arrays this short, `set` and `subarray` cost more than the copy.) */
+const copyInto = (from: Float64Array, fo: number, to: Float64Array, too: number, n: number): void => {
+  for (let i = 0; i < n; i++) to[too + i] = from[fo + i]!
 }
 
 /**
- * `smallPass` on parameters given as blocks: the loss of the batch, and its gradients written
- * into `out` (blocks of the same sizes, the backprop's own). The caller has checked the shapes
- * (and runs a one-sample batch through the kernel written out for the shape itself, when there
- * is one).
+ * `smallPass` on parameters in the flat layout (`theta`, P entries): the loss of the batch, and
+ * its gradients written into `out` (P entries, the backprop's own). The caller has checked the
+ * shapes (and runs a one-sample batch through the kernel written out for the shape itself, when
+ * there is one).
  */
-export const smallRun = (
-  plan: SmallPlan,
-  loss: Loss,
-  theta: ReadonlyArray<Float64Array>,
-  inputs: Matrix,
-  targets: Matrix,
-  out: ReadonlyArray<Float64Array>,
-  ws: Workspace
-): number => {
+export const smallRun = (plan: SmallPlan, loss: Loss, theta: Float64Array, inputs: Matrix, targets: Matrix, out: Float64Array, ws: Workspace): number => {
   const P = plan.P
   const s = acquire(ws, 2 * P + workSize(plan, inputs.cols))
   try {
-    gatherBlocks(theta, s, 0)
+    copyInto(theta, 0, s, 0, P)
     const value = smallPass(plan, loss, inputs, targets, s, 0, P, 2 * P)
-    scatterBlocks(s, P, out)
+    copyInto(s, P, out, 0, P)
     return value
   } finally {
     release(ws, s)
@@ -527,20 +515,20 @@ export const smallRun = (
 }
 
 /**
- * `smallScores` on parameters given as blocks, through the forward pass written out for the
+ * `smallScores` on parameters in the flat layout, through the forward pass written out for the
  * shape when there is one. The caller has checked the shapes.
  */
 export const smallScoresOf = (
   plan: SmallPlan,
   loss: Loss,
-  theta: ReadonlyArray<Float64Array>,
+  theta: Float64Array,
   inputs: Matrix,
   targets: Matrix,
   ws: Workspace,
   kernels: Kernels | undefined
 ): Scores => {
   if (kernels !== undefined) {
-    // the forward pass written out for the shape: reads the blocks themselves
+    // the forward pass written out for the shape: reads the parameters where they are
     const s = acquire(ws, targets.rows * inputs.cols)
     try {
       kernels.forward(theta, buf(inputs), inputs.cols, s, 0)
@@ -551,7 +539,7 @@ export const smallScoresOf = (
   }
   const s = acquire(ws, plan.P + workSize(plan, inputs.cols))
   try {
-    gatherBlocks(theta, s, 0)
+    copyInto(theta, 0, s, 0, plan.P)
     return scoresAt(plan, loss, s, 0, plan.P, inputs, targets)
   } finally {
     release(ws, s)

@@ -143,6 +143,12 @@ interface Blocks {
   readonly theta: ReadonlyArray<Float64Array>
   /** For each link, for each block, that block of each of the link's moments. */
   readonly moments: ReadonlyArray<ReadonlyArray<ReadonlyArray<Float64Array>>>
+  /**
+   * When the set is the engine's own: the flat arrays its blocks are views of, the parameters
+   * (`theta`) and each link's moments (`moments[i][j]`, link i's moment j). A step between two
+   * such sets runs each formula once over the whole flat arrays, not block by block.
+   */
+  readonly flat: { readonly theta: Float64Array; readonly moments: ReadonlyArray<ReadonlyArray<Float64Array>> } | undefined
 }
 
 const NONE: ReadonlyArray<Float64Array> = Object.freeze([])
@@ -166,26 +172,39 @@ const treeBlocks = (t: Gradients): Float64Array[] => {
 /** The caller's state as blocks: read, never written. */
 const blocksOfState = (net: Network, states: ReadonlyArray<LinkState>): Blocks => {
   const theta = parameterBlocks(net)
-  return { theta, moments: states.map((s) => byBlock(s.moments.map(treeBlocks), theta.length)) }
+  return { theta, moments: states.map((s) => byBlock(s.moments.map(treeBlocks), theta.length)), flat: undefined }
+}
+
+/** Views of consecutive blocks of the given sizes in a flat array. */
+const viewsOf = (flat: Float64Array, sizes: ReadonlyArray<number>): Float64Array[] => {
+  const out: Float64Array[] = []
+  for (let b = 0, at = 0; b < sizes.length; at += sizes[b]!, b++) out.push(flat.subarray(at, at + sizes[b]!))
+  return out
 }
 
 /**
- * A fresh set for the sizes and the links' numbers of moments; its parameter blocks are
- * `theta` when given (a backprop's fresh gradient blocks, which the step turns into the new
- * parameters in place), else fresh too.
+ * A fresh set for the sizes and the links' numbers of moments: flat arrays and their blocks as
+ * views. With `theta` (a backprop's fresh gradient blocks, which the step turns into the new
+ * parameters in place), the parameters are those blocks, and only the moments are flat.
  */
-const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>, theta?: ReadonlyArray<Float64Array>): Blocks => ({
-  theta: theta ?? sizes.map((n) => new Float64Array(n)),
-  moments: states.map((s) =>
-    byBlock(
-      s.moments.map(() => sizes.map((n) => new Float64Array(n))),
-      sizes.length
-    )
-  )
-})
+const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>, theta?: ReadonlyArray<Float64Array>): Blocks => {
+  const P = sizes.reduce((n, size) => n + size, 0)
+  const flatTheta = theta === undefined ? new Float64Array(P) : undefined
+  const flatMoments = states.map((s) => s.moments.map(() => new Float64Array(P)))
+  return {
+    theta: theta ?? viewsOf(flatTheta!, sizes),
+    moments: flatMoments.map((ms) =>
+      byBlock(
+        ms.map((m) => viewsOf(m, sizes)),
+        sizes.length
+      )
+    ),
+    flat: flatTheta === undefined ? undefined : { theta: flatTheta, moments: flatMoments }
+  }
+}
 
 /** A copy of a set, in fresh buffers. */
-const copyBlocks = (x: Blocks): Blocks => ({ theta: x.theta.map((b) => b.slice()), moments: x.moments.map((l) => l.map((ms) => ms.map((m) => m.slice()))) })
+const copyBlocks = (x: Blocks): Blocks => ({ theta: x.theta.map((b) => b.slice()), moments: x.moments.map((l) => l.map((ms) => ms.map((m) => m.slice()))), flat: undefined })
 
 /** A network-shaped tree over blocks, taken as they are. */
 const treeOver = (net: Network, blocks: ReadonlyArray<Float64Array>): Gradients => {
@@ -227,7 +246,15 @@ const stateOver = (net: Network, tree: Tree, links: ReadonlyArray<Link>, set: Bl
  * instead of u: one pass over the parameters fewer), else taken on its own. Returns Σ (θ' − θ'),
  * 0 when every new parameter is finite and NaN otherwise.
  */
-const step = (links: ReadonlyArray<Link>, counts: ReadonlyArray<number | undefined>, g: ReadonlyArray<Float64Array>, from: Blocks, to: Blocks): number => {
+const step = (
+  links: ReadonlyArray<Link>,
+  counts: ReadonlyArray<number | undefined>,
+  g: ReadonlyArray<Float64Array>,
+  gFlat: Float64Array | undefined,
+  from: Blocks,
+  to: Blocks,
+  byBias: boolean
+): number => {
   let n = links.length
   let k = 1
   const last = links[n - 1]
@@ -236,23 +263,31 @@ const step = (links: ReadonlyArray<Link>, counts: ReadonlyArray<number | undefin
     k = last.c[0]! // scaleByLearningRate's −η(t), taken into the final pass
     n -= 1
   }
+  // between two flat sets, with a flat gradient, and no link that treats a bias apart: each formula once over the flat arrays
+  const flatFrom = from.flat
+  const flatTo = to.flat
+  const flat = gFlat !== undefined && flatFrom !== undefined && flatTo !== undefined && !byBias
   for (let i = 0; i < n; i++) {
     const { spec, f, c } = links[i]!
     const ins = from.moments[i]!
     const outs = to.moments[i]!
+    const lastLink = i === n - 1
     if (!f.prepare(spec, counts[i], g, c)) {
       for (let b = 0; b < g.length; b++) for (let j = 0; j < ins[b]!.length; j++) outs[b]![j]!.set(ins[b]![j]!) // the moments as they are
       continue
     }
-    if (i < n - 1) {
-      for (let b = 0; b < g.length; b++) f.block(spec, c, g[b]!, g[b]!, from.theta[b]!, b % 2 === 1, ins[b]!, outs[b]!, 1, undefined)
+    if (flat) {
+      const bad = f.block(spec, c, gFlat, gFlat, flatFrom.theta, false, flatFrom.moments[i]!, flatTo.moments[i]!, k, lastLink ? flatTo.theta : undefined)
+      if (lastLink) return bad // the last link took the final pass
       continue
     }
-    let nonFinite = 0 // the last link: its block takes the final pass too
-    for (let b = 0; b < g.length; b++) nonFinite += f.block(spec, c, g[b]!, g[b]!, from.theta[b]!, b % 2 === 1, ins[b]!, outs[b]!, k, to.theta[b]!)
-    return nonFinite
+    let nonFinite = 0
+    for (let b = 0; b < g.length; b++) nonFinite += f.block(spec, c, g[b]!, g[b]!, from.theta[b]!, b % 2 === 1, ins[b]!, outs[b]!, k, lastLink ? to.theta[b]! : undefined)
+    if (lastLink) return nonFinite // the last link took the final pass
   }
-  let nonFinite = 0 // no link took the final pass (none, or the last left the updates as they were)
+  // no link took the final pass (none, or the last left the updates as they were)
+  if (flat) return addScaled(flatFrom.theta, k, gFlat, flatTo.theta)
+  let nonFinite = 0
   for (let b = 0; b < g.length; b++) nonFinite += addScaled(from.theta[b]!, k, g[b]!, to.theta[b]!)
   return nonFinite
 }
@@ -260,6 +295,9 @@ const step = (links: ReadonlyArray<Link>, counts: ReadonlyArray<number | undefin
 // -------------------------------------------------------------------------------------
 // the engine
 // -------------------------------------------------------------------------------------
+
+/** A matrix of this realm, at a glance (`M.isMatrix` also takes typed arrays of other realms, more slowly). */
+const plainMatrix = (m: Matrix): boolean => typeof m === 'object' && m !== null && m.data instanceof Float64Array && m.rows * m.cols === m.data.length && m.rows >>> 0 === m.rows
 
 /**
  * Refuses batches that are not pairs of matrices of the network's sizes, naming the batch (the
@@ -272,6 +310,7 @@ const checkBatches = (net: Network, name: string, batches: ReadonlyArray<EngineB
     const b: unknown = batches[s]
     if (typeof b !== 'object' || b === null) throw new TypeError(`${name}[${s}]: expected { inputs, targets }, got ${describeValue(b)}`)
     const { inputs, targets } = b as EngineBatch
+    if (plainMatrix(inputs) && plainMatrix(targets) && inputs.rows === net.inputSize && targets.rows === width && targets.cols === inputs.cols) continue // the common case, quickly
     if (!M.isMatrix(inputs)) throw new TypeError(`${name}[${s}].inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
     if (!M.isMatrix(targets)) throw new TypeError(`${name}[${s}].targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
     if (inputs.rows !== net.inputSize) throw new RangeError(`${name}[${s}].inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
@@ -293,7 +332,7 @@ const sameShape = (a: Network, b: Network): boolean => {
 }
 
 /** What the engine asks of a backprop (a `Backprop`; a test may hand it gradients of its own). */
-export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'gradient' | 'fresh' | 'scores'>
+export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'gradient' | 'flatGradient' | 'fresh' | 'scores'>
 
 /**
  * The engine of a loss and a rule (see the module comment). Keep it for a run: it holds the
@@ -303,6 +342,7 @@ export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'gradient' | 'fresh' |
 export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => Gradienter = (net) => compileBackprop(net, loss, { check: false })): Engine => {
   const links: Link[] = []
   const tree = flatten(rule, links, true)
+  const byBias = links.some((l) => l.spec.kind === 'addDecayedWeights' && !l.spec.bias) // a link that treats the biases apart: steps go block by block
   let compiled: { readonly net: Network; readonly bp: Gradienter } | undefined
   let spare: Blocks | undefined // a private set no state holds, for the next run's first step
   let spareOf: Network | undefined // the network shape it was made for
@@ -330,21 +370,22 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
     const losses: number[] = []
     const checkpoints: Array<Run['checkpoints'][number]> = every > 0 ? [] : (NO_CHECKPOINTS as Array<Run['checkpoints'][number]>)
     const curve: Array<Run['curve'][number]> = scoreEvery > 0 ? [] : (NO_POINTS as Array<Run['curve'][number]>)
-    const scoresOf = (set: Blocks): ReadonlyArray<Scores> | undefined => (scoreOn === undefined ? undefined : scoreOn.map((b) => bp.scores(set.theta, b.inputs, b.targets)))
+    const scoresOf = (set: Blocks): ReadonlyArray<Scores> | undefined =>
+      scoreOn === undefined ? undefined : scoreOn.map((b) => bp.scores(set.flat?.theta ?? set.theta, b.inputs, b.targets))
     let from = known?.blocks ?? blocksOfState(net, states) // θₛ and the moments: the caller's, never written
     let other: Blocks | undefined = spare !== undefined && spareOf !== undefined && sameShape(spareOf, net) ? spare : undefined // the private set the next step writes
     spare = undefined
     let stopped: RunStop | undefined
     for (let s = 0; s < batches.length; s++) {
       const { inputs, targets } = batches[s]!
-      const value = bp.run(from.theta, inputs, targets) // Lₛ, and gₛ into bp.gradient
+      const value = bp.run(from.flat?.theta ?? from.theta, inputs, targets) // Lₛ, and gₛ into bp.gradient
       if (!everyStep && !Number.isFinite(value)) {
         stopped = { step: s, reason: 'loss', loss: value }
         break
       }
       // the set this step writes: a private one free again, else a fresh one (whose parameters are the gradient blocks themselves when the backprop gave them up: one allocation fewer)
       const to: Blocks = other ?? freshBlocks(bp.sizes, states, bp.fresh ? bp.gradient : undefined)
-      const nonFinite = step(links, counts, bp.gradient, from, to)
+      const nonFinite = step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias)
       if (!everyStep && nonFinite !== 0) {
         other = to // not taken: the set stays private
         stopped = { step: s, reason: 'parameters', loss: value }
