@@ -183,11 +183,25 @@ const viewsOf = (flat: Float64Array, sizes: ReadonlyArray<number>): Float64Array
 }
 
 /**
- * A fresh set for the sizes and the links' numbers of moments: flat arrays and their blocks as
- * views. With `theta` (a backprop's fresh gradient blocks, which the step turns into the new
- * parameters in place), the parameters are those blocks, and only the moments are flat.
+ * A fresh set for the sizes and the links' numbers of moments. With `flat`, flat arrays and their
+ * blocks as views (what a run of many steps wants: each formula once over a whole array); else
+ * a buffer a block (what a single step, handed out at once, wants: on a tiny network each block
+ * is small enough for V8 to allocate on its own heap, a tenth of the cost of one larger array).
+ * With `theta` (a backprop's fresh gradient blocks, which the step turns into the new parameters
+ * in place), the parameters are those blocks.
  */
-const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>, theta?: ReadonlyArray<Float64Array>): Blocks => {
+const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>, flat: boolean, theta?: ReadonlyArray<Float64Array>): Blocks => {
+  if (!flat)
+    return {
+      theta: theta ?? sizes.map((n) => new Float64Array(n)),
+      moments: states.map((s) =>
+        byBlock(
+          s.moments.map(() => sizes.map((n) => new Float64Array(n))),
+          sizes.length
+        )
+      ),
+      flat: undefined
+    }
   const P = sizes.reduce((n, size) => n + size, 0)
   const flatTheta = theta === undefined ? new Float64Array(P) : undefined
   const flatMoments = states.map((s) => s.moments.map(() => new Float64Array(P)))
@@ -384,7 +398,7 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
         break
       }
       // the set this step writes: a private one free again, else a fresh one (whose parameters are the gradient blocks themselves when the backprop gave them up: one allocation fewer)
-      const to: Blocks = other ?? freshBlocks(bp.sizes, states, bp.fresh ? bp.gradient : undefined)
+      const to: Blocks = other ?? freshBlocks(bp.sizes, states, batches.length > 1, bp.fresh ? bp.gradient : undefined)
       const nonFinite = step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias)
       if (!everyStep && nonFinite !== 0) {
         other = to // not taken: the set stays private
