@@ -13,32 +13,14 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { importMap, serve, type TestServer } from './server.js'
+import { browserPresent, executablePath, flags } from './chromium.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const executablePath = '/usr/bin/chromium'
-const inCI = (process.env['CI'] ?? '') !== '' && process.env['CI'] !== 'false'
-const present = existsSync(executablePath)
-
-if (!present && inCI) throw new Error(`${executablePath} is missing in CI: .ci/run installs it (apt-get install -y chromium)`)
-if (!present) console.warn(`skipping the browser tests: ${executablePath} is not installed (apt-get install chromium); in CI they run`)
+const present = browserPresent('the browser tests')
 
 for (const pkg of ['matrix', 'network', 'training'])
   if (present && !existsSync(resolve(here, `../../packages/${pkg}/dist/index.js`)))
     throw new Error(`packages/${pkg}/dist is missing: the browser loads the built packages (npx tsc -b tsconfig.build.json)`)
-
-/** The flags of a headless Chromium on a machine without a network. */
-const flags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  '--disable-extensions'
-]
 
 const page = readFileSync(join(here, 'xor.html'), 'utf8').replace(
   '<!-- IMPORT_MAP: the test server puts its import map here -->',
@@ -94,7 +76,7 @@ describe.skipIf(!present)('trainAsync in Chromium', () => {
 
   beforeAll(async () => {
     profile = mkdtempSync(join(tmpdir(), 'purenn-chromium-'))
-    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: flags })
+    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: [...flags] })
     plain = await serve(page, false)
     isolated = await serve(page, true)
   })

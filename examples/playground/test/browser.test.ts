@@ -9,36 +9,18 @@
 // most 50 ms).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { serveStatic, type StaticServer } from './staticServer.js'
+import { browserPresent, executablePath, flags } from '../../../test/browser/chromium.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const playground = resolve(here, '..')
 const committedModel = join(playground, 'models/mnist-small.json')
-const executablePath = '/usr/bin/chromium'
-const inCI = (process.env['CI'] ?? '') !== '' && process.env['CI'] !== 'false'
-const present = existsSync(executablePath)
-
-if (!present && inCI) throw new Error(`${executablePath} is missing in CI: .ci/run installs it (apt-get install -y chromium)`)
-if (!present) console.warn(`skipping the playground's browser tests: ${executablePath} is not installed (apt-get install chromium); in CI they run`)
-
-/** The flags of a headless Chromium on a machine without a network (as in test/browser/training.test.ts). */
-const flags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  '--disable-extensions'
-]
+const present = browserPresent("the playground's browser tests")
 
 const sel = (id: string): string => `[data-testid="${id}"]`
 
@@ -156,7 +138,7 @@ describe.skipIf(!present)('the playground in Chromium', () => {
     const vite = join(playground, 'node_modules/vite/bin/vite.js')
     execFileSync(process.execPath, [vite, 'build', '--outDir', join(dir, 'site'), '--emptyOutDir', '--logLevel', 'warn'], { cwd: playground, stdio: 'pipe' })
     server = await serveStatic(join(dir, 'site'))
-    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: flags, acceptDownloads: true, viewport: { width: 1280, height: 900 } })
+    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: [...flags], acceptDownloads: true, viewport: { width: 1280, height: 900 } })
     context.on('request', (r) => void requests.push(r.url()))
   })
 

@@ -9,11 +9,10 @@
  *
  * @since 0.1.0
  */
-import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { basename, dirname, isAbsolute, join, normalize, sep } from 'node:path'
+import { mkdir, readFile } from 'node:fs/promises'
+import { isAbsolute, join, normalize, sep } from 'node:path'
 import type { Network } from '@purenn/network'
-import type { FileError } from '@purenn/network/node'
+import { fileError, writeAtomically, type FileError } from '@purenn/network/node'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { invalid, type InteropError } from './InteropError.js'
@@ -25,48 +24,6 @@ export type { FileError } from '@purenn/network/node'
 // -------------------------------------------------------------------------------------
 // files
 // -------------------------------------------------------------------------------------
-
-const codeOf = (e: unknown): string | undefined =>
-  typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined
-
-const fileError = (path: string, operation: FileError['operation'], e: unknown): FileError => {
-  const code = codeOf(e)
-  const reason =
-    code === 'ENOENT'
-      ? 'no such file or directory (ENOENT)'
-      : code === 'EACCES' || code === 'EPERM'
-        ? `permission denied (${code})`
-        : code === 'EISDIR'
-          ? 'is a directory (EISDIR)'
-          : e instanceof Error
-            ? e.message
-            : String(e)
-  const message =
-    operation === 'parse'
-      ? `${path} is not valid JSON: ${reason}`
-      : operation === 'rename'
-        ? `cannot move the new file into place at ${path}: ${reason}`
-        : `cannot ${operation} ${path}: ${reason}`
-  return { _tag: 'FileError', path, operation, code, message }
-}
-
-/** Writes `data` to `path` through a temporary file in the same directory and a rename. */
-const writeAtomic = async (path: string, data: Uint8Array | string): Promise<E.Either<FileError, void>> => {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    await writeFile(temp, data, { flag: 'wx' })
-  } catch (e) {
-    await rm(temp, { force: true }).catch(() => undefined)
-    return E.left(fileError(path, 'write', e))
-  }
-  try {
-    await rename(temp, path)
-  } catch (e) {
-    await rm(temp, { force: true }).catch(() => undefined)
-    return E.left(fileError(path, 'rename', e))
-  }
-  return E.right(undefined)
-}
 
 const prefixed =
   (path: string) =>
@@ -96,7 +53,7 @@ const prefixed =
 export const saveOnnx = async (path: string, net: Network, options?: OnnxOptions): Promise<E.Either<FileError | InteropError, void>> => {
   const bytes = toOnnx(net, options)
   if (E.isLeft(bytes)) return bytes
-  return writeAtomic(path, bytes.right)
+  return writeAtomically(path, bytes.right)
 }
 
 // -------------------------------------------------------------------------------------
@@ -137,10 +94,10 @@ export const saveTfjs = async (dir: string, net: Network): Promise<E.Either<File
     return E.left(fileError(dir, 'write', e))
   }
   const { modelTopology, format, generatedBy, convertedBy, weightSpecs, weightData } = artifacts.right
-  const weights = await writeAtomic(join(dir, WEIGHTS), new Uint8Array(weightData))
+  const weights = await writeAtomically(join(dir, WEIGHTS), new Uint8Array(weightData))
   if (E.isLeft(weights)) return weights
   const model = { modelTopology, format, generatedBy, convertedBy, weightsManifest: [{ paths: [WEIGHTS], weights: weightSpecs }] }
-  return writeAtomic(join(dir, MODEL), JSON.stringify(model) + '\n')
+  return writeAtomically(join(dir, MODEL), JSON.stringify(model) + '\n')
 }
 
 const ModelJsonCodec = t.type({

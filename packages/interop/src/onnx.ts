@@ -30,6 +30,7 @@
 import { builtinActivations, isBuiltinName, type BuiltinActivationName, type Network } from '@purenn/network'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { ioPath } from './internal/ioPath.js'
 import { invalid, unsupported, type InteropError } from './InteropError.js'
 import { assemble, layerNumbers, type LayerData } from './internal/assemble.js'
 import { ATTR_FLOAT, ATTR_INT, DOUBLE, FLOAT, modelProtoType } from './internal/protobuf.js'
@@ -352,14 +353,6 @@ const ModelCodec = t.type({
 type Model = t.TypeOf<typeof ModelCodec>
 type OnnxNode = t.TypeOf<typeof NodeCodec>
 type Tensor = t.TypeOf<typeof TensorCodec>
-
-/** The path of the first io-ts error, as `graph.node[2].op_type`. */
-const ioPath = (errors: t.Errors): string =>
-  (errors[0]?.context ?? [])
-    .slice(1)
-    .map((c) => c.key)
-    .filter((k) => k !== '')
-    .reduce((p, k) => (/^\d+$/.test(k) ? `${p}[${k}]` : p === '' ? k : `${p}.${k}`), '')
 
 const decodeModel = (bytes: Uint8Array): E.Either<InteropError, Model> => {
   const type = modelProtoType()

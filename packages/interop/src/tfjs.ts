@@ -19,6 +19,7 @@
 import { builtinActivations, isBuiltinName, type BuiltinActivationName, type Network } from '@purenn/network'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { ioPath } from './internal/ioPath.js'
 import { invalid, unsupported, type InteropError } from './InteropError.js'
 import { assemble, layerNumbers, type LayerData } from './internal/assemble.js'
 
@@ -188,13 +189,6 @@ const ArtifactsCodec = t.type({
   weightData: t.union([ArrayBufferCodec, t.array(ArrayBufferCodec)])
 })
 type Spec = t.TypeOf<typeof SpecCodec>
-
-const ioPath = (errors: t.Errors): string =>
-  (errors[0]?.context ?? [])
-    .slice(1)
-    .map((c) => c.key)
-    .filter((k) => k !== '')
-    .reduce((p, k) => (/^\d+$/.test(k) ? `${p}[${k}]` : p === '' ? k : `${p}.${k}`), '')
 
 /** The layers of a topology, whether Keras wrote `config.layers`, `config` as a list, or the whole under `model_config`. */
 const layersOf = (topology: Record<string, unknown>): E.Either<InteropError, { readonly path: string; readonly layers: ReadonlyArray<unknown> }> => {

@@ -41,7 +41,20 @@ const reasonOf = (e: unknown, code: string | undefined): string => {
   return e instanceof Error ? e.message : String(e)
 }
 
-const fileError = (path: string, operation: FileError['operation'], e: unknown): FileError => {
+/**
+ * The `FileError` of a failed step on a file, its message naming the file and the reason (the
+ * system's code in words where it has one). For other packages' file entries (`@purenn/interop/node`),
+ * so that every file of purenn fails with the same kind of message.
+ *
+ * @example
+ * import { fileError } from '@purenn/network/node'
+ * fileError('model.json', 'read', Object.assign(new Error('nope'), { code: 'ENOENT' })).message
+ * // => 'cannot read model.json: no such file or directory (ENOENT)'
+ *
+ * @category files
+ * @since 0.2.0
+ */
+export const fileError = (path: string, operation: FileError['operation'], e: unknown): FileError => {
   const code = codeOf(e)
   const reason = reasonOf(e, code)
   const message =
@@ -72,10 +85,25 @@ export const saveNetwork = async (path: string, net: Network): Promise<E.Either<
   } catch (e) {
     return E.left(fileError(path, 'write', e))
   }
-  // same directory, so that the rename stays on one file system and is atomic
+  return writeAtomically(path, text)
+}
+
+/**
+ * Writes `data` to `path` atomically: to a fresh temporary file in the same directory (so that
+ * the rename stays on one file system), then renamed over `path`. A crash never leaves half a
+ * file behind: `path` holds the old file or the new one. Never rejects.
+ *
+ * @example
+ * import { writeAtomically } from '@purenn/network/node'
+ * // await writeAtomically('notes.txt', 'hello\n') // Right(undefined), or Left(FileError)
+ *
+ * @category files
+ * @since 0.2.0
+ */
+export const writeAtomically = async (path: string, data: Uint8Array | string): Promise<E.Either<FileError, void>> => {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   try {
-    await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' })
+    await writeFile(temp, data, { flag: 'wx' })
   } catch (e) {
     await rm(temp, { force: true }).catch(() => undefined)
     return E.left(fileError(path, 'write', e))

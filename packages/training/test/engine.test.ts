@@ -9,24 +9,10 @@ import { gradients, mse, binaryCrossEntropy, scores, type Loss, type Network, ty
 import { adam, applyUpdates, chain, clipByGlobalNorm, momentum, rmsprop, sgd, type Batch, type GradientTransformation } from '@purenn/training'
 import { engine, type EngineState } from '../src/internal/engine.js'
 import { ruleOf } from '../src/UpdateRule.js'
-import { columns, paramsOf, sigmoidNet } from './helpers.js'
+import { bits, columns, paramsOf, sigmoidNet, valueBits } from './helpers.js'
 
 type Tx = GradientTransformation<unknown>
 
-const bits = (xs: ReadonlyArray<number>): bigint[] => Array.from(new BigUint64Array(Float64Array.from(xs).buffer))
-
-/** Every number of a value, in order (matrices' entries included), as bits. */
-const valueBits = (s: unknown): bigint[] => {
-  const out: number[] = []
-  const walk = (v: unknown): void => {
-    if (typeof v === 'number') out.push(v)
-    else if (typeof v === 'object' && v !== null && 'data' in v && (v as M.Matrix).data instanceof Float64Array) out.push(...(v as M.Matrix).data)
-    else if (Array.isArray(v)) v.forEach(walk)
-    else if (typeof v === 'object' && v !== null) for (const key of Object.keys(v).sort()) walk((v as Record<string, unknown>)[key])
-  }
-  walk(s)
-  return bits(out)
-}
 
 const stateBits = (st: EngineState): unknown => ({ net: bits(paramsOf(st.network)), opt: valueBits(st.opt), step: st.step })
 const scoreBits = (xs: ReadonlyArray<Scores> | undefined): unknown => xs?.map((s) => [s.count, s.correct, ...bits([s.error, s.loss])])

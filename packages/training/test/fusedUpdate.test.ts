@@ -36,25 +36,10 @@ import {
 } from '@purenn/training'
 import { engine } from '../src/internal/engine.js'
 import type { UpdateRule } from '../src/UpdateRule.js'
-import { columns, entriesOf, gradientsLike, paramsOf, sigmoidNet } from './helpers.js'
+import { bits, columns, entriesOf, gradientsLike, paramsOf, sigmoidNet, valueBits as stateBits } from './helpers.js'
 
 type Tx = GradientTransformation<unknown>
 
-/** Every 64-bit pattern of a list of numbers: equal lists of bits, not merely equal values (−0, NaN). */
-const bits = (xs: ReadonlyArray<number>): bigint[] => Array.from(new BigUint64Array(Float64Array.from(xs).buffer))
-
-/** The bits of a state: every number in it, in order (matrices' entries included). */
-const stateBits = (s: unknown): bigint[] => {
-  const out: number[] = []
-  const walk = (v: unknown): void => {
-    if (typeof v === 'number') out.push(v)
-    else if (typeof v === 'object' && v !== null && 'data' in v && (v as M.Matrix).data instanceof Float64Array) out.push(...(v as M.Matrix).data)
-    else if (Array.isArray(v)) v.forEach(walk)
-    else if (typeof v === 'object' && v !== null) for (const key of Object.keys(v).sort()) walk((v as Record<string, unknown>)[key])
-  }
-  walk(s)
-  return bits(out)
-}
 
 /**
  * One step of the engine over the given gradients (a backprop that hands them over, whatever

@@ -68,3 +68,19 @@ export const markedBlock = (source: string, name: string): string => {
 
 /** Every parameter of a network as bits-comparable numbers (Object.is per entry via toEqual). */
 export const bitsOf = (net: Network): number[] => paramsOf(net)
+
+/** Every 64-bit pattern of a list of numbers: equal lists of bits, not merely equal values (−0, NaN). */
+export const bits = (xs: ReadonlyArray<number>): bigint[] => Array.from(new BigUint64Array(Float64Array.from(xs).buffer))
+
+/** The bits of every number in a value, in order (matrices' entries included, object keys sorted): an optimizer state, a network. */
+export const valueBits = (s: unknown): bigint[] => {
+  const out: number[] = []
+  const walk = (v: unknown): void => {
+    if (typeof v === 'number') out.push(v)
+    else if (typeof v === 'object' && v !== null && 'data' in v && (v as Matrix).data instanceof Float64Array) out.push(...(v as Matrix).data)
+    else if (Array.isArray(v)) v.forEach(walk)
+    else if (typeof v === 'object' && v !== null) for (const key of Object.keys(v).sort()) walk((v as Record<string, unknown>)[key])
+  }
+  walk(s)
+  return bits(out)
+}
