@@ -214,6 +214,13 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
     if (!(theta instanceof Float64Array)) return checkBlocks(fn, net, theta)
     if (theta.length !== P) throw new RangeError(`${fn}: expected ${P} parameters in the flat layout, got ${theta.length}`)
   }
+  const sample = singles ? kernels?.gradients : undefined // a one-sample batch's kernel, written out for the shape
+  /** The gradient is ours again (after a run of the dense path). */
+  const own_ = (): void => {
+    self.gradient = own
+    self.flatGradient = ownFlat
+    self.fresh = false
+  }
   // a plain object whose fields each run sets (data properties: read every step, getters would cost a call)
   const self: { -readonly [K in keyof Backprop]: Backprop[K] } = {
     _tag: 'Backprop',
@@ -227,16 +234,14 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
         checkBatch('Backprop.run', net, inputs, targets)
       }
       const B = inputs.cols
+      if (B === 1 && sample !== undefined) {
+        // the tutorial's case: samplePass, written out for the shape, straight into our gradient
+        if (self.fresh) own_()
+        sample(theta instanceof Float64Array ? theta : flatOf(theta), ownFlat, out, buf(inputs), buf(targets))
+        return out[0]!
+      }
       if (B === 1 ? singles : plan !== undefined && isSmall(net, B)) {
-        if (self.fresh) {
-          self.gradient = own
-          self.flatGradient = ownFlat
-          self.fresh = false
-        }
-        if (B === 1 && kernels !== undefined) {
-          kernels.gradients(flatOf(theta), ownFlat, out, buf(inputs), buf(targets)) // samplePass, written out for the shape: straight into our gradient
-          return out[0]!
-        }
+        if (self.fresh) own_()
         return smallRun(plan!, loss, flatOf(theta), inputs, targets, ownFlat, ws)
       }
       const r = denseGradients(wrap(net, blocksOf(theta)), loss, inputs, targets) // the reference itself: its buffers are fresh, and become ours

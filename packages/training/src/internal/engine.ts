@@ -357,6 +357,9 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
   const links: Link[] = []
   const tree = flatten(rule, links, true)
   const byBias = links.some((l) => l.spec.kind === 'addDecayedWeights' && !l.spec.bias) // a link that treats the biases apart: steps go block by block
+  const only = links.length === 1 ? links[0]!.spec : undefined
+  /** −η of a rule that is plain SGD at a constant rate (what `scaleByLearningRate`'s `prepare` would say every step), else undefined. */
+  const sgdRate = only !== undefined && only.kind === 'scaleByLearningRate' && only.constant !== undefined ? -only.constant : undefined
   let compiled: { readonly net: Network; readonly bp: Gradienter } | undefined
   let spare: Blocks | undefined // a private set no state holds, for the next run's first step
   let spareOf: Network | undefined // the network shape it was made for
@@ -390,6 +393,10 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
     let other: Blocks | undefined = spare !== undefined && spareOf !== undefined && sameShape(spareOf, net) ? spare : undefined // the private set the next step writes
     spare = undefined
     let stopped: RunStop | undefined
+    let toCheckpoint = every // steps left before the next checkpoint (none with 0), and before the next point of the curve
+    let toScore = scoreEvery
+    const counted: number[] = [] // the links that keep a count
+    for (let i = 0; i < counts.length; i++) if (counts[i] !== undefined) counted.push(i)
     for (let s = 0; s < batches.length; s++) {
       const { inputs, targets } = batches[s]!
       const value = bp.run(from.flat?.theta ?? from.theta, inputs, targets) // Lₛ, and gₛ into bp.gradient
@@ -399,22 +406,29 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
       }
       // the set this step writes: a private one free again, else a fresh one (whose parameters are the gradient blocks themselves when the backprop gave them up: one allocation fewer)
       const to: Blocks = other ?? freshBlocks(bp.sizes, states, batches.length > 1, bp.fresh ? bp.gradient : undefined)
-      const nonFinite = step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias)
+      const gFlat = bp.flatGradient
+      // plain SGD at a constant rate between flat sets: its step is the final pass alone, θ + (−η)·g, taken here without preparing the link (−η is its constant)
+      const nonFinite =
+        sgdRate !== undefined && gFlat !== undefined && from.flat !== undefined && to.flat !== undefined
+          ? addScaled(from.flat.theta, sgdRate, gFlat, to.flat.theta)
+          : step(links, counts, bp.gradient, gFlat, from, to, byBias)
       if (!everyStep && nonFinite !== 0) {
         other = to // not taken: the set stays private
         stopped = { step: s, reason: 'parameters', loss: value }
         break
       }
-      for (let i = 0; i < counts.length; i++) if (counts[i] !== undefined) counts[i]! += 1
+      for (let j = 0; j < counted.length; j++) counts[counted[j]!]! += 1
       other = s === 0 ? undefined : from // the caller's set is never written; a private one is free again
       from = to
       losses.push(value)
       if (onStep !== undefined) onStep(s, value)
-      if (every > 0 && (s + 1) % every === 0) {
+      if (--toCheckpoint === 0) {
+        toCheckpoint = every
         const kept = copyBlocks(from)
         checkpoints.push({ steps: s + 1, state: stateOver(net, tree, links, kept, counts, start.step + s + 1), scores: scoresOf(kept) })
       }
-      if (scoreEvery > 0 && (s + 1) % scoreEvery === 0) {
+      if (--toScore === 0) {
+        toScore = scoreEvery
         const last = checkpoints[checkpoints.length - 1]
         curve.push({ steps: s + 1, scores: last !== undefined && last.steps === s + 1 ? last.scores! : scoresOf(from)! })
       }
