@@ -198,8 +198,12 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
   const ownFlat = new Float64Array(P) // the small backends' gradient, in the flat layout
   const own = viewsOf(ownFlat, sizes) // and as blocks
   const gathered = new Float64Array(P) // parameters given as blocks, gathered into the flat layout the small backends read
-  const singles = plan !== undefined && isSmall(net, 1) // one-sample batches take the fused path (and the kernels written out, if any)
-  const kernels: Kernels | undefined = plan !== undefined && isSmall(net, 1) ? smallKernels(plan, ws) : undefined // written out once, for the shape
+  // the widest batch the small backends take, worked out once (`isSmall` holds for every width up to it, and none past it; 0: none)
+  let widest = 0
+  if (plan !== undefined) while (isSmall(net, widest + 1)) widest++
+  const small = (B: number): boolean => (B === 0 ? plan !== undefined && isSmall(net, 0) : B <= widest)
+  const singles = small(1) // one-sample batches take the fused path (and the kernels written out, if any)
+  const kernels: Kernels | undefined = singles ? smallKernels(plan!, ws) : undefined // written out once, for the shape
   const out = new Float64Array(Math.max(1, outputSize(net))) // where a kernel written out leaves the outputs, then the loss
   const check = options.check !== false
   /** The parameters in the flat layout: as given, or gathered from blocks. */
@@ -240,7 +244,7 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
         sample(theta instanceof Float64Array ? theta : flatOf(theta), ownFlat, out, buf(inputs), buf(targets))
         return out[0]!
       }
-      if (B === 1 ? singles : plan !== undefined && isSmall(net, B)) {
+      if (small(B)) {
         if (self.fresh) own_()
         return smallRun(plan!, loss, flatOf(theta), inputs, targets, ownFlat, ws)
       }
@@ -257,7 +261,7 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
         checkTheta('Backprop.scores', theta)
         checkBatch('Backprop.scores', net, inputs, targets)
       }
-      if (plan !== undefined && isSmall(net, inputs.cols)) return smallScoresOf(plan, loss, flatOf(theta), inputs, targets, ws, kernels)
+      if (small(inputs.cols)) return smallScoresOf(plan!, loss, flatOf(theta), inputs, targets, ws, kernels)
       return scores(wrap(net, blocksOf(theta)), loss, inputs, targets)
     }
   }
