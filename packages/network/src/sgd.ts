@@ -39,6 +39,7 @@ const step = (net: Network, input: ReadonlyArray<number>, target: ReadonlyArray<
   const next: Layer[] = [] // pushed: a packed array, like every network's
   for (let l = 0; l < layers.length; l++) {
     const { weights, bias, activation } = layers[l]!
+    // the gradient's buffers are fresh and ours: they take the new parameters
     next.push({ weights: matrix(weights.rows, weights.cols, descend(buf(weights), k, buf(g[l]!.weights))), bias: matrix(bias.rows, 1, descend(buf(bias), k, buf(g[l]!.bias))), activation })
   }
   return { inputSize: net.inputSize, layers: next }
@@ -51,11 +52,10 @@ const column = (values: ArrayLike<number>): ReturnType<typeof matrix> => {
   return matrix(values.length, 1, data)
 }
 
-/** `θ + k·g` (k = −η), entry by entry, in a fresh buffer. */
+/** `θ + k·g` (k = −η), entry by entry, written over `g` (a buffer `gradients` has just made, and nothing else holds), which it returns. */
 const descend = (theta: Float64Array, k: number, g: Float64Array): Float64Array => {
-  const out = new Float64Array(theta.length)
-  for (let i = 0; i < theta.length; i++) out[i] = theta[i]! + k * g[i]!
-  return out
+  for (let i = 0; i < theta.length; i++) g[i] = theta[i]! + k * g[i]!
+  return g
 }
 
 /**
