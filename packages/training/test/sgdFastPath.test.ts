@@ -100,7 +100,7 @@ describe('the fast paths for sgd', () => {
     expect(() => trainStep(mse, sgd({ learningRate: 0.1 }))(bad, batch)).toThrow('chain: expected a state of 1 entry (one per transformation), got an array of 0')
   })
 
-  it('an epoch of sgd (by descend) gives the states, reports and progress of folding the general trainStep', () => {
+  it('an epoch of sgd (on the engine) gives the states, reports and progress of folding the general trainStep', () => {
     const cases: ReadonlyArray<readonly [Omit<TrainOptions<unknown>, 'optimizer' | 'learningRate'>, number | ((t: number) => number), Network]> = [
       [{ trainData: xorData, trainLabels: xorLabels, numEpochs: 25, seed: 3 }, 0.5, sigmoidNet([2, 2, 1], 1)], // the tutorial's case
       [{ trainData: data, trainLabels: labels, numEpochs: 9, batchSize: 2, seed: 7 }, 0.3, sigmoidNet([2, 4, 1], 2)],
@@ -124,7 +124,7 @@ describe('the fast paths for sgd', () => {
   })
 
   it('scores a validation set held whole after the last group only (several groups)', () => {
-    // 1,500 one-sample batches (two groups) and 300 validation samples (two chunks, held for the run), scored by descend with the last group
+    // 1,500 one-sample batches (two groups) and 300 validation samples (two chunks, held for the run), scored by the engine with the last group
     const X = M.uniform(2, 1500, -1, 1)(M.rng(8))[0]
     const T = M.fromFunction(1, 1500, (_, j) => (X.data[j]! > X.data[1500 + j]! ? 1 : 0))
     const V = M.uniform(2, 300, -1, 1)(M.rng(9))[0]
@@ -147,7 +147,7 @@ describe('the fast paths for sgd', () => {
     expect(observed(fast)).toEqual(observed(general))
   })
 
-  it('an epoch of sgd on a network too large for the fused kernels agrees too (the dense path of descend)', () => {
+  it('an epoch of sgd on a network too large for the fused kernels agrees too (the engine on the dense path)', () => {
     const X = M.uniform(150, 40, 0, 1)(M.rng(1))[0]
     const T = M.fromFunction(3, 40, (i, j) => (i === j % 3 ? 1 : 0))
     const [net] = randomize(-0.1, 0.1)(addLayer({ nodes: 3, activation: softmax })(addLayer({ nodes: 30, activation: relu })(network(150))))(M.rng(2))

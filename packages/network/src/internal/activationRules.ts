@@ -25,7 +25,7 @@
  * hottest loops. A case that calls one known function is a call site with one target, which V8
  * inlines (and where the number is a constant, the switch folds away); one call site reached
  * with seven functions is megamorphic and calls through per entry. Measured with a
- * micro-benchmark of `descend` on small networks (median CPU time of several runs, alternating
+ * micro-benchmark of the fused descent loops on small networks (before the engine) (median CPU time of several runs, alternating
  * builds): with one or two activations in the process, the switch over the rows runs as fast as
  * the formulas written into the switch by hand (within the noise); with all seven in turn
  * through the same compiled loops, about 8–12% slower (V8's inlining budget again: each row is
