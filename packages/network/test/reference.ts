@@ -10,7 +10,6 @@ import type { Matrix } from '@purenn/matrix'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as N from '@purenn/network'
 import type { Activation, Loss, Network } from '@purenn/network'
-import { denseGradients } from '../src/backprop.js'
 
 /** One layer's pre-activations and outputs for every sample: z[s][i], y[s][i]. */
 export interface RefLayer {
