@@ -129,7 +129,7 @@ const fromValidation = (name: string, errors: t.Errors): MatrixJsonError => {
  *
  * @example
  * import { encodeMatrix, fromFunction } from '@purenn/matrix'
- * encodeMatrix(fromFunction(2, 2, (i, j) => 10 * i + j)) // { rows: 2, cols: 2, data: [0, 1, 10, 11] }
+ * encodeMatrix(fromFunction(2, 2, (i, j) => 10 * i + j)) // => { rows: 2, cols: 2, data: [0, 1, 10, 11] }
  *
  * @category codecs
  * @since 0.2.0
@@ -178,7 +178,10 @@ const decode = (name: string, u: unknown): E.Either<MatrixJsonError, Matrix> => 
  *
  * @example
  * import { decodeMatrixAt } from '@purenn/matrix'
- * decodeMatrixAt('bias')({ rows: 2, cols: 1, data: [0] }) // Left: bias.data: expected 2 values (rows 2 x cols 1), got 1
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * pipe(decodeMatrixAt('bias')({ rows: 2, cols: 1, data: [0] }), E.mapLeft((e) => e.message))
+ * // => E.left('bias.data: expected 2 values (rows 2 x cols 1), got 1')
  *
  * @category codecs
  * @since 0.2.0
@@ -211,8 +214,10 @@ export const decodeMatrixAt =
  * @example
  * import { decodeMatrix, encodeMatrix, identity } from '@purenn/matrix'
  * import * as E from 'fp-ts/lib/Either.js'
- * E.isRight(decodeMatrix(JSON.parse(JSON.stringify(encodeMatrix(identity(2)))))) // true
- * decodeMatrix({ rows: 2, cols: 2, data: [1, 2, 3, 'x'] }) // Left: data[3]: expected a finite number, got string "x"
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * decodeMatrix(JSON.parse(JSON.stringify(encodeMatrix(identity(2))))) // => E.right(identity(2))
+ * pipe(decodeMatrix({ rows: 2, cols: 2, data: [1, 2, 3, 'x'] }), E.mapLeft((e) => e.message))
+ * // => E.left('data[3]: expected a finite number, got string "x"')
  *
  * @category codecs
  * @since 0.2.0

@@ -38,7 +38,8 @@ export interface Products {
  * const plain = withKernel(kernels.plain)
  * const a = fromFunction(3, 2, (i, j) => i + j)
  * const b = fromFunction(2, 4, (i, j) => i - j)
- * getEq(0).equals(pipe(a, plain.dot(b)), pipe(a, dot(b))) // true: a product this small runs on the plain kernel either way
+ * // a product this small runs on the plain kernel either way
+ * getEq(0).equals(pipe(a, plain.dot(b)), pipe(a, dot(b))) // => true
  *
  * @category combinators
  * @since 0.1.0
