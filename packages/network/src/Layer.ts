@@ -54,7 +54,7 @@ export interface LayerBackward {
  * import { layerForward, linear } from '@purenn/network'
  * import { fill, fromArray, toArray } from '@purenn/matrix'
  * const layer = { weights: fill(2, 2, 1), bias: fill(2, 1, 1), activation: linear }
- * toArray(layerForward(layer, fromArray([1, 1])).y) // [3, 3]
+ * toArray(layerForward(layer, fromArray([1, 1])).y) // => [3, 3]
  *
  * @category kernels
  * @since 0.1.0
@@ -109,7 +109,7 @@ export const layerOutput = (layer: Layer, x: Matrix): Matrix => {
  * import { fill, fromArray, toArrays } from '@purenn/matrix'
  * const layer = { weights: fill(1, 2, 1), bias: fill(1, 1, 0), activation: linear }
  * const { gradients } = layerBackward(layer, fromArray([2, 3]), fromArray([1]), true)
- * toArrays(gradients.weights) // [[2, 3]]
+ * toArrays(gradients.weights) // => [[2, 3]]
  *
  * @category kernels
  * @since 0.1.0

@@ -179,7 +179,7 @@ const builtin = (name: string, term: Term): Loss => {
  * @example
  * import { mse } from '@purenn/network'
  * import { fromArray } from '@purenn/matrix'
- * mse.value(fromArray([1, 2]), fromArray([0, 0])) // ½(1 + 4) = 2.5
+ * mse.value(fromArray([1, 2]), fromArray([0, 0])) // => 2.5
  *
  * @category losses
  * @since 0.1.0
@@ -193,7 +193,7 @@ export const mse: Loss = builtin('mse', 'squared')
  * @example
  * import { meanAbsoluteError } from '@purenn/network'
  * import { fromArray } from '@purenn/matrix'
- * meanAbsoluteError.value(fromArray([1, -2]), fromArray([0, 0])) // 3
+ * meanAbsoluteError.value(fromArray([1, -2]), fromArray([0, 0])) // => 3
  *
  * @category losses
  * @since 0.1.0
@@ -208,7 +208,7 @@ export const meanAbsoluteError: Loss = builtin('meanAbsoluteError', 'absolute')
  * @example
  * import { binaryCrossEntropy } from '@purenn/network'
  * import { fromArray } from '@purenn/matrix'
- * binaryCrossEntropy.value(fromArray([0.5]), fromArray([1])) // Math.LN2
+ * binaryCrossEntropy.value(fromArray([0.5]), fromArray([1])) // ≈ Math.LN2
  *
  * @category losses
  * @since 0.1.0
@@ -224,7 +224,7 @@ export const binaryCrossEntropy: Loss = builtin('binaryCrossEntropy', 'binary')
  * @example
  * import { crossEntropy } from '@purenn/network'
  * import { fromArray } from '@purenn/matrix'
- * crossEntropy.value(fromArray([0.25, 0.75]), fromArray([0, 1])) // -Math.log(0.75)
+ * crossEntropy.value(fromArray([0.25, 0.75]), fromArray([0, 1])) // ≈ -Math.log(0.75)
  *
  * @category losses
  * @since 0.1.0

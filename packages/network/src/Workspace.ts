@@ -43,9 +43,15 @@ export interface Workspace {
  * fused loops then run, with the same bits.
  *
  * @example
- * import { workspace, compileGradients, mse } from '@purenn/network'
+ * import { network, addLayer, randomize, workspace, compileGradients, gradients, mse, sigmoid } from '@purenn/network'
+ * import { fromArray, rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const ws = workspace({ generate: false }) // no kernel written out with new Function
  * const gradientsOf = compileGradients(mse, ws) // keeps ws from one call to the next
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const x = fromArray([0, 1])
+ * const t = fromArray([1])
+ * gradientsOf(net, x, t).loss // => gradients(mse, x, t)(net).loss
  *
  * @category constructors
  * @since 0.2.0

@@ -267,8 +267,8 @@ const knownNames = (custom: CustomActivations | undefined): string => {
  * @example
  * import { network, addLayer, encodeNetwork, sigmoid } from '@purenn/network'
  * encodeNetwork(addLayer(network(2), { nodes: 1, activation: sigmoid }))
- * // { format: 'purenn/network', version: 1, inputSize: 2,
- * //   layers: [{ activation: 'sigmoid', weights: [[0, 0]], bias: [0] }] }
+ * // => { format: 'purenn/network', version: 1, inputSize: 2,
+ * //      layers: [{ activation: 'sigmoid', weights: [[0, 0]], bias: [0] }] }
  *
  * @category codecs
  * @since 0.1.0
@@ -326,11 +326,12 @@ const decode = (u: unknown, custom: CustomActivations | undefined): E.Either<Net
  *
  * @example
  * import { decodeNetwork, encodeNetwork, network, addLayer, sigmoid } from '@purenn/network'
- * import * as E from 'fp-ts/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const net = addLayer(network(2), { nodes: 1, activation: sigmoid })
- * E.isRight(decodeNetwork(encodeNetwork(net))) // true
- * decodeNetwork({ format: 'purenn/network', version: 1, inputSize: 2, layers: [{ activation: 'sigmoid', weights: [[1]], bias: [0] }] })
- * // Left: layers[0].weights[0]: expected 2 values (inputSize is 2), got 1
+ * decodeNetwork(JSON.parse(JSON.stringify(encodeNetwork(net)))) // => E.right(net)
+ * const doc = { format: 'purenn/network', version: 1, inputSize: 2, layers: [{ activation: 'sigmoid', weights: [[1]], bias: [0] }] }
+ * pipe(decodeNetwork(doc), E.mapLeft((e) => e.message)) // => E.left('layers[0].weights[0]: expected 2 values (inputSize is 2), got 1')
  *
  * @category codecs
  * @since 0.1.0
@@ -401,9 +402,12 @@ const fromTutorial = (u: unknown, activations: Activation | ReadonlyArray<Activa
  * Checks the shapes layer by layer and every number's finiteness; never throws.
  *
  * @example
- * import { fromTutorialWeights, sigmoid } from '@purenn/network'
+ * import { fromTutorialWeights, encodeNetwork, sigmoid } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * // a 2-1 network, as saveWeights writes it
- * fromTutorialWeights({ weights: [[[0.5, -0.5]]], biases: [[[0.1]]] }, sigmoid) // Right of a network
+ * pipe(fromTutorialWeights({ weights: [[[0.5, -0.5]]], biases: [[[0.1]]] }, sigmoid), E.map(encodeNetwork))
+ * // => E.right({ format: 'purenn/network', version: 1, inputSize: 2, layers: [{ activation: 'sigmoid', weights: [[0.5, -0.5]], bias: [0.1] }] })
  *
  * @category codecs
  * @since 0.1.0

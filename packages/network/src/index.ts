@@ -5,7 +5,7 @@
  * ```ts
  * import { network, addLayer, randomize, predict, trainIteration, sigmoid } from '@purenn/network'
  * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  *
  * const [net] = pipe(
  *   network(2),
@@ -13,8 +13,8 @@
  *   addLayer({ nodes: 1, activation: sigmoid }),
  *   randomize(-1, 1)
  * )(rng(0))
- * const trained = trainIteration([0, 1], [1], 0.1)(net)
- * predict([0, 1])(trained).prediction
+ * const trained = trainIteration([0, 1], [1], 0.1)(net) // one step of gradient descent towards 1
+ * predict([0, 1])(trained).prediction[0]! > predict([0, 1])(net).prediction[0]! // => true
  * ```
  *
  * File IO (`saveNetwork`, `loadNetwork`) lives in `@purenn/network/node`.
