@@ -115,11 +115,19 @@ export const stepsWith = <S>(loss: Loss, optimizer: GradientTransformation<S>) =
  *
  * @example
  * import * as M from '@purenn/matrix'
- * import { mse } from '@purenn/network'
- * import { adam, initTrainState, shuffledBatches, trainSteps } from '@purenn/training'
- * const steps = trainSteps(mse, adam({ learningRate: 0.01 }))
- * // const [batches, r] = shuffledBatches(data, 32)(M.rng(0))
- * // const { state } = steps(initTrainState(adam({ learningRate: 0.01 }), net, r), batches)
+ * import { network, addLayer, initialize, mse, sigmoid } from '@purenn/network'
+ * import { adam, initTrainState, sampleSet, shuffledBatches, trainStep, trainSteps } from '@purenn/training'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net, r0] = pipe(network(2), addLayer({ nodes: 3, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), initialize('xavier'))(M.rng(0))
+ * const data = sampleSet(M.fromFunction(2, 4, (i, j) => (i === 0 ? j >> 1 : j & 1)), M.fromFunction(1, 4, (_, j) => (j === 1 || j === 2 ? 1 : 0)))
+ * const [batches, r1] = shuffledBatches(data, 2)(r0)
+ * const optimizer = adam({ learningRate: 0.01 })
+ * const start = initTrainState(optimizer, net, r1)
+ * const { state, stopped } = trainSteps(mse, optimizer)(start, batches)
+ * stopped // => undefined
+ * state.step // => 2
+ * // the fold of trainStep over the same batches, bit for bit
+ * state.network // => batches.reduce(trainStep(mse, optimizer), start).network
  *
  * @category reducers
  * @since 0.2.0

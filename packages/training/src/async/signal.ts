@@ -13,7 +13,9 @@
  * @example
  * import type { AbortSignalLike } from '@purenn/training'
  * const controller = new AbortController()
- * const signal: AbortSignalLike = controller.signal
+ * const signal: AbortSignalLike = controller.signal // a DOM or Node AbortSignal is one
+ * controller.abort()
+ * signal.aborted // => true
  *
  * @category model
  * @since 0.1.0
