@@ -235,11 +235,11 @@ const PRODUCER_VERSION = '0.1.0'
  * @example
  * import { toOnnx } from '@purenn/interop'
  * import { network, addLayer, sigmoid } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { pipe } from 'fp-ts/lib/function.js'
  * const net = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }))
  * const bytes = toOnnx(net)
- * bytes._tag // => 'Right'
- * bytes.right instanceof Uint8Array // => true
+ * E.isRight(bytes) && bytes.right instanceof Uint8Array // => true
  *
  * @category export
  * @since 0.1.0

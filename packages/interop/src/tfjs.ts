@@ -91,12 +91,12 @@ const GENERATED_BY = '@purenn/interop 0.1.0'
  * @example
  * import { toTfjs } from '@purenn/interop'
  * import { network, addLayer, relu } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { pipe } from 'fp-ts/lib/function.js'
  * const artifacts = toTfjs(pipe(network(2), addLayer({ nodes: 3, activation: relu })))
- * artifacts._tag // => 'Right'
- * artifacts.right.weightSpecs
- * // => [{ name: 'dense_0/kernel', shape: [2, 3], dtype: 'float32' }, { name: 'dense_0/bias', shape: [3], dtype: 'float32' }]
- * artifacts.right.weightData.byteLength // => 36
+ * pipe(artifacts, E.map((a) => a.weightSpecs))
+ * // => E.right([{ name: 'dense_0/kernel', shape: [2, 3], dtype: 'float32' }, { name: 'dense_0/bias', shape: [3], dtype: 'float32' }])
+ * pipe(artifacts, E.map((a) => a.weightData.byteLength)) // => E.right(36)
  *
  * @category export
  * @since 0.1.0
