@@ -8,6 +8,7 @@
  * without its weights. Every function answers a `Promise` of an `Either` and never rejects.
  *
  * @since 0.1.0
+ * @module @purenn/interop/node
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { isAbsolute, join, normalize, sep } from 'node:path'

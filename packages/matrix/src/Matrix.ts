@@ -15,8 +15,14 @@ import { checkDimension, checkFinite, checkIndex, checkMatrix, isMatrixShaped } 
 // model
 // -------------------------------------------------------------------------------------
 
-/** The methods of `Float64Array` that write into it, or hand out a writable view of it. */
-type Mutators = 'set' | 'fill' | 'copyWithin' | 'reverse' | 'sort' | 'subarray'
+/**
+ * The methods of `Float64Array` that write into it, or hand out a writable view of it: what
+ * `ReadonlyFloat64Array` leaves out.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type Mutators = 'set' | 'fill' | 'copyWithin' | 'reverse' | 'sort' | 'subarray'
 
 /**
  * A `Float64Array` typed without its mutators: index writes, `set`, `fill`, `sort`, ... fail

@@ -20,6 +20,7 @@ export { ShapeError, type MatrixError, describeValue } from './errors.js'
 export {
   type Matrix,
   type ReadonlyFloat64Array,
+  type Mutators,
   isMatrix,
   zeros,
   fill,

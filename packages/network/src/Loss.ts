@@ -40,8 +40,11 @@ import { buf, matrix } from './internal/buffer.js'
  */
 export interface Loss {
   readonly name: string
+  /** Each sample's loss summed over its outputs, as a `1 x batch` row. */
   readonly perSample: (predictions: Matrix, targets: Matrix) => Matrix
+  /** The mean of `perSample` over the batch. */
   readonly value: (predictions: Matrix, targets: Matrix) => number
+  /** The gradient of `value` with respect to the predictions, shaped as they are. */
   readonly gradient: (predictions: Matrix, targets: Matrix) => Matrix
 }
 

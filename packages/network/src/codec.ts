@@ -29,7 +29,13 @@ import { count, describeValue } from './internal/describe.js'
 // model
 // -------------------------------------------------------------------------------------
 
-interface PositiveIntBrand {
+/**
+ * The brand of `PositiveInt`'s numbers: a number io-ts has checked is a positive integer.
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export interface PositiveIntBrand {
   readonly PositiveInt: unique symbol
 }
 

@@ -20,6 +20,7 @@
  * File IO (`saveNetwork`, `loadNetwork`) lives in `@purenn/network/node`.
  *
  * @since 0.1.0
+ * @module @purenn/network
  */
 export type { Activation, ElementwiseActivation, ColumnActivation, Layer, Network, LayerGradients, Gradients, Scores } from './types.js'
 export {
@@ -56,11 +57,12 @@ export { type GradientsResult, gradients, compileGradients } from './backprop.js
 export { type Workspace, workspace } from './Workspace.js'
 export { trainIteration } from './sgd.js'
 export { type Backprop, compileBackprop, parameterBlocks, networkOver } from './compiledBackprop.js'
-export { type DataSet, evaluate, accuracy, meanLoss, scores } from './metrics.js'
+export { type DataSet, type Metric, evaluate, accuracy, meanLoss, scores } from './metrics.js'
 export {
   type NetworkJson,
   type NetworkError,
   type CustomActivations,
+  type PositiveIntBrand,
   PositiveInt,
   LayerJson,
   NetworkJsonCodec,

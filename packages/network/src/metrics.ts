@@ -38,8 +38,14 @@ const dataArgs = (fn: string, net: Network, inputs: DataSet, labels: DataSet, la
   return [x, t]
 }
 
-/** Lets a metric be called data-last, `metric(inputs, labels)(net)`, or data-first. */
-type Metric<A> = {
+/**
+ * A measure of a network on a data set (`evaluate`, `accuracy`), callable data-last,
+ * `evaluate(inputs, labels)(net)`, or data-first, `evaluate(net, inputs, labels)`.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type Metric<A> = {
   (inputs: DataSet, labels: DataSet): (net: Network) => A
   (net: Network, inputs: DataSet, labels: DataSet): A
 }

@@ -7,6 +7,7 @@
  * message names the file and the problem.
  *
  * @since 0.1.0
+ * @module @purenn/network/node
  */
 import { randomBytes } from 'node:crypto'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'

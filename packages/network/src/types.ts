@@ -21,7 +21,9 @@ import type { Matrix } from '@purenn/matrix'
 export interface ElementwiseActivation {
   readonly _tag: 'Elementwise'
   readonly name: string
+  /** The function, applied to each pre-activation `x`. */
   readonly f: (x: number) => number
+  /** Its derivative at `x`, given also the output `y = f(x)` (sigmoid's is `y·(1 − y)`). */
   readonly df: (x: number, y: number) => number
 }
 
@@ -37,7 +39,9 @@ export interface ElementwiseActivation {
 export interface ColumnActivation {
   readonly _tag: 'Column'
   readonly name: string
+  /** Maps a batch of pre-activations `Z` (one sample a column) to the outputs `Y`. */
   readonly forward: (z: Matrix) => Matrix
+  /** Turns the gradient with respect to the outputs, `dY`, into the gradient with respect to `Z`. */
   readonly backward: (z: Matrix, y: Matrix, dy: Matrix) => Matrix
 }
 

@@ -51,7 +51,9 @@ import { ruleOf, type UpdateRule } from './UpdateRule.js'
  * @since 0.1.0
  */
 export interface GradientTransformation<S> {
+  /** The state before the first update, shaped by the network (zeros for moments, a count of 0). */
   readonly init: (net: Network) => S
+  /** The updates proposed for these gradients, and the state after them; `applyUpdates` takes the step. */
   readonly update: (grads: Gradients, state: S, net: Network) => readonly [updates: Gradients, state: S]
   /**
    * What `update` does, as data, on the built-in links and on chains of them (see

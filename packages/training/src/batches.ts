@@ -60,8 +60,14 @@ export interface SampleSet {
   readonly singles: ReadonlyArray<Batch>
 }
 
-/** `size` samples of `width` numbers, sample-major (sample s at `data[s·width …]`), and each as a column. */
-interface Samples {
+/**
+ * `size` samples of `width` numbers, sample-major (sample s at `data[s·width …]`), and each as a
+ * column: one side (inputs or targets) of a `SampleSet`.
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface Samples {
   readonly width: number
   readonly data: Float64Array
   readonly columns: ReadonlyArray<Matrix>

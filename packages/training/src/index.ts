@@ -22,13 +22,14 @@
  * ```
  *
  * @since 0.1.0
+ * @module @purenn/training
  */
 export * from './GradientTransformation.js'
 export * from './Schedule.js'
 export * from './transforms.js'
 export * from './optimizers.js'
 export * from './UpdateRule.js'
-export { type Batch, type SampleSet, sampleSet, batches, shuffledBatches } from './batches.js'
+export { type Batch, type SampleSet, type Samples, sampleSet, batches, shuffledBatches } from './batches.js'
 export { type TrainState, initTrainState } from './TrainState.js'
 export { trainStep } from './trainStep.js'
 export { type Steps, type StepsStop, trainSteps } from './trainSteps.js'

@@ -21,6 +21,7 @@
  * ```
  *
  * @since 0.1.0
+ * @module @purenn/training/node
  */
 import { Worker } from 'node:worker_threads'
 import type { Reply } from './async/protocol.js'

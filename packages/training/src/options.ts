@@ -176,11 +176,14 @@ export interface TrainOptions<S = unknown> {
   readonly batchSize?: number
   readonly seed?: number
   readonly verbose?: boolean | number
+  /** Where the verbose lines go (`console.log` by default). */
   readonly logger?: (line: string) => void
   readonly metrics?: ReadonlyArray<Metric>
   readonly earlyStopping?: EarlyStoppingOptions
   readonly stopAt?: StopAt
+  /** Called after each epoch with its report; returning `'stop'` ends the run. */
   readonly onEpoch?: (report: EpochReport) => 'stop' | void
+  /** Called after each batch, e.g. for a progress bar. */
   readonly onBatch?: (progress: BatchProgress) => void
   readonly signal?: AbortSignalLike
   readonly workers?: number

@@ -22,7 +22,9 @@
  */
 export interface AbortSignalLike {
   readonly aborted: boolean
+  /** Calls `listener` once the signal fires. */
   addEventListener(type: 'abort', listener: () => void): void
+  /** Forgets a listener `addEventListener` was given. */
   removeEventListener(type: 'abort', listener: () => void): void
 }
 
