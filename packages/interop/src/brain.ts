@@ -33,6 +33,16 @@ import { assemble, type LayerData } from './internal/assemble.js'
  * what of the file the network does not keep, one readable line each (input and output
  * lookup tables, training options, the 1.x leaky-relu rewrite).
  *
+ * @example
+ * import { readBrainJson, type BrainImport } from '@purenn/interop'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const file = { type: 'NeuralNetwork', sizes: [1, 1], layers: [{ weights: [], biases: [] }, { weights: [[2]], biases: [0] }], inputLookup: { x: 0 }, outputLookup: null }
+ * const r = readBrainJson(file)
+ * const found: BrainImport | undefined = E.isRight(r) ? r.right : undefined
+ * found?.version // => 2
+ * found?.network.layers.length // => 1
+ * found?.dropped.length // => 1
+ *
  * @category model
  * @since 0.1.0
  */

@@ -33,6 +33,11 @@ import { loadKernel } from './internal/wasm/load.js'
 /**
  * The names of the kernels: `'plain'` (TypeScript) and `'wasm'` (WebAssembly SIMD).
  *
+ * @example
+ * import { kernels, type KernelName } from '@purenn/matrix'
+ * const name: KernelName = kernels.plain.name
+ * name // => 'plain'
+ *
  * @category model
  * @since 0.1.0
  */

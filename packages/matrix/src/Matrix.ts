@@ -19,6 +19,13 @@ import { checkDimension, checkFinite, checkIndex, checkMatrix, isMatrixShaped } 
  * The methods of `Float64Array` that write into it, or hand out a writable view of it: what
  * `ReadonlyFloat64Array` leaves out.
  *
+ * @example
+ * import type { Mutators, ReadonlyFloat64Array } from '@purenn/matrix'
+ * const writes: Mutators[] = ['set', 'fill', 'copyWithin', 'reverse', 'sort', 'subarray']
+ * const data: ReadonlyFloat64Array = new Float64Array(2)
+ * // at run time the methods are there: the type is what hides them
+ * writes.every((m) => m in data) // => true
+ *
  * @category model
  * @since 0.2.0
  */
@@ -27,6 +34,15 @@ export type Mutators = 'set' | 'fill' | 'copyWithin' | 'reverse' | 'sort' | 'sub
 /**
  * A `Float64Array` typed without its mutators: index writes, `set`, `fill`, `sort`, ... fail
  * to compile. Reading, iterating, `slice` (which copies) and `toArray`-style use still work.
+ *
+ * @example
+ * import { fromArray, type ReadonlyFloat64Array } from '@purenn/matrix'
+ * const data: ReadonlyFloat64Array = fromArray([1, 2, 3]).data
+ * data[1] // => 2
+ * Array.from(data.map((x) => 2 * x)) // => [2, 4, 6]
+ * // a matrix's buffer cannot be written through its type: `data.fill(0)` and `data[0] = 1` do not compile
+ * // (it is there at run time, for the kernels that own a buffer before they hand it out)
+ * 'fill' in data // => true
  *
  * @category model
  * @since 0.1.0

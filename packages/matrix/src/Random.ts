@@ -26,6 +26,14 @@ import { checkDimension, checkFinite } from './internal/check.js'
  * An immutable random generator: the state of a xoroshiro128+ generator as four signed
  * 32-bit integers. Encodable as JSON as it is.
  *
+ * @example
+ * import { rng, nextDouble, isRng, type Rng } from '@purenn/matrix'
+ * const r: Rng = rng(7)
+ * r.algorithm // => 'xoroshiro128plus'
+ * // plain data: it survives JSON, and draws the same numbers after it
+ * const back: unknown = JSON.parse(JSON.stringify(r))
+ * isRng(back) && nextDouble(back)[0] === nextDouble(r)[0] // => true
+ *
  * @category model
  * @since 0.1.0
  */

@@ -50,6 +50,16 @@ export class ShapeError extends RangeError {
  * - `NotANumber`: a cell is not of type number (a string, `null`, ...).
  * - `NotFinite`: a cell is `NaN`, `Infinity` or `-Infinity`.
  *
+ * @example
+ * import { fromArrays, type MatrixError } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const tagOf = (rows: unknown) => pipe(fromArrays(rows as number[][]), E.mapLeft((e: MatrixError) => e._tag))
+ * tagOf([[1, 2], [3]]) // => E.left('RaggedRows')
+ * tagOf([[1, NaN]]) // => E.left('NotFinite')
+ * tagOf([[1, '2']]) // => E.left('NotANumber')
+ * tagOf('1, 2') // => E.left('NotAnArray')
+ *
  * @category errors
  * @since 0.1.0
  */

@@ -30,6 +30,12 @@ import { checkMatrix } from './internal/check.js'
  * A matrix as JSON-ready plain data: its shape and its entries row by row. What
  * `encodeMatrix` returns and `decodeMatrix` reads.
  *
+ * @example
+ * import { encodeMatrix, identity, type MatrixJson } from '@purenn/matrix'
+ * const json: MatrixJson = encodeMatrix(identity(2))
+ * json // => { rows: 2, cols: 2, data: [1, 0, 0, 1] }
+ * JSON.stringify(json) // => '{"rows":2,"cols":2,"data":[1,0,0,1]}'
+ *
  * @category model
  * @since 0.2.0
  */
@@ -49,6 +55,14 @@ export interface MatrixJson {
  * - `ShapeMismatch`: `data` does not hold `rows * cols` entries;
  * - `NotFinite`: an entry is `NaN` or infinite (never in parsed JSON text, which cannot
  *   carry them; possible in a value built in JavaScript).
+ *
+ * @example
+ * import { decodeMatrix, type MatrixJsonError } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const tagOf = (u: unknown) => pipe(decodeMatrix(u), E.mapLeft((e: MatrixJsonError) => e._tag))
+ * tagOf({ rows: 2, cols: 1, data: [0] }) // => E.left('ShapeMismatch')
+ * tagOf({ rows: 1, cols: 1 }) // => E.left('InvalidDocument')
  *
  * @category errors
  * @since 0.2.0

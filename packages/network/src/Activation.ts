@@ -43,6 +43,12 @@ export { backwardAt, backwardSource, forwardAt, forwardSource }
 /**
  * The names of the built-in activations, as a model file stores them.
  *
+ * @example
+ * import { builtinActivations, isBuiltinName, type BuiltinActivationName } from '@purenn/network'
+ * const name: BuiltinActivationName = 'leakyRelu'
+ * builtinActivations[name].name // => 'leakyRelu'
+ * Object.keys(builtinActivations).every(isBuiltinName) // => true
+ *
  * @category model
  * @since 0.1.0
  */

@@ -35,6 +35,20 @@ import { buf, matrix } from './internal/buffer.js'
  * - `value(Y, T)`: the mean of `perSample`, L = (1/B)·Σₛ ℓ(yₛ, tₛ);
  * - `gradient(Y, T)`: ∂L/∂Y, same shape as `Y` (so it includes the 1/B).
  *
+ * @example
+ * import { mse, type Loss } from '@purenn/network'
+ * import { fromArrays, toArrays } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const m = (rows: number[][]) => pipe(fromArrays(rows), E.getOrElseW(() => { throw new Error('not a matrix') }))
+ * const loss: Loss = mse
+ * // two samples (columns) of one output: predictions 1 and 3, targets 0 and 0
+ * const y = m([[1, 3]])
+ * const t = m([[0, 0]])
+ * toArrays(loss.perSample(y, t)) // => [[0.5, 4.5]]
+ * loss.value(y, t) // => 2.5
+ * toArrays(loss.gradient(y, t)) // => [[0.5, 1.5]]
+ *
  * @category model
  * @since 0.1.0
  */

@@ -74,6 +74,11 @@ export const outputSize = (net: Network): number => {
 /**
  * What `addLayer` needs: the layer's number of nodes and its activation.
  *
+ * @example
+ * import { network, addLayer, relu, type LayerSpec } from '@purenn/network'
+ * const hidden: LayerSpec = { nodes: 16, activation: relu }
+ * addLayer(hidden)(network(4)).layers[0]!.weights.rows // => 16
+ *
  * @category model
  * @since 0.1.0
  */
@@ -186,6 +191,17 @@ export const randomize = (lower = -1, upper = 1): ((net: Network) => State<Rng, 
  * - `'xavier'` (Glorot & Bengio, 2010): weights uniform in ±√(6/(inputs + nodes)), biases 0;
  * - `'he'` (He et al., 2015): weights normal with σ = √(2/inputs), biases 0, for relu layers.
  *
+ * @example
+ * import { network, addLayer, initialize, tanh, type InitScheme } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const schemes: InitScheme[] = ['uniform', 'xavier', 'he']
+ * const layerOf = (s: InitScheme) => pipe(network(4), addLayer({ nodes: 2, activation: tanh }), initialize(s))(rng(0))[0].layers[0]!
+ * // xavier: weights uniform within ±√(6/(in + out))
+ * layerOf('xavier').weights.data.every((w) => Math.abs(w) <= Math.sqrt(6 / (4 + 2))) // => true
+ * // uniform draws the biases too; xavier and he start them at 0
+ * schemes.map((s) => layerOf(s).bias.data.every((b) => b === 0)) // => [false, true, true]
+ *
  * @category model
  * @since 0.1.0
  */
@@ -236,6 +252,15 @@ export const initialize = (scheme: InitScheme): ((net: Network) => State<Rng, Ne
 /**
  * What `predict` returns, as in the tutorial: the output values, and every layer's
  * activations as columns (`activations[0]` is the input, `activations[k]` layer k's output).
+ *
+ * @example
+ * import { network, addLayer, randomize, predict, linear, type Prediction } from '@purenn/network'
+ * import { rng, toArray } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * const p: Prediction = predict([1, 2])(net)
+ * p.prediction // => [4]
+ * p.activations.map(toArray) // => [[1, 2], [4]]
  *
  * @category model
  * @since 0.1.0

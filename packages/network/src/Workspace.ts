@@ -18,6 +18,12 @@ import { compile, MAX_GENERATED_PARAMETERS, type Kernels, type Shape } from './i
  * Scratch memory and compiled kernels for the fast paths (see the module comment). Opaque:
  * make one with `workspace()` and hand it to the functions that take one.
  *
+ * @example
+ * import { workspace, type Workspace } from '@purenn/network'
+ * const ws: Workspace = workspace()
+ * ws._tag // => 'Workspace'
+ * workspace({ generate: false }).generate // => false
+ *
  * @category model
  * @since 0.2.0
  */

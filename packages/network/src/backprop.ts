@@ -33,6 +33,17 @@ import { workspace, type Workspace } from './Workspace.js'
  * What `gradients` returns: the loss of the batch and one `{ weights, bias }` gradient per
  * layer, with the layers' shapes.
  *
+ * @example
+ * import { network, addLayer, randomize, gradients, mse, linear, type GradientsResult } from '@purenn/network'
+ * import { fromArray, rng, toArrays } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // y = w·x + b with w = b = 1: for x = 2, y = 3 against a target of 1
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * const r: GradientsResult = gradients(mse, fromArray([2]), fromArray([1]))(net)
+ * r.loss // => 2
+ * // dL/dy = y − t = 2, so dL/dw = 2·x = 4 and dL/db = 2
+ * r.gradients.map((g) => [toArrays(g.weights), toArrays(g.bias)]) // => [[[[4]], [[2]]]]
+ *
  * @category model
  * @since 0.1.0
  */

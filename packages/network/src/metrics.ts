@@ -26,6 +26,19 @@ import { isSmall, smallScores } from './internal/small.js'
  * A data set as the tutorial writes it, one sample a row, or as a matrix with one sample
  * per column.
  *
+ * @example
+ * import { network, addLayer, randomize, evaluate, linear, type DataSet } from '@purenn/network'
+ * import { fromArrays, rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * // rows, one sample a row, as in the tutorial ...
+ * const rows: DataSet = [[0, 0], [1, 1]]
+ * // ... or a Matrix of columns, one sample a column
+ * const columns: DataSet = pipe(fromArrays([[0, 1], [0, 1]]), E.getOrElseW(() => { throw new Error('not a matrix') }))
+ * evaluate(rows, [[1], [3]])(net) // => 0
+ * evaluate(columns, [[1], [3]])(net) // => 0
+ *
  * @category model
  * @since 0.1.0
  */
@@ -41,6 +54,16 @@ const dataArgs = (fn: string, net: Network, inputs: DataSet, labels: DataSet, la
 /**
  * A measure of a network on a data set (`evaluate`, `accuracy`), callable data-last,
  * `evaluate(inputs, labels)(net)`, or data-first, `evaluate(net, inputs, labels)`.
+ *
+ * @example
+ * import { network, addLayer, randomize, evaluate, linear, type Metric } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * const error: Metric<number> = evaluate
+ * // data-last, for pipe, or data-first
+ * pipe(net, error([[0], [1]], [[0], [0]])) // => 3
+ * error(net, [[0], [1]], [[0], [0]]) // => 3
  *
  * @category model
  * @since 0.2.0

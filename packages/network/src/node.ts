@@ -21,6 +21,18 @@ import type { Network } from './types.js'
  * (`'write'`, `'rename'`, `'read'`, or `'parse'` for a file that is not JSON), `code` is the
  * system's error code when there is one (`'ENOENT'` for a missing file).
  *
+ * @example
+ * import { loadNetwork, type FileError } from '@purenn/network/node'
+ * import { writeFile } from 'node:fs/promises'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const fileErrorOf = async (path: string): Promise<Partial<FileError>> => {
+ *   const r = await loadNetwork(path)
+ *   return E.isLeft(r) && r.left._tag === 'FileError' ? { operation: r.left.operation, code: r.left.code } : {}
+ * }
+ * await fileErrorOf('missing.json') // => { operation: 'read', code: 'ENOENT' }
+ * await writeFile('broken.json', '{')
+ * await fileErrorOf('broken.json') // => { operation: 'parse', code: undefined }
+ *
  * @category model
  * @since 0.1.0
  */

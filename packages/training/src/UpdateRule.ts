@@ -46,6 +46,14 @@ export type LinkSpec =
 /**
  * The `update` function a rule describes, compared by identity only.
  *
+ * @example
+ * import { adam, ruleOf, type BoundUpdate } from '@purenn/training'
+ * const tx = adam({ learningRate: 1e-3 })
+ * const bound: BoundUpdate | undefined = tx.rule?.update
+ * // a rule holds the update it describes: ruleOf trusts it only while they are the same function
+ * bound === tx.update // => true
+ * ruleOf(tx) === tx.rule // => true
+ *
  * @category model
  * @since 0.2.0
  */

@@ -64,6 +64,16 @@ export interface SampleSet {
  * `size` samples of `width` numbers, sample-major (sample s at `data[s·width …]`), and each as a
  * column: one side (inputs or targets) of a `SampleSet`.
  *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { sampleSet, type Samples } from '@purenn/training'
+ * const data = sampleSet(M.fromFunction(2, 3, (i, j) => 10 * i + j), M.zeros(1, 3))
+ * const inputs: Samples = data.inputs
+ * inputs.width // => 2
+ * // sample-major: sample s at data[s·width …]
+ * Array.from(inputs.data) // => [0, 10, 1, 11, 2, 12]
+ * inputs.columns.map(M.toArray) // => [[0, 10], [1, 11], [2, 12]]
+ *
  * @category model
  * @since 0.2.0
  */

@@ -297,6 +297,18 @@ export const aborted = (epoch: number, step: number, network: Network): Aborted 
  * Why a run ended: its last epoch (`numEpochs`), a bound of `stopAt` reached, early stopping out
  * of patience, or `onEpoch` returning `'stop'` (checked in that order when several hold).
  *
+ * @example
+ * import { train, type StoppedBy } from '@purenn/training'
+ * import { network, addLayer, randomize, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]], learningRate: 0.1 }
+ * const why = (r: ReturnType<ReturnType<typeof train>>): StoppedBy | undefined => (E.isRight(r) ? r.right.stoppedBy : undefined)
+ * why(train({ ...xor, numEpochs: 3 })(net)) // => 'numEpochs'
+ * why(train({ ...xor, numEpochs: 3, onEpoch: (r) => (r.epoch === 2 ? 'stop' : undefined) })(net)) // => 'onEpoch'
+ *
  * @category model
  * @since 0.2.0
  */
