@@ -4,7 +4,7 @@
 // tsconfig (strict, NodeNext) against the BUILT packages, which it imports by their package names
 // (test/globalSetup.ts builds them), and run with Node. Its result comments are checked as it
 // runs (`// => value`, `// ≈ value`: test/examples/program.ts). An example marked
-// `// @no-run: why` on its first line is type-checked and not run.
+// `// no-run: why` on its first line is type-checked and not run.
 //
 // This replaces the tests that ran single README blocks (the quick start's, the training
 // README's loop): their promises are the blocks' own `// =>` and `// ≈` lines now.
@@ -108,15 +108,40 @@ afterAll(() => {
   const fromSources = examples.filter((e) => e.file.startsWith('packages/') && e.file.includes('/src/')).length
   const notRun = examples.filter((e) => e.noRun !== undefined)
   const checks = programs.reduce((n, p) => n + (p.ok ? p.checks : 0), 0)
+  const typeErrors = examples.filter((e, i) => !programs[i]!.ok || diagnostics.has(slug(e))).length
   console.log(
     [
       `examples: ${examples.length} found (${fromSources} in the packages' sources, ${examples.length - fromSources} in the READMEs), ` +
-        `${examples.length} type-checked, ${examples.length - notRun.length} run (${counts.passed} of ${counts.run} run in this session passed), ` +
+        `${examples.length} type-checked (${examples.length - typeErrors} without an error), ${counts.run} run (${counts.passed} passed), ` +
         `${checks} result comments checked; ${notRun.length} not run:`,
       ...notRun.map((e) => `  ${e.file}:${e.line} ${e.name}: ${e.noRun}`)
     ].join('\n')
   )
 })
+
+/** The entry points of the packages: what their `exports` maps name. */
+const entryPoints = (): string[] =>
+  ['matrix', 'network', 'training', 'interop'].flatMap((p) =>
+    ['index', 'node'].map((f) => join(root, 'packages', p, 'src', `${f}.ts`)).filter((f) => existsSync(f))
+  )
+
+// The reference shows what the entry points export (typedoc.json: excludeInternal); each has an example.
+it('has an example for every export of every entry point', () => {
+  const program = ts.createProgram(entryPoints(), { ...compilerOptions(join(root, '.tmp-unused')), noEmit: true })
+  const checker = program.getTypeChecker()
+  const without = entryPoints().flatMap((file) => {
+    const source = program.getSourceFile(file)!
+    const module = checker.getSymbolAtLocation(source)
+    if (module === undefined) return [`${file}: not a module`]
+    return checker.getExportsOfModule(module).flatMap((exported) => {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported
+      const tags = (symbol.declarations ?? []).flatMap((d) => ts.getJSDocTags(ts.isVariableDeclaration(d) ? d.parent.parent : d).map((t) => t.tagName.text))
+      // `@internal` exports are for the package's own modules, and not in the reference
+      return tags.includes('example') || tags.includes('internal') ? [] : [`${file.slice(root.length + 1)}: ${exported.name}`]
+    })
+  })
+  expect(without).toEqual([])
+}, 120_000)
 
 it('finds the examples of every package and README', () => {
   const files = new Set(examples.map((e) => e.file.split('/').slice(0, 2).join('/')))

@@ -5,8 +5,9 @@
  *
  * An example is a whole program, written as a user would write it: it imports what it uses from
  * the package names (`@purenn/matrix`, …) and fp-ts's `fp-ts/lib/<Module>.js` paths. A first line
- * `// @no-run: <why>` marks one that cannot run alone (it needs a browser, say): it is still
- * type-checked, but not run.
+ * `// no-run: <why>` marks one that cannot run alone (it needs a browser, say): it is still
+ * type-checked, but not run. (No `@` in the marker: TypeDoc would read `@no-run` in an
+ * `@example` as a block tag of its own, and end the example there.)
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
@@ -21,12 +22,12 @@ export interface Example {
   readonly name: string
   /** The code, with the doc comment's ` * ` prefixes removed. */
   readonly code: string
-  /** Why it is not run (the `// @no-run: …` marker), when it is not. */
+  /** Why it is not run (the `// no-run: …` marker), when it is not. */
   readonly noRun: string | undefined
 }
 
-/** The marker of an example that is type-checked but not run: `// @no-run: why`. */
-const noRunMarker = /^\s*\/\/\s*@no-run:\s*(.+?)\s*$/
+/** The marker of an example that is type-checked but not run: `// no-run: why`. */
+const noRunMarker = /^\s*\/\/\s*no-run:\s*(.+?)\s*$/
 
 const noRunReason = (code: string): string | undefined => noRunMarker.exec(code.split('\n')[0] ?? '')?.[1]
 

@@ -22,9 +22,9 @@ describe('extract', () => {
     expect(sourceExamples('p/src/a.ts', text)).toEqual([{ file: 'p/src/a.ts', line: 5, name: 'twice', code: "import { twice } from 'p'\ntwice(2) // => 4", noRun: undefined }])
   })
 
-  it('reads ```ts blocks of Markdown under their heading, and the @no-run marker', () => {
-    const text = ['# T', '## Use', '```ts', '// @no-run: needs a browser', 'f()', '```', '```sh', 'ls', '```'].join('\n')
-    expect(markdownExamples('README.md', text)).toEqual([{ file: 'README.md', line: 4, name: 'Use', code: '// @no-run: needs a browser\nf()', noRun: 'needs a browser' }])
+  it('reads ```ts blocks of Markdown under their heading, and the no-run marker', () => {
+    const text = ['# T', '## Use', '```ts', '// no-run: needs a browser', 'f()', '```', '```sh', 'ls', '```'].join('\n')
+    expect(markdownExamples('README.md', text)).toEqual([{ file: 'README.md', line: 4, name: 'Use', code: '// no-run: needs a browser\nf()', noRun: 'needs a browser' }])
   })
 })
 
