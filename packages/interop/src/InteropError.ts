@@ -14,10 +14,11 @@
  * and never throws on what it is given.
  *
  * @example
- * import { fromOnnx } from '@purenn/interop'
+ * import { fromOnnx, type InteropError } from '@purenn/interop'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const result = fromOnnx(new Uint8Array([255, 255, 255]))
- * result._tag // => 'Left'
- * result.left._tag // => 'Invalid'
+ * pipe(result, E.mapLeft((e: InteropError) => e._tag)) // => E.left('Invalid')
  *
  * @category model
  * @since 0.1.0

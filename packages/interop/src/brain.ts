@@ -33,6 +33,16 @@ import { assemble, type LayerData } from './internal/assemble.js'
  * what of the file the network does not keep, one readable line each (input and output
  * lookup tables, training options, the 1.x leaky-relu rewrite).
  *
+ * @example
+ * import { readBrainJson, type BrainImport } from '@purenn/interop'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const file = { type: 'NeuralNetwork', sizes: [1, 1], layers: [{ weights: [], biases: [] }, { weights: [[2]], biases: [0] }], inputLookup: { x: 0 }, outputLookup: null }
+ * const r = readBrainJson(file)
+ * const found: BrainImport | undefined = E.isRight(r) ? r.right : undefined
+ * found?.version // => 2
+ * found?.network.layers.length // => 1
+ * found?.dropped.length // => 1
+ *
  * @category model
  * @since 0.1.0
  */
@@ -216,6 +226,8 @@ const read = (json: unknown): E.Either<InteropError, BrainImport> => {
  *
  * @example
  * import { readBrainJson } from '@purenn/interop'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const file = {
  *   type: 'NeuralNetwork', sizes: [2, 1],
  *   layers: [{ weights: [], biases: [] }, { weights: [[0.5, -0.25]], biases: [0.125] }],
@@ -223,9 +235,8 @@ const read = (json: unknown): E.Either<InteropError, BrainImport> => {
  *   trainOpts: { activation: 'relu', iterations: 20000 }
  * }
  * const result = readBrainJson(file)
- * result._tag // => 'Right'
- * result.right.version // => 2
- * result.right.dropped // => ["trainOpts: brain.js's training options (activation, iterations); give purenn's train its own"]
+ * pipe(result, E.map((r) => r.version)) // => E.right(2)
+ * pipe(result, E.map((r) => r.dropped)) // => E.right(["trainOpts: brain.js's training options (activation, iterations); give purenn's train its own"])
  *
  * @category import
  * @since 0.1.0
@@ -246,14 +257,14 @@ export const readBrainJson = (json: unknown): E.Either<InteropError, BrainImport
  * @example
  * import { fromBrainJson } from '@purenn/interop'
  * import { predict } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * // brain.js 1.x: nodes keyed by index, weights keyed by the previous layer's nodes
  * const file = {
  *   sizes: [2, 1], activation: 'sigmoid', inputLookup: false, outputLookup: false,
  *   layers: [{ 0: {}, 1: {} }, { 0: { bias: 0, weights: { 0: 1, 1: -1 } } }]
  * }
- * const result = fromBrainJson(file)
- * result._tag // => 'Right'
- * predict([2, 2])(result.right).prediction // => [0.5]
+ * pipe(fromBrainJson(file), E.map((net) => predict([2, 2])(net).prediction)) // => E.right([0.5])
  *
  * @category import
  * @since 0.1.0

@@ -8,6 +8,7 @@
  * File IO (`saveOnnx`, `saveTfjs`, `loadTfjs`) lives in `@purenn/interop/node`.
  *
  * @since 0.1.0
+ * @module @purenn/interop
  */
 export { type InteropError, unsupported, invalid } from './InteropError.js'
 export { type OnnxOptions, toOnnx, fromOnnx } from './onnx.js'

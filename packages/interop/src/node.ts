@@ -8,6 +8,7 @@
  * without its weights. Every function answers a `Promise` of an `Either` and never rejects.
  *
  * @since 0.1.0
+ * @module @purenn/interop/node
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import { isAbsolute, join, normalize, sep } from 'node:path'
@@ -40,12 +41,11 @@ const prefixed =
  * @example
  * import { saveOnnx } from '@purenn/interop/node'
  * import { network, addLayer, sigmoid } from '@purenn/network'
- * import { mkdtemp } from 'node:fs/promises'
- * import { tmpdir } from 'node:os'
- * import { join } from 'node:path'
- * const dir = await mkdtemp(join(tmpdir(), 'purenn-'))
- * const result = await saveOnnx(join(dir, 'model.onnx'), addLayer(network(2), { nodes: 1, activation: sigmoid }))
- * result._tag // => 'Right'
+ * import { readFile } from 'node:fs/promises'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * await saveOnnx('model.onnx', addLayer(network(2), { nodes: 1, activation: sigmoid })) // => E.right(undefined)
+ * const bytes = await readFile('model.onnx')
+ * bytes.length > 0 // => true
  *
  * @category files
  * @since 0.1.0
@@ -73,14 +73,11 @@ const WEIGHTS = 'weights.bin'
  * @example
  * import { saveTfjs, loadTfjs } from '@purenn/interop/node'
  * import { network, addLayer, relu, encodeNetwork } from '@purenn/network'
- * import { mkdtemp } from 'node:fs/promises'
- * import { tmpdir } from 'node:os'
- * import { join } from 'node:path'
- * const dir = await mkdtemp(join(tmpdir(), 'purenn-'))
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const net = addLayer(network(2), { nodes: 3, activation: relu })
- * ;(await saveTfjs(dir, net))._tag // => 'Right'
- * const back = await loadTfjs(dir)
- * encodeNetwork(back.right) // => encodeNetwork(net)
+ * await saveTfjs('model-tfjs', net) // => E.right(undefined)
+ * pipe(await loadTfjs('model-tfjs'), E.map(encodeNetwork)) // => E.right(encodeNetwork(net))
  *
  * @category files
  * @since 0.1.0
@@ -121,9 +118,10 @@ const inside = (dir: string, file: string): string | undefined => {
  *
  * @example
  * import { loadTfjs } from '@purenn/interop/node'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const result = await loadTfjs('/nonexistent/model')
- * result._tag // => 'Left'
- * result.left.message // => 'cannot read /nonexistent/model/model.json: no such file or directory (ENOENT)'
+ * pipe(result, E.mapLeft((e) => e.message)) // => E.left('cannot read /nonexistent/model/model.json: no such file or directory (ENOENT)')
  *
  * @category files
  * @since 0.1.0

@@ -31,6 +31,14 @@ import { assemble, layerNumbers, type LayerData } from './internal/assemble.js'
  * One weight of a layers model, as `tf.io.WeightsManifestEntry`: its name (`<layer>/kernel`,
  * `<layer>/bias`), shape and data type. Its bytes follow the previous entry's in `weightData`.
  *
+ * @example
+ * import { toTfjs, type WeightsManifestEntry } from '@purenn/interop'
+ * import { network, addLayer, relu } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const r = toTfjs(addLayer({ nodes: 4, activation: relu })(network(3)))
+ * const entries: WeightsManifestEntry[] = E.isRight(r) ? r.right.weightSpecs : []
+ * entries.map((w) => `${w.name} ${w.shape.join('x')}`) // => ['dense_0/kernel 3x4', 'dense_0/bias 4']
+ *
  * @category model
  * @since 0.1.0
  */
@@ -43,6 +51,19 @@ export interface WeightsManifestEntry {
 /**
  * A TensorFlow.js layers model in memory, as `tf.io.ModelArtifacts`: the Keras topology (JSON),
  * the weights' manifest and their bytes, little-endian float32, in manifest order.
+ *
+ * @example
+ * import { toTfjs, fromTfjs, type ModelArtifacts } from '@purenn/interop'
+ * import { network, addLayer, relu } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const r = toTfjs(addLayer({ nodes: 4, activation: relu })(network(3)))
+ * if (E.isLeft(r)) throw new Error(r.left.message)
+ * const artifacts: ModelArtifacts = r.right
+ * // 3·4 weights and 4 biases, float32
+ * artifacts.weightData.byteLength // => 64
+ * // as JSON, the way a model.json and weights.bin carry it, and back
+ * pipe(fromTfjs(artifacts), E.map((net) => net.layers[0]!.activation.name)) // => E.right('relu')
  *
  * @category model
  * @since 0.1.0
@@ -91,12 +112,12 @@ const GENERATED_BY = '@purenn/interop 0.1.0'
  * @example
  * import { toTfjs } from '@purenn/interop'
  * import { network, addLayer, relu } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { pipe } from 'fp-ts/lib/function.js'
  * const artifacts = toTfjs(pipe(network(2), addLayer({ nodes: 3, activation: relu })))
- * artifacts._tag // => 'Right'
- * artifacts.right.weightSpecs
- * // => [{ name: 'dense_0/kernel', shape: [2, 3], dtype: 'float32' }, { name: 'dense_0/bias', shape: [3], dtype: 'float32' }]
- * artifacts.right.weightData.byteLength // => 36
+ * pipe(artifacts, E.map((a) => a.weightSpecs))
+ * // => E.right([{ name: 'dense_0/kernel', shape: [2, 3], dtype: 'float32' }, { name: 'dense_0/bias', shape: [3], dtype: 'float32' }])
+ * pipe(artifacts, E.map((a) => a.weightData.byteLength)) // => E.right(36)
  *
  * @category export
  * @since 0.1.0

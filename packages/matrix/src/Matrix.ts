@@ -15,12 +15,34 @@ import { checkDimension, checkFinite, checkIndex, checkMatrix, isMatrixShaped } 
 // model
 // -------------------------------------------------------------------------------------
 
-/** The methods of `Float64Array` that write into it, or hand out a writable view of it. */
-type Mutators = 'set' | 'fill' | 'copyWithin' | 'reverse' | 'sort' | 'subarray'
+/**
+ * The methods of `Float64Array` that write into it, or hand out a writable view of it: what
+ * `ReadonlyFloat64Array` leaves out.
+ *
+ * @example
+ * import type { Mutators, ReadonlyFloat64Array } from '@purenn/matrix'
+ * const writes: Mutators[] = ['set', 'fill', 'copyWithin', 'reverse', 'sort', 'subarray']
+ * const data: ReadonlyFloat64Array = new Float64Array(2)
+ * // at run time the methods are there: the type is what hides them
+ * writes.every((m) => m in data) // => true
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type Mutators = 'set' | 'fill' | 'copyWithin' | 'reverse' | 'sort' | 'subarray'
 
 /**
  * A `Float64Array` typed without its mutators: index writes, `set`, `fill`, `sort`, ... fail
  * to compile. Reading, iterating, `slice` (which copies) and `toArray`-style use still work.
+ *
+ * @example
+ * import { fromArray, type ReadonlyFloat64Array } from '@purenn/matrix'
+ * const data: ReadonlyFloat64Array = fromArray([1, 2, 3]).data
+ * data[1] // => 2
+ * Array.from(data.map((x) => 2 * x)) // => [2, 4, 6]
+ * // a matrix's buffer cannot be written through its type: `data.fill(0)` and `data[0] = 1` do not compile
+ * // (it is there at run time, for the kernels that own a buffer before they hand it out)
+ * 'fill' in data // => true
  *
  * @category model
  * @since 0.1.0
@@ -34,7 +56,8 @@ export type ReadonlyFloat64Array = Readonly<Omit<Float64Array, Mutators>>
  *
  * @example
  * import { fromArray } from '@purenn/matrix'
- * const v = fromArray([1, 2, 3]) // { rows: 3, cols: 1, data: Float64Array [1, 2, 3] }
+ * const v = fromArray([1, 2, 3])
+ * v // => { rows: 3, cols: 1, data: Float64Array.of(1, 2, 3) }
  *
  * @category model
  * @since 0.1.0
@@ -55,8 +78,9 @@ export interface Matrix {
  *
  * @example
  * import { isMatrix, zeros } from '@purenn/matrix'
- * isMatrix(zeros(2, 3)) // true
- * isMatrix([[1, 2]]) // false: nested arrays; fromArrays makes a Matrix of them
+ * isMatrix(zeros(2, 3)) // => true
+ * // nested arrays are not a Matrix: fromArrays makes one of them
+ * isMatrix([[1, 2]]) // => false
  *
  * @category refinements
  * @since 0.2.0
@@ -89,7 +113,7 @@ export const buffer = (m: Matrix): Float64Array => m.data as Float64Array
  *
  * @example
  * import { zeros, toArrays } from '@purenn/matrix'
- * toArrays(zeros(2, 3)) // [[0, 0, 0], [0, 0, 0]]
+ * toArrays(zeros(2, 3)) // => [[0, 0, 0], [0, 0, 0]]
  *
  * @category constructors
  * @since 0.1.0
@@ -105,7 +129,7 @@ export const zeros = (rows: number, cols: number): Matrix => {
  *
  * @example
  * import { fill, toArrays } from '@purenn/matrix'
- * toArrays(fill(2, 2, 7)) // [[7, 7], [7, 7]]
+ * toArrays(fill(2, 2, 7)) // => [[7, 7], [7, 7]]
  *
  * @category constructors
  * @since 0.1.0
@@ -122,7 +146,7 @@ export const fill = (rows: number, cols: number, value: number): Matrix => {
  *
  * @example
  * import { identity, toArrays } from '@purenn/matrix'
- * toArrays(identity(2)) // [[1, 0], [0, 1]]
+ * toArrays(identity(2)) // => [[1, 0], [0, 1]]
  *
  * @category constructors
  * @since 0.1.0
@@ -139,7 +163,7 @@ export const identity = (n: number): Matrix => {
  *
  * @example
  * import { fromFunction, toArrays } from '@purenn/matrix'
- * toArrays(fromFunction(2, 3, (i, j) => 10 * i + j)) // [[0, 1, 2], [10, 11, 12]]
+ * toArrays(fromFunction(2, 3, (i, j) => 10 * i + j)) // => [[0, 1, 2], [10, 11, 12]]
  *
  * @category constructors
  * @since 0.1.0
@@ -165,9 +189,9 @@ export const fromFunction = (rows: number, cols: number, f: (i: number, j: numbe
  * naming the index of a value that is not a finite number.
  *
  * @example
- * import { fromArray } from '@purenn/matrix'
- * const x = fromArray([0, 1]) // 2x1
- * x.rows // 2
+ * import { fromArray, shapeOf } from '@purenn/matrix'
+ * const x = fromArray([0, 1]) // a column: 2x1
+ * shapeOf(x) // => '2x1'
  *
  * @category constructors
  * @since 0.1.0
@@ -192,10 +216,11 @@ export const fromArray = (values: ReadonlyArray<number>): Matrix => {
  * An empty array gives a `0 x 0` matrix.
  *
  * @example
- * import { fromArrays } from '@purenn/matrix'
+ * import { fromArrays, toArrays } from '@purenn/matrix'
  * import * as E from 'fp-ts/lib/Either.js'
- * fromArrays([[1, 2], [3, 4]]) // Right of a 2x2 matrix
- * E.isLeft(fromArrays([[1, 2], [3]])) // true: rows[1]: expected 2 values, got 1
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * pipe(fromArrays([[1, 2], [3, 4]]), E.map(toArrays)) // => E.right([[1, 2], [3, 4]])
+ * pipe(fromArrays([[1, 2], [3]]), E.mapLeft((e) => e.message)) // => E.left('rows[1]: expected 2 values, got 1')
  *
  * @category constructors
  * @since 0.1.0
@@ -209,7 +234,9 @@ export const fromArrays = (rows: ReadonlyArray<ReadonlyArray<number>>): E.Either
  *
  * @example
  * import { fromArraysAt } from '@purenn/matrix'
- * fromArraysAt('trainData')([[0, 0], [0]]) // Left: trainData[1]: expected 2 values, got 1
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * pipe(fromArraysAt('trainData')([[0, 0], [0]]), E.mapLeft((e) => e.message)) // => E.left('trainData[1]: expected 2 values, got 1')
  *
  * @category constructors
  * @since 0.1.0
@@ -285,7 +312,7 @@ export const fromArraysAt =
  *
  * @example
  * import { identity, toArrays } from '@purenn/matrix'
- * toArrays(identity(2)) // [[1, 0], [0, 1]]
+ * toArrays(identity(2)) // => [[1, 0], [0, 1]]
  *
  * @category destructors
  * @since 0.1.0
@@ -303,7 +330,7 @@ export const toArrays = (m: Matrix): number[][] => {
  *
  * @example
  * import { fromArray, toArray } from '@purenn/matrix'
- * toArray(fromArray([1, 2])) // [1, 2]
+ * toArray(fromArray([1, 2])) // => [1, 2]
  *
  * @category destructors
  * @since 0.1.0
@@ -318,7 +345,7 @@ export const toArray = (m: Matrix): number[] => {
  *
  * @example
  * import { identity, get } from '@purenn/matrix'
- * get(identity(2), 1, 1) // 1
+ * get(identity(2), 1, 1) // => 1
  *
  * @category destructors
  * @since 0.1.0
@@ -335,7 +362,7 @@ export const get = (m: Matrix, i: number, j: number): number => {
  *
  * @example
  * import { fromFunction, row, toArrays } from '@purenn/matrix'
- * toArrays(row(1)(fromFunction(2, 2, (i, j) => i + j))) // [[1, 2]]
+ * toArrays(row(1)(fromFunction(2, 2, (i, j) => i + j))) // => [[1, 2]]
  *
  * @category destructors
  * @since 0.1.0
@@ -353,7 +380,7 @@ export const row =
  *
  * @example
  * import { fromFunction, column, toArray } from '@purenn/matrix'
- * toArray(column(1)(fromFunction(2, 2, (i, j) => 10 * i + j))) // [1, 11]
+ * toArray(column(1)(fromFunction(2, 2, (i, j) => 10 * i + j))) // => [1, 11]
  *
  * @category destructors
  * @since 0.1.0
@@ -376,8 +403,9 @@ export const column =
  * @example
  * import { fromFunction, selectColumns, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * const m = fromFunction(2, 3, (i, j) => 10 * i + j) // [[0, 1, 2], [10, 11, 12]]
- * toArrays(pipe(m, selectColumns([2, 0]))) // [[2, 0], [12, 10]]
+ * const m = fromFunction(2, 3, (i, j) => 10 * i + j)
+ * toArrays(m) // => [[0, 1, 2], [10, 11, 12]]
+ * toArrays(pipe(m, selectColumns([2, 0]))) // => [[2, 0], [12, 10]]
  *
  * @category destructors
  * @since 0.1.0
@@ -403,7 +431,7 @@ export const selectColumns =
  *
  * @example
  * import { identity, selectRows, toArrays } from '@purenn/matrix'
- * toArrays(selectRows([1])(identity(2))) // [[0, 1]]
+ * toArrays(selectRows([1])(identity(2))) // => [[0, 1]]
  *
  * @category destructors
  * @since 0.1.0
@@ -427,7 +455,7 @@ export const selectRows =
  *
  * @example
  * import { zeros, shapeOf } from '@purenn/matrix'
- * shapeOf(zeros(2, 3)) // '2x3'
+ * shapeOf(zeros(2, 3)) // => '2x3'
  *
  * @category destructors
  * @since 0.1.0

@@ -26,6 +26,14 @@ import { checkDimension, checkFinite } from './internal/check.js'
  * An immutable random generator: the state of a xoroshiro128+ generator as four signed
  * 32-bit integers. Encodable as JSON as it is.
  *
+ * @example
+ * import { rng, nextDouble, isRng, type Rng } from '@purenn/matrix'
+ * const r: Rng = rng(7)
+ * r.algorithm // => 'xoroshiro128plus'
+ * // plain data: it survives JSON, and draws the same numbers after it
+ * const back: unknown = JSON.parse(JSON.stringify(r))
+ * isRng(back) && nextDouble(back)[0] === nextDouble(r)[0] // => true
+ *
  * @category model
  * @since 0.1.0
  */
@@ -71,7 +79,7 @@ const mix32 = (x: number): number => {
  * import { rng, uniform } from '@purenn/matrix'
  * const [a] = uniform(1, 3, 0, 1)(rng(42))
  * const [b] = uniform(1, 3, 0, 1)(rng(42))
- * // a and b are equal, bit for bit
+ * b // => a
  *
  * @category constructors
  * @since 0.1.0
@@ -94,7 +102,8 @@ export const rng = (seed: number): Rng => {
  *
  * @example
  * import { isRng, rng } from '@purenn/matrix'
- * isRng(JSON.parse(JSON.stringify(rng(1)))) // true
+ * isRng(JSON.parse(JSON.stringify(rng(1)))) // => true
+ * isRng({ seed: 1 }) // => false
  *
  * @category refinements
  * @since 0.1.0
@@ -121,8 +130,11 @@ export const isRng = (u: unknown): u is Rng => {
  * layer, or each epoch's shuffle, a stream of its own.
  *
  * @example
- * import { rng, split } from '@purenn/matrix'
+ * import { rng, split, uniform } from '@purenn/matrix'
  * const [a, b] = split(rng(0)) // two generators that do not overlap
+ * const [x] = uniform(1, 4, 0, 1)(a)
+ * const [y] = uniform(1, 4, 0, 1)(b)
+ * x.data.some((v, i) => v !== y.data[i]) // => true
  *
  * @category combinators
  * @since 0.1.0
@@ -141,7 +153,10 @@ export const split = (r: Rng): readonly [Rng, Rng] => {
  *
  * @example
  * import { rng, nextDouble } from '@purenn/matrix'
- * const [x, next] = nextDouble(rng(7)) // 0 <= x < 1; use `next` for the following draw
+ * const [x, next] = nextDouble(rng(7)) // use `next` for the following draw
+ * x >= 0 && x < 1 // => true
+ * nextDouble(next)[0] !== x // => true
+ * nextDouble(rng(7))[0] // => x
  *
  * @category draws
  * @since 0.1.0
@@ -157,7 +172,8 @@ export const nextDouble: State<Rng, number> = (r) => {
  *
  * @example
  * import { rng, nextInt } from '@purenn/matrix'
- * const [die] = nextInt(1, 6)(rng(7)) // 1 <= die <= 6
+ * const [die] = nextInt(1, 6)(rng(7))
+ * Number.isInteger(die) && die >= 1 && die <= 6 // => true
  *
  * @category draws
  * @since 0.1.0
@@ -179,7 +195,8 @@ export const nextInt =
  *
  * @example
  * import { rng, permutation } from '@purenn/matrix'
- * const [order] = permutation(4)(rng(0)) // e.g. [2, 0, 3, 1]
+ * const [order] = permutation(4)(rng(0)) // the order depends on the seed
+ * Array.from(order).sort() // => [0, 1, 2, 3]
  *
  * @category draws
  * @since 0.1.0
@@ -244,8 +261,11 @@ const fisherYates = (n: number, state: Rng['state']): [number[], Rng] => {
  * `RangeError` if `upper − lower` overflows.
  *
  * @example
- * import { rng, uniform } from '@purenn/matrix'
- * const [weights, next] = uniform(2, 3, -1, 1)(rng(0))
+ * import { rng, shapeOf, uniform } from '@purenn/matrix'
+ * const [weights, next] = uniform(2, 3, -1, 1)(rng(0)) // `next` for the following draw
+ * shapeOf(weights) // => '2x3'
+ * weights.data.every((w) => w >= -1 && w < 1) // => true
+ * uniform(2, 3, -1, 1)(next)[0].data[0] !== weights.data[0] // => true
  *
  * @category draws
  * @since 0.1.0
@@ -274,6 +294,9 @@ export const uniform =
  * @example
  * import { rng, normal } from '@purenn/matrix'
  * const [weights] = normal(128, 784, 0, Math.sqrt(2 / 784))(rng(0)) // He initialisation
+ * const mean = weights.data.reduce((s, w) => s + w, 0) / weights.data.length
+ * mean // ≈ 0 ± 0.001
+ * Math.sqrt(weights.data.reduce((s, w) => s + (w - mean) ** 2, 0) / weights.data.length) // ≈ Math.sqrt(2 / 784) ± 0.001
  *
  * @category draws
  * @since 0.1.0

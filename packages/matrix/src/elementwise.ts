@@ -16,7 +16,7 @@ import { checkFunction, checkMatrix } from './internal/check.js'
  * @example
  * import { add, fill, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArrays(pipe(fill(1, 2, 1), add(fill(1, 2, 2)))) // [[3, 3]]
+ * toArrays(pipe(fill(1, 2, 1), add(fill(1, 2, 2)))) // => [[3, 3]]
  *
  * @category combinators
  * @since 0.1.0
@@ -41,7 +41,7 @@ export const add = (b: Matrix) => {
  * @example
  * import { subtract, fill, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArrays(pipe(fill(1, 2, 5), subtract(fill(1, 2, 2)))) // [[3, 3]]
+ * toArrays(pipe(fill(1, 2, 5), subtract(fill(1, 2, 2)))) // => [[3, 3]]
  *
  * @category combinators
  * @since 0.1.0
@@ -66,7 +66,7 @@ export const subtract = (b: Matrix) => {
  * @example
  * import { hadamard, fromArray, toArray } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArray(pipe(fromArray([1, 2]), hadamard(fromArray([3, 4])))) // [3, 8]
+ * toArray(pipe(fromArray([1, 2]), hadamard(fromArray([3, 4])))) // => [3, 8]
  *
  * @category combinators
  * @since 0.1.0
@@ -90,7 +90,7 @@ export const hadamard = (b: Matrix) => {
  * @example
  * import { scale, fromArray, toArray } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArray(pipe(fromArray([1, 2]), scale(3))) // [3, 6]
+ * toArray(pipe(fromArray([1, 2]), scale(3))) // => [3, 6]
  *
  * @category combinators
  * @since 0.1.0
@@ -122,7 +122,7 @@ const indicesWanted = (n: number): never => {
  * @example
  * import { map, fromArray, toArray } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArray(pipe(fromArray([1, 4]), map(Math.sqrt))) // [1, 2]
+ * toArray(pipe(fromArray([1, 4]), map(Math.sqrt))) // => [1, 2]
  *
  * @category combinators
  * @since 0.1.0
@@ -149,7 +149,7 @@ export const map = (f: (x: number) => number) => {
  * @example
  * import { mapWithIndex, zeros, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArrays(pipe(zeros(2, 3), mapWithIndex((i, j, x) => x + 10 * i + j))) // [[0, 1, 2], [10, 11, 12]]
+ * toArrays(pipe(zeros(2, 3), mapWithIndex((i, j, x) => x + 10 * i + j))) // => [[0, 1, 2], [10, 11, 12]]
  *
  * @category combinators
  * @since 0.2.0
@@ -176,7 +176,7 @@ export const mapWithIndex = (f: (i: number, j: number, x: number) => number) => 
  * @example
  * import { zipWith, fromArray, toArray } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArray(pipe(fromArray([1, 2]), zipWith((x, y) => x * 10 + y, fromArray([3, 4])))) // [13, 24]
+ * toArray(pipe(fromArray([1, 2]), zipWith((x, y) => x * 10 + y, fromArray([3, 4])))) // => [13, 24]
  *
  * @category combinators
  * @since 0.1.0
@@ -202,7 +202,7 @@ export const zipWith = (f: (x: number, y: number) => number, b: Matrix) => {
  * @example
  * import { addColumn, zeros, fromArray, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArrays(pipe(zeros(2, 3), addColumn(fromArray([1, 2])))) // [[1, 1, 1], [2, 2, 2]]
+ * toArrays(pipe(zeros(2, 3), addColumn(fromArray([1, 2])))) // => [[1, 1, 1], [2, 2, 2]]
  *
  * @category combinators
  * @since 0.1.0
@@ -235,8 +235,9 @@ export const addColumn = (v: Matrix) => {
  * @example
  * import { addRow, zeros, fromFunction, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * const r = fromFunction(1, 2, (_, j) => j + 1) // [[1, 2]]
- * toArrays(pipe(zeros(2, 2), addRow(r))) // [[1, 2], [1, 2]]
+ * const r = fromFunction(1, 2, (_, j) => j + 1)
+ * toArrays(r) // => [[1, 2]]
+ * toArrays(pipe(zeros(2, 2), addRow(r))) // => [[1, 2], [1, 2]]
  *
  * @category combinators
  * @since 0.1.0

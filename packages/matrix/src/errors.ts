@@ -13,10 +13,17 @@
  *
  * @example
  * import { zeros, dot, ShapeError } from '@purenn/matrix'
- * try { dot(zeros(2, 3))(zeros(2, 3)) } catch (e) {
- *   e instanceof ShapeError // true
- *   // e.message === 'dot: cannot compute a·b for a 2x3 and b 2x3 (inner sizes 3 and 2 differ)'
+ * const caught = (f: () => unknown): unknown => {
+ *   try {
+ *     f()
+ *   } catch (e) {
+ *     return e
+ *   }
+ *   return undefined
  * }
+ * const e = caught(() => dot(zeros(2, 3))(zeros(2, 3)))
+ * e instanceof ShapeError && e instanceof RangeError // => true
+ * e instanceof ShapeError && e.message // => 'dot: cannot compute a·b for a 2x3 and b 2x3 (inner sizes 3 and 2 differ)'
  *
  * @category errors
  * @since 0.1.0
@@ -43,6 +50,16 @@ export class ShapeError extends RangeError {
  * - `NotANumber`: a cell is not of type number (a string, `null`, ...).
  * - `NotFinite`: a cell is `NaN`, `Infinity` or `-Infinity`.
  *
+ * @example
+ * import { fromArrays, type MatrixError } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const tagOf = (rows: unknown) => pipe(fromArrays(rows as number[][]), E.mapLeft((e: MatrixError) => e._tag))
+ * tagOf([[1, 2], [3]]) // => E.left('RaggedRows')
+ * tagOf([[1, NaN]]) // => E.left('NotFinite')
+ * tagOf([[1, '2']]) // => E.left('NotANumber')
+ * tagOf('1, 2') // => E.left('NotAnArray')
+ *
  * @category errors
  * @since 0.1.0
  */
@@ -64,8 +81,8 @@ export type MatrixError =
  *
  * @example
  * import { describeValue } from '@purenn/matrix'
- * describeValue('abc') // 'string "abc"'
- * describeValue([1, 2]) // 'an array of 2'
+ * describeValue('abc') // => 'string "abc"'
+ * describeValue([1, 2]) // => 'an array of 2'
  *
  * @category errors
  * @since 0.1.0

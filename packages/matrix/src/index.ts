@@ -7,7 +7,11 @@
  * ```ts
  * import * as M from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
+ * const weights = M.fromFunction(2, 3, (i, j) => (i + j) / 10) // a layer of 2 nodes and 3 inputs
+ * const bias = M.fromArray([0.5, -0.5])
+ * const x = M.fromArray([1, 0, -1]) // one sample, a column
  * const y = pipe(weights, M.dot(x), M.add(bias), M.map(Math.tanh))
+ * M.toArray(y) // ≈ [Math.tanh(0.3), Math.tanh(-0.7)]
  * ```
  *
  * @since 0.1.0
@@ -16,6 +20,7 @@ export { ShapeError, type MatrixError, describeValue } from './errors.js'
 export {
   type Matrix,
   type ReadonlyFloat64Array,
+  type Mutators,
   isMatrix,
   zeros,
   fill,

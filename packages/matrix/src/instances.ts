@@ -16,8 +16,8 @@ import { checkMatrix } from './internal/check.js'
  *
  * @example
  * import { getEq, fromArray } from '@purenn/matrix'
- * getEq(1e-9).equals(fromArray([0.1 + 0.2]), fromArray([0.3])) // true
- * getEq(0).equals(fromArray([0.1 + 0.2]), fromArray([0.3])) // false
+ * getEq(1e-9).equals(fromArray([0.1 + 0.2]), fromArray([0.3])) // => true
+ * getEq(0).equals(fromArray([0.1 + 0.2]), fromArray([0.3])) // => false
  *
  * @category instances
  * @since 0.1.0
@@ -50,10 +50,7 @@ const formatNumber = (v: number): string => {
  *
  * @example
  * import { Show, identity } from '@purenn/matrix'
- * Show.show(identity(2))
- * // Matrix 2x2
- * // [ 1  0 ]
- * // [ 0  1 ]
+ * Show.show(identity(2)).split('\n') // => ['Matrix 2x2', '[ 1  0 ]', '[ 0  1 ]']
  *
  * @category instances
  * @since 0.1.0

@@ -30,6 +30,12 @@ import { checkMatrix } from './internal/check.js'
  * A matrix as JSON-ready plain data: its shape and its entries row by row. What
  * `encodeMatrix` returns and `decodeMatrix` reads.
  *
+ * @example
+ * import { encodeMatrix, identity, type MatrixJson } from '@purenn/matrix'
+ * const json: MatrixJson = encodeMatrix(identity(2))
+ * json // => { rows: 2, cols: 2, data: [1, 0, 0, 1] }
+ * JSON.stringify(json) // => '{"rows":2,"cols":2,"data":[1,0,0,1]}'
+ *
  * @category model
  * @since 0.2.0
  */
@@ -49,6 +55,14 @@ export interface MatrixJson {
  * - `ShapeMismatch`: `data` does not hold `rows * cols` entries;
  * - `NotFinite`: an entry is `NaN` or infinite (never in parsed JSON text, which cannot
  *   carry them; possible in a value built in JavaScript).
+ *
+ * @example
+ * import { decodeMatrix, type MatrixJsonError } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const tagOf = (u: unknown) => pipe(decodeMatrix(u), E.mapLeft((e: MatrixJsonError) => e._tag))
+ * tagOf({ rows: 2, cols: 1, data: [0] }) // => E.left('ShapeMismatch')
+ * tagOf({ rows: 1, cols: 1 }) // => E.left('InvalidDocument')
  *
  * @category errors
  * @since 0.2.0
@@ -129,7 +143,7 @@ const fromValidation = (name: string, errors: t.Errors): MatrixJsonError => {
  *
  * @example
  * import { encodeMatrix, fromFunction } from '@purenn/matrix'
- * encodeMatrix(fromFunction(2, 2, (i, j) => 10 * i + j)) // { rows: 2, cols: 2, data: [0, 1, 10, 11] }
+ * encodeMatrix(fromFunction(2, 2, (i, j) => 10 * i + j)) // => { rows: 2, cols: 2, data: [0, 1, 10, 11] }
  *
  * @category codecs
  * @since 0.2.0
@@ -178,7 +192,10 @@ const decode = (name: string, u: unknown): E.Either<MatrixJsonError, Matrix> => 
  *
  * @example
  * import { decodeMatrixAt } from '@purenn/matrix'
- * decodeMatrixAt('bias')({ rows: 2, cols: 1, data: [0] }) // Left: bias.data: expected 2 values (rows 2 x cols 1), got 1
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * pipe(decodeMatrixAt('bias')({ rows: 2, cols: 1, data: [0] }), E.mapLeft((e) => e.message))
+ * // => E.left('bias.data: expected 2 values (rows 2 x cols 1), got 1')
  *
  * @category codecs
  * @since 0.2.0
@@ -211,8 +228,10 @@ export const decodeMatrixAt =
  * @example
  * import { decodeMatrix, encodeMatrix, identity } from '@purenn/matrix'
  * import * as E from 'fp-ts/lib/Either.js'
- * E.isRight(decodeMatrix(JSON.parse(JSON.stringify(encodeMatrix(identity(2)))))) // true
- * decodeMatrix({ rows: 2, cols: 2, data: [1, 2, 3, 'x'] }) // Left: data[3]: expected a finite number, got string "x"
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * decodeMatrix(JSON.parse(JSON.stringify(encodeMatrix(identity(2))))) // => E.right(identity(2))
+ * pipe(decodeMatrix({ rows: 2, cols: 2, data: [1, 2, 3, 'x'] }), E.mapLeft((e) => e.message))
+ * // => E.left('data[3]: expected a finite number, got string "x"')
  *
  * @category codecs
  * @since 0.2.0

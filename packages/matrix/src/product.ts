@@ -51,10 +51,12 @@ export const dotTransposeBOn = (kernel: Kernel) => (b: Matrix) => {
  * Throws a `ShapeError` naming both shapes when `a.cols !== b.rows`.
  *
  * @example
- * import { dot, fromArray, fromFunction, toArray } from '@purenn/matrix'
+ * import { dot, fromArray, fromFunction, toArray, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * const w = fromFunction(2, 2, (i, j) => 2 * i + j + 1) // [[1, 2], [3, 4]]
- * toArray(pipe(w, dot(fromArray([5, 6])))) // [17, 39]: weights (2x2) times a sample (2x1)
+ * const w = fromFunction(2, 2, (i, j) => 2 * i + j + 1)
+ * toArrays(w) // => [[1, 2], [3, 4]]
+ * // weights (2x2) times a sample (2x1)
+ * toArray(pipe(w, dot(fromArray([5, 6])))) // => [17, 39]
  *
  * @category combinators
  * @since 0.1.0
@@ -69,9 +71,12 @@ export const dot: (b: Matrix) => (a: Matrix) => Matrix = dotOn(defaultKernel)
  * @example
  * import { dotTransposeA, dot, transpose, fromFunction, identity, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * const a = fromFunction(2, 3, (i, j) => 3 * i + j + 1) // [[1, 2, 3], [4, 5, 6]]
- * toArrays(pipe(a, dotTransposeA(identity(2)))) // [[1, 4], [2, 5], [3, 6]]
+ * const a = fromFunction(2, 3, (i, j) => 3 * i + j + 1)
+ * toArrays(a) // => [[1, 2, 3], [4, 5, 6]]
+ * toArrays(pipe(a, dotTransposeA(identity(2)))) // => [[1, 4], [2, 5], [3, 6]]
  * // in general pipe(a, dotTransposeA(b)) equals pipe(transpose(a), dot(b)), bit for bit
+ * const b = fromFunction(2, 4, (i, j) => i - j / 3)
+ * pipe(a, dotTransposeA(b)) // => pipe(transpose(a), dot(b))
  *
  * @category combinators
  * @since 0.1.0
@@ -86,9 +91,12 @@ export const dotTransposeA: (b: Matrix) => (a: Matrix) => Matrix = dotTransposeA
  * @example
  * import { dotTransposeB, dot, transpose, fromFunction, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * const a = fromFunction(2, 3, (i, j) => 3 * i + j + 1) // [[1, 2, 3], [4, 5, 6]]
- * toArrays(pipe(a, dotTransposeB(a))) // [[14, 32], [32, 77]]: a·aᵀ
+ * const a = fromFunction(2, 3, (i, j) => 3 * i + j + 1)
+ * toArrays(a) // => [[1, 2, 3], [4, 5, 6]]
+ * toArrays(pipe(a, dotTransposeB(a))) // => [[14, 32], [32, 77]]
  * // in general pipe(a, dotTransposeB(b)) equals pipe(a, dot(transpose(b))), bit for bit
+ * const b = fromFunction(4, 3, (i, j) => i - j / 3)
+ * pipe(a, dotTransposeB(b)) // => pipe(a, dot(transpose(b)))
  *
  * @category combinators
  * @since 0.1.0
@@ -102,7 +110,7 @@ export const dotTransposeB: (b: Matrix) => (a: Matrix) => Matrix = dotTransposeB
  * @example
  * import { outer, fromArray, toArrays } from '@purenn/matrix'
  * import { pipe } from 'fp-ts/lib/function.js'
- * toArrays(pipe(fromArray([1, 2]), outer(fromArray([3, 4])))) // [[3, 4], [6, 8]]
+ * toArrays(pipe(fromArray([1, 2]), outer(fromArray([3, 4])))) // => [[3, 4], [6, 8]]
  *
  * @category combinators
  * @since 0.1.0
@@ -133,7 +141,7 @@ export const outer = (b: Matrix) => {
  *
  * @example
  * import { transpose, fromFunction, toArrays } from '@purenn/matrix'
- * toArrays(transpose(fromFunction(2, 3, (i, j) => 10 * i + j))) // [[0, 10], [1, 11], [2, 12]]
+ * toArrays(transpose(fromFunction(2, 3, (i, j) => 10 * i + j))) // => [[0, 10], [1, 11], [2, 12]]
  *
  * @category combinators
  * @since 0.1.0

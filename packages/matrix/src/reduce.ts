@@ -13,7 +13,7 @@ import { checkMatrix } from './internal/check.js'
  *
  * @example
  * import { sum, fill } from '@purenn/matrix'
- * sum(fill(2, 3, 1)) // 6
+ * sum(fill(2, 3, 1)) // => 6
  *
  * @category reductions
  * @since 0.1.0
@@ -31,7 +31,7 @@ export const sum = (m: Matrix): number => {
  *
  * @example
  * import { sumOfSquares, fromArray } from '@purenn/matrix'
- * sumOfSquares(fromArray([3, 4])) // 25
+ * sumOfSquares(fromArray([3, 4])) // => 25
  *
  * @category reductions
  * @since 0.1.0
@@ -49,7 +49,7 @@ export const sumOfSquares = (m: Matrix): number => {
  *
  * @example
  * import { norm, fromArray } from '@purenn/matrix'
- * norm(fromArray([3, 4])) // 5
+ * norm(fromArray([3, 4])) // => 5
  *
  * @category reductions
  * @since 0.1.0
@@ -64,7 +64,7 @@ export const norm = (m: Matrix): number => {
  *
  * @example
  * import { maxAbs, fromArray } from '@purenn/matrix'
- * maxAbs(fromArray([1, -5, 3])) // 5
+ * maxAbs(fromArray([1, -5, 3])) // => 5
  *
  * @category reductions
  * @since 0.1.0
@@ -86,7 +86,7 @@ export const maxAbs = (m: Matrix): number => {
  *
  * @example
  * import { rowSums, fromFunction, toArray } from '@purenn/matrix'
- * toArray(rowSums(fromFunction(2, 3, (i) => i + 1))) // [3, 6]
+ * toArray(rowSums(fromFunction(2, 3, (i) => i + 1))) // => [3, 6]
  *
  * @category reductions
  * @since 0.1.0
@@ -109,7 +109,7 @@ export const rowSums = (m: Matrix): Matrix => {
  *
  * @example
  * import { colSums, fromFunction, toArrays } from '@purenn/matrix'
- * toArrays(colSums(fromFunction(2, 3, (i, j) => j))) // [[0, 2, 4]]
+ * toArrays(colSums(fromFunction(2, 3, (i, j) => j))) // => [[0, 2, 4]]
  *
  * @category reductions
  * @since 0.1.0
@@ -131,7 +131,7 @@ export const colSums = (m: Matrix): Matrix => {
  *
  * @example
  * import { rowMeans, fromFunction, toArray } from '@purenn/matrix'
- * toArray(rowMeans(fromFunction(2, 2, (i, j) => i + j))) // [0.5, 1.5]
+ * toArray(rowMeans(fromFunction(2, 2, (i, j) => i + j))) // => [0.5, 1.5]
  *
  * @category reductions
  * @since 0.1.0
@@ -150,7 +150,7 @@ export const rowMeans = (m: Matrix): Matrix => {
  *
  * @example
  * import { colMeans, fromFunction, toArrays } from '@purenn/matrix'
- * toArrays(colMeans(fromFunction(2, 2, (i, j) => i + j))) // [[0.5, 1.5]]
+ * toArrays(colMeans(fromFunction(2, 2, (i, j) => i + j))) // => [[0.5, 1.5]]
  *
  * @category reductions
  * @since 0.1.0
@@ -171,7 +171,7 @@ export const colMeans = (m: Matrix): Matrix => {
  * @example
  * import { argmaxColumns, fromFunction } from '@purenn/matrix'
  * // columns [0.1, 0.9] and [0.7, 0.3]
- * argmaxColumns(fromFunction(2, 2, (i, j) => [[0.1, 0.7], [0.9, 0.3]][i]![j]!)) // [1, 0]
+ * argmaxColumns(fromFunction(2, 2, (i, j) => [[0.1, 0.7], [0.9, 0.3]][i]![j]!)) // => [1, 0]
  *
  * @category reductions
  * @since 0.1.0

@@ -13,6 +13,15 @@ import { dotOn, dotTransposeAOn, dotTransposeBOn } from './product.js'
  * `dot`, `dotTransposeA` and `dotTransposeB` running on one kernel, with the same shapes,
  * checks and errors as the package's own (which run on `defaultKernel`).
  *
+ * @example
+ * import { withKernel, kernels, fromFunction, toArrays, type Products } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const plain: Products = withKernel(kernels.plain)
+ * plain.kernel.name // => 'plain'
+ * const a = fromFunction(2, 2, (i, j) => i + j)
+ * toArrays(pipe(a, plain.dot(a))) // => [[1, 2], [2, 5]]
+ * toArrays(pipe(a, plain.dotTransposeA(a))) // => [[1, 2], [2, 5]]
+ *
  * @category model
  * @since 0.1.0
  */
@@ -38,7 +47,8 @@ export interface Products {
  * const plain = withKernel(kernels.plain)
  * const a = fromFunction(3, 2, (i, j) => i + j)
  * const b = fromFunction(2, 4, (i, j) => i - j)
- * getEq(0).equals(pipe(a, plain.dot(b)), pipe(a, dot(b))) // true: a product this small runs on the plain kernel either way
+ * // a product this small runs on the plain kernel either way
+ * getEq(0).equals(pipe(a, plain.dot(b)), pipe(a, dot(b))) // => true
  *
  * @category combinators
  * @since 0.1.0

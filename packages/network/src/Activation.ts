@@ -43,6 +43,12 @@ export { backwardAt, backwardSource, forwardAt, forwardSource }
 /**
  * The names of the built-in activations, as a model file stores them.
  *
+ * @example
+ * import { builtinActivations, isBuiltinName, type BuiltinActivationName } from '@purenn/network'
+ * const name: BuiltinActivationName = 'leakyRelu'
+ * builtinActivations[name].name // => 'leakyRelu'
+ * Object.keys(builtinActivations).every(isBuiltinName) // => true
+ *
  * @category model
  * @since 0.1.0
  */
@@ -69,8 +75,8 @@ const builtin = (name: ElementwiseName): ElementwiseActivation => {
  *
  * @example
  * import { sigmoid } from '@purenn/network'
- * sigmoid.f(0) // 0.5
- * sigmoid.df(0, 0.5) // 0.25
+ * sigmoid.f(0) // => 0.5
+ * sigmoid.df(0, 0.5) // => 0.25
  *
  * @category built-ins
  * @since 0.1.0
@@ -82,8 +88,8 @@ export const sigmoid: ElementwiseActivation = builtin('sigmoid')
  *
  * @example
  * import { tanh } from '@purenn/network'
- * tanh.f(0) // 0
- * tanh.df(0, 0) // 1
+ * tanh.f(0) // => 0
+ * tanh.df(0, 0) // => 1
  *
  * @category built-ins
  * @since 0.1.0
@@ -96,8 +102,8 @@ export const tanh: ElementwiseActivation = builtin('tanh')
  *
  * @example
  * import { relu } from '@purenn/network'
- * relu.f(-2) // 0
- * relu.df(3, 3) // 1
+ * relu.f(-2) // => 0
+ * relu.df(3, 3) // => 1
  *
  * @category built-ins
  * @since 0.1.0
@@ -109,7 +115,7 @@ export const relu: ElementwiseActivation = builtin('relu')
  *
  * @example
  * import { leakyRelu } from '@purenn/network'
- * leakyRelu.f(-2) // -0.02
+ * leakyRelu.f(-2) // ≈ -0.02
  *
  * @category built-ins
  * @since 0.1.0
@@ -122,8 +128,8 @@ export const leakyRelu: ElementwiseActivation = builtin('leakyRelu')
  *
  * @example
  * import { elu } from '@purenn/network'
- * elu.f(0) // 0
- * elu.df(-1, elu.f(-1)) // Math.exp(-1)
+ * elu.f(0) // => 0
+ * elu.df(-1, elu.f(-1)) // ≈ Math.exp(-1)
  *
  * @category built-ins
  * @since 0.1.0
@@ -135,8 +141,8 @@ export const elu: ElementwiseActivation = builtin('elu')
  *
  * @example
  * import { softplus } from '@purenn/network'
- * softplus.f(0) // Math.LN2
- * softplus.df(0, Math.LN2) // 0.5
+ * softplus.f(0) // ≈ Math.LN2
+ * softplus.df(0, Math.LN2) // => 0.5
  *
  * @category built-ins
  * @since 0.1.0
@@ -149,7 +155,7 @@ export const softplus: ElementwiseActivation = builtin('softplus')
  *
  * @example
  * import { linear } from '@purenn/network'
- * linear.f(7) // 7
+ * linear.f(7) // => 7
  *
  * @category built-ins
  * @since 0.1.0
@@ -166,7 +172,7 @@ export const linear: ElementwiseActivation = builtin('linear')
  * @example
  * import { softmax } from '@purenn/network'
  * import { fromArray, toArray } from '@purenn/matrix'
- * toArray(softmax.forward(fromArray([0, 0]))) // [0.5, 0.5]
+ * toArray(softmax.forward(fromArray([0, 0]))) // => [0.5, 0.5]
  *
  * @category built-ins
  * @since 0.1.0
@@ -193,7 +199,7 @@ export const softmax: ColumnActivation = Object.freeze({
  *
  * @example
  * import { builtinActivations, relu } from '@purenn/network'
- * builtinActivations.relu === relu // true
+ * builtinActivations.relu === relu // => true
  *
  * @category built-ins
  * @since 0.1.0
@@ -214,8 +220,8 @@ export const builtinActivations: Readonly<Record<BuiltinActivationName, Activati
  *
  * @example
  * import { isBuiltinName } from '@purenn/network'
- * isBuiltinName('relu') // true
- * isBuiltinName('swish') // false
+ * isBuiltinName('relu') // => true
+ * isBuiltinName('swish') // => false
  *
  * @category refinements
  * @since 0.1.0
@@ -238,7 +244,7 @@ export const isBuiltinName = (name: string): name is BuiltinActivationName => Ob
  *   const s = 1 / (1 + Math.exp(-x))
  *   return y + s * (1 - y)
  * })
- * swish.f(0) // 0
+ * swish.f(0) // => 0
  *
  * @category constructors
  * @since 0.1.0
@@ -423,7 +429,7 @@ export const activationBackwardInto = (
  * @example
  * import { activate, relu } from '@purenn/network'
  * import { fromArray, toArray } from '@purenn/matrix'
- * toArray(activate(relu)(fromArray([-1, 2]))) // [0, 2]
+ * toArray(activate(relu)(fromArray([-1, 2]))) // => [0, 2]
  *
  * @category kernels
  * @since 0.1.0
@@ -445,7 +451,7 @@ export const activate =
  * import { activationBackward, sigmoid } from '@purenn/network'
  * import { fromArray, toArray } from '@purenn/matrix'
  * // σ'(0) = 0.25
- * toArray(activationBackward(sigmoid)(fromArray([0]), fromArray([0.5]), fromArray([1]))) // [0.25]
+ * toArray(activationBackward(sigmoid)(fromArray([0]), fromArray([0.5]), fromArray([1]))) // => [0.25]
  *
  * @category kernels
  * @since 0.1.0

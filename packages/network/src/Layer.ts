@@ -26,6 +26,13 @@ import { buf, matrix } from './internal/buffer.js'
  * What the forward rule keeps for the backward rule: the pre-activations `z` (`Z = W·X + b`)
  * and the outputs `y` (`Y = f(Z)`), both `nodes x B`.
  *
+ * @example
+ * import { layerForward, linear, type LayerOutput } from '@purenn/network'
+ * import { fill, fromArray, toArray } from '@purenn/matrix'
+ * const out: LayerOutput = layerForward({ weights: fill(1, 2, 1), bias: fill(1, 1, -1), activation: linear }, fromArray([2, 3]))
+ * toArray(out.z) // => [4]
+ * toArray(out.y) // => [4]
+ *
  * @category model
  * @since 0.1.0
  */
@@ -37,6 +44,16 @@ export interface LayerOutput {
 /**
  * What the backward rule returns: the layer's parameter gradients and, unless asked not to,
  * the gradient with respect to its input (to pass on to the layer before).
+ *
+ * @example
+ * import { layerBackward, linear, type LayerBackward } from '@purenn/network'
+ * import { fill, fromArray, toArray, toArrays } from '@purenn/matrix'
+ * const layer = { weights: fill(1, 2, 2), bias: fill(1, 1, 0), activation: linear }
+ * const back: LayerBackward = layerBackward(layer, fromArray([2, 3]), fromArray([1]), true)
+ * toArrays(back.gradients.weights) // => [[2, 3]]
+ * // the gradient sent on to the layer below: Wᵀ·δ
+ * back.input === undefined ? undefined : toArray(back.input) // => [2, 2]
+ * layerBackward(layer, fromArray([2, 3]), fromArray([1]), false).input // => undefined
  *
  * @category model
  * @since 0.1.0
@@ -54,7 +71,7 @@ export interface LayerBackward {
  * import { layerForward, linear } from '@purenn/network'
  * import { fill, fromArray, toArray } from '@purenn/matrix'
  * const layer = { weights: fill(2, 2, 1), bias: fill(2, 1, 1), activation: linear }
- * toArray(layerForward(layer, fromArray([1, 1])).y) // [3, 3]
+ * toArray(layerForward(layer, fromArray([1, 1])).y) // => [3, 3]
  *
  * @category kernels
  * @since 0.1.0
@@ -109,7 +126,7 @@ export const layerOutput = (layer: Layer, x: Matrix): Matrix => {
  * import { fill, fromArray, toArrays } from '@purenn/matrix'
  * const layer = { weights: fill(1, 2, 1), bias: fill(1, 1, 0), activation: linear }
  * const { gradients } = layerBackward(layer, fromArray([2, 3]), fromArray([1]), true)
- * toArrays(gradients.weights) // [[2, 3]]
+ * toArrays(gradients.weights) // => [[2, 3]]
  *
  * @category kernels
  * @since 0.1.0

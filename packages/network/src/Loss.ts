@@ -35,13 +35,30 @@ import { buf, matrix } from './internal/buffer.js'
  * - `value(Y, T)`: the mean of `perSample`, L = (1/B)·Σₛ ℓ(yₛ, tₛ);
  * - `gradient(Y, T)`: ∂L/∂Y, same shape as `Y` (so it includes the 1/B).
  *
+ * @example
+ * import { mse, type Loss } from '@purenn/network'
+ * import { fromArrays, toArrays } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const m = (rows: number[][]) => pipe(fromArrays(rows), E.getOrElseW(() => { throw new Error('not a matrix') }))
+ * const loss: Loss = mse
+ * // two samples (columns) of one output: predictions 1 and 3, targets 0 and 0
+ * const y = m([[1, 3]])
+ * const t = m([[0, 0]])
+ * toArrays(loss.perSample(y, t)) // => [[0.5, 4.5]]
+ * loss.value(y, t) // => 2.5
+ * toArrays(loss.gradient(y, t)) // => [[0.5, 1.5]]
+ *
  * @category model
  * @since 0.1.0
  */
 export interface Loss {
   readonly name: string
+  /** Each sample's loss summed over its outputs, as a `1 x batch` row. */
   readonly perSample: (predictions: Matrix, targets: Matrix) => Matrix
+  /** The mean of `perSample` over the batch. */
   readonly value: (predictions: Matrix, targets: Matrix) => number
+  /** The gradient of `value` with respect to the predictions, shaped as they are. */
   readonly gradient: (predictions: Matrix, targets: Matrix) => Matrix
 }
 
@@ -179,7 +196,7 @@ const builtin = (name: string, term: Term): Loss => {
  * @example
  * import { mse } from '@purenn/network'
  * import { fromArray } from '@purenn/matrix'
- * mse.value(fromArray([1, 2]), fromArray([0, 0])) // ½(1 + 4) = 2.5
+ * mse.value(fromArray([1, 2]), fromArray([0, 0])) // => 2.5
  *
  * @category losses
  * @since 0.1.0
@@ -193,7 +210,7 @@ export const mse: Loss = builtin('mse', 'squared')
  * @example
  * import { meanAbsoluteError } from '@purenn/network'
  * import { fromArray } from '@purenn/matrix'
- * meanAbsoluteError.value(fromArray([1, -2]), fromArray([0, 0])) // 3
+ * meanAbsoluteError.value(fromArray([1, -2]), fromArray([0, 0])) // => 3
  *
  * @category losses
  * @since 0.1.0
@@ -208,7 +225,7 @@ export const meanAbsoluteError: Loss = builtin('meanAbsoluteError', 'absolute')
  * @example
  * import { binaryCrossEntropy } from '@purenn/network'
  * import { fromArray } from '@purenn/matrix'
- * binaryCrossEntropy.value(fromArray([0.5]), fromArray([1])) // Math.LN2
+ * binaryCrossEntropy.value(fromArray([0.5]), fromArray([1])) // ≈ Math.LN2
  *
  * @category losses
  * @since 0.1.0
@@ -224,7 +241,7 @@ export const binaryCrossEntropy: Loss = builtin('binaryCrossEntropy', 'binary')
  * @example
  * import { crossEntropy } from '@purenn/network'
  * import { fromArray } from '@purenn/matrix'
- * crossEntropy.value(fromArray([0.25, 0.75]), fromArray([0, 1])) // -Math.log(0.75)
+ * crossEntropy.value(fromArray([0.25, 0.75]), fromArray([0, 1])) // ≈ -Math.log(0.75)
  *
  * @category losses
  * @since 0.1.0

@@ -4,13 +4,19 @@
  * new network; none changes the one it was given.
  *
  * ```ts
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ *
  * const [net, nextRng] = pipe(
  *   network(2),
  *   addLayer({ nodes: 2, activation: sigmoid }),
  *   addLayer({ nodes: 1, activation: sigmoid }),
  *   randomize(-1, 1)
- * )(rng(0))
- * predict([0, 1])(net).prediction // one number in (0, 1)
+ * )(rng(0)) // nextRng: the generator for the following draw
+ * const { prediction } = predict([0, 1])(net)
+ * prediction.length // => 1
+ * prediction[0]! > 0 && prediction[0]! < 1 // => true
  * ```
  *
  * @since 0.1.0
@@ -39,7 +45,7 @@ export type { Layer, Network } from './types.js'
  *
  * @example
  * import { network } from '@purenn/network'
- * network(2) // { inputSize: 2, layers: [] }
+ * network(2) // => { inputSize: 2, layers: [] }
  *
  * @category constructors
  * @since 0.1.0
@@ -55,7 +61,7 @@ export const network = (inputSize: number): Network => ({
  *
  * @example
  * import { network, addLayer, outputSize, sigmoid } from '@purenn/network'
- * outputSize(addLayer({ nodes: 3, activation: sigmoid })(network(2))) // 3
+ * outputSize(addLayer({ nodes: 3, activation: sigmoid })(network(2))) // => 3
  *
  * @category destructors
  * @since 0.1.0
@@ -67,6 +73,11 @@ export const outputSize = (net: Network): number => {
 
 /**
  * What `addLayer` needs: the layer's number of nodes and its activation.
+ *
+ * @example
+ * import { network, addLayer, relu, type LayerSpec } from '@purenn/network'
+ * const hidden: LayerSpec = { nodes: 16, activation: relu }
+ * addLayer(hidden)(network(4)).layers[0]!.weights.rows // => 16
  *
  * @category model
  * @since 0.1.0
@@ -110,9 +121,9 @@ const addLayerTo = (net: Network, spec: LayerSpec): Network => {
  *
  * @example
  * import { network, addLayer, sigmoid } from '@purenn/network'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const net = pipe(network(2), addLayer({ nodes: 2, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }))
- * net.layers.map((l) => [l.weights.rows, l.weights.cols]) // [[2, 2], [1, 2]]
+ * net.layers.map((l) => [l.weights.rows, l.weights.cols]) // => [[2, 2], [1, 2]]
  *
  * @category combinators
  * @since 0.1.0
@@ -151,8 +162,14 @@ const redraw =
  * @example
  * import { network, addLayer, randomize, sigmoid } from '@purenn/network'
  * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
- * const [net, next] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(42))
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net, next] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(42)) // `next` for the following draw
+ * const { weights, bias } = net.layers[0]!
+ * weights.data.every((w) => w >= -1 && w <= 1) && bias.data.every((b) => b >= -1 && b <= 1) // => true
+ * // the same seed, the same network
+ * pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(42))[0] // => net
+ * // lower = upper fills every weight and bias with that value
+ * pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize(0.5, 0.5))(next)[0].layers[0]!.weights.data // => [0.5, 0.5]
  *
  * @category randomness
  * @since 0.1.0
@@ -174,6 +191,17 @@ export const randomize = (lower = -1, upper = 1): ((net: Network) => State<Rng, 
  * - `'xavier'` (Glorot & Bengio, 2010): weights uniform in ±√(6/(inputs + nodes)), biases 0;
  * - `'he'` (He et al., 2015): weights normal with σ = √(2/inputs), biases 0, for relu layers.
  *
+ * @example
+ * import { network, addLayer, initialize, tanh, type InitScheme } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const schemes: InitScheme[] = ['uniform', 'xavier', 'he']
+ * const layerOf = (s: InitScheme) => pipe(network(4), addLayer({ nodes: 2, activation: tanh }), initialize(s))(rng(0))[0].layers[0]!
+ * // xavier: weights uniform within ±√(6/(in + out))
+ * layerOf('xavier').weights.data.every((w) => Math.abs(w) <= Math.sqrt(6 / (4 + 2))) // => true
+ * // uniform draws the biases too; xavier and he start them at 0
+ * schemes.map((s) => layerOf(s).bias.data.every((b) => b === 0)) // => [false, true, true]
+ *
  * @category model
  * @since 0.1.0
  */
@@ -185,9 +213,14 @@ export type InitScheme = 'uniform' | 'xavier' | 'he'
  *
  * @example
  * import { network, addLayer, initialize, relu } from '@purenn/network'
- * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { rng, shapeOf } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const [net] = pipe(network(784), addLayer({ nodes: 128, activation: relu }), initialize('he'))(rng(0))
+ * const { weights, bias } = net.layers[0]!
+ * shapeOf(weights) // => '128x784'
+ * // he: weights drawn from a normal distribution of deviation √(2/784), biases 0
+ * Math.sqrt(weights.data.reduce((s, w) => s + w * w, 0) / weights.data.length) // ≈ Math.sqrt(2 / 784) ± 0.001
+ * bias.data.every((b) => b === 0) // => true
  *
  * @category randomness
  * @since 0.1.0
@@ -220,6 +253,15 @@ export const initialize = (scheme: InitScheme): ((net: Network) => State<Rng, Ne
  * What `predict` returns, as in the tutorial: the output values, and every layer's
  * activations as columns (`activations[0]` is the input, `activations[k]` layer k's output).
  *
+ * @example
+ * import { network, addLayer, randomize, predict, linear, type Prediction } from '@purenn/network'
+ * import { rng, toArray } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * const p: Prediction = predict([1, 2])(net)
+ * p.prediction // => [4]
+ * p.activations.map(toArray) // => [[1, 2], [4]]
+ *
  * @category model
  * @since 0.1.0
  */
@@ -246,11 +288,12 @@ const predictWith = (net: Network, input: ReadonlyArray<number>): Prediction => 
  *
  * @example
  * import { network, addLayer, randomize, predict, linear } from '@purenn/network'
- * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { rng, toArray } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * // the tutorial's worked example: identity activation, every weight and bias 1
  * const [net] = pipe(network(2), addLayer({ nodes: 2, activation: linear }), addLayer({ nodes: 2, activation: linear }), randomize(1, 1))(rng(0))
- * predict(net, [1, 1]).prediction // [7, 7]
+ * predict(net, [1, 1]).prediction // => [7, 7]
+ * predict([1, 1])(net).activations.map(toArray) // => [[1, 1], [3, 3], [7, 7]]
  *
  * @category forward
  * @since 0.1.0
@@ -291,10 +334,10 @@ export const densePredict = (net: Network, inputs: Matrix): Matrix => {
  * @example
  * import { network, addLayer, randomize, predictBatch, linear } from '@purenn/network'
  * import { fromFunction, rng, toArray } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
  * const X = fromFunction(2, 4, (i, j) => (i === 0 ? j >> 1 : j & 1)) // the four XOR inputs as columns
- * toArray(predictBatch(X)(net)) // [1, 2, 2, 3]
+ * toArray(predictBatch(X)(net)) // => [1, 2, 2, 3]
  *
  * @category forward
  * @since 0.1.0

@@ -18,6 +18,12 @@ import { compile, MAX_GENERATED_PARAMETERS, type Kernels, type Shape } from './i
  * Scratch memory and compiled kernels for the fast paths (see the module comment). Opaque:
  * make one with `workspace()` and hand it to the functions that take one.
  *
+ * @example
+ * import { workspace, type Workspace } from '@purenn/network'
+ * const ws: Workspace = workspace()
+ * ws._tag // => 'Workspace'
+ * workspace({ generate: false }).generate // => false
+ *
  * @category model
  * @since 0.2.0
  */
@@ -43,9 +49,15 @@ export interface Workspace {
  * fused loops then run, with the same bits.
  *
  * @example
- * import { workspace, compileGradients, mse } from '@purenn/network'
+ * import { network, addLayer, randomize, workspace, compileGradients, gradients, mse, sigmoid } from '@purenn/network'
+ * import { fromArray, rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const ws = workspace({ generate: false }) // no kernel written out with new Function
  * const gradientsOf = compileGradients(mse, ws) // keeps ws from one call to the next
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const x = fromArray([0, 1])
+ * const t = fromArray([1])
+ * gradientsOf(net, x, t).loss // => gradients(mse, x, t)(net).loss
  *
  * @category constructors
  * @since 0.2.0

@@ -33,6 +33,17 @@ import { workspace, type Workspace } from './Workspace.js'
  * What `gradients` returns: the loss of the batch and one `{ weights, bias }` gradient per
  * layer, with the layers' shapes.
  *
+ * @example
+ * import { network, addLayer, randomize, gradients, mse, linear, type GradientsResult } from '@purenn/network'
+ * import { fromArray, rng, toArrays } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // y = w·x + b with w = b = 1: for x = 2, y = 3 against a target of 1
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * const r: GradientsResult = gradients(mse, fromArray([2]), fromArray([1]))(net)
+ * r.loss // => 2
+ * // dL/dy = y − t = 2, so dL/dw = 2·x = 4 and dL/db = 2
+ * r.gradients.map((g) => [toArrays(g.weights), toArrays(g.bias)]) // => [[[[4]], [[2]]]]
+ *
  * @category model
  * @since 0.1.0
  */
@@ -103,12 +114,14 @@ export const denseGradients = (net: Network, loss: Loss, inputs: Matrix, targets
  * @example
  * import { network, addLayer, randomize, gradients, mse, sigmoid } from '@purenn/network'
  * import { fromFunction, rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
  * const X = fromFunction(2, 2, (i, j) => (i === j ? 0 : 1)) // two samples as columns: [0, 1] and [1, 0]
  * const T = fromFunction(1, 2, () => 1)
  * const { loss, gradients: g } = gradients(mse, X, T)(net)
- * [g[0]!.weights.rows, g[0]!.weights.cols] // [1, 2], the shape of the layer's weights
+ * loss > 0 // => true
+ * // one { weights, bias } per layer, shaped as the layer's
+ * g.map((l) => [l.weights.rows, l.weights.cols, l.bias.rows, l.bias.cols]) // => [[1, 2, 1, 1]]
  *
  * @category backprop
  * @since 0.1.0
@@ -126,12 +139,12 @@ export const gradients: {
  * @example
  * import { network, addLayer, randomize, compileGradients, gradients, mse, sigmoid } from '@purenn/network'
  * import { fromFunction, rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
  * const X = fromFunction(2, 2, (i, j) => (i === j ? 0 : 1))
  * const T = fromFunction(1, 2, () => 1)
  * const grad = compileGradients(mse)
- * grad(net, X, T).loss === gradients(mse, X, T)(net).loss // true
+ * grad(net, X, T).loss === gradients(mse, X, T)(net).loss // => true
  *
  * @category backprop
  * @since 0.2.0

@@ -29,12 +29,31 @@ import { count, describeValue } from './internal/describe.js'
 // model
 // -------------------------------------------------------------------------------------
 
-interface PositiveIntBrand {
+/**
+ * The brand of `PositiveInt`'s numbers: a number io-ts has checked is a positive integer.
+ *
+ * @example
+ * import { PositiveInt, type PositiveIntBrand } from '@purenn/network'
+ * import * as t from 'io-ts'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const size: E.Either<t.Errors, t.Branded<number, PositiveIntBrand>> = PositiveInt.decode(3)
+ * size // => E.right(3)
+ *
+ * @category codecs
+ * @since 0.2.0
+ */
+export interface PositiveIntBrand {
   readonly PositiveInt: unique symbol
 }
 
 /**
  * A positive integer (a size), as an io-ts branded codec.
+ *
+ * @example
+ * import { PositiveInt } from '@purenn/network'
+ * PositiveInt.is(3) // => true
+ * PositiveInt.is(0) // => false
+ * PositiveInt.is(2.5) // => false
  *
  * @category codecs
  * @since 0.1.0
@@ -43,6 +62,11 @@ export const PositiveInt = t.brand(t.number, (n): n is t.Branded<number, Positiv
 
 /**
  * The io-ts codec of one layer in a model file.
+ *
+ * @example
+ * import { LayerJson } from '@purenn/network'
+ * LayerJson.is({ activation: 'relu', weights: [[1, 2]], bias: [0] }) // => true
+ * LayerJson.is({ activation: 'relu', weights: [1, 2], bias: [0] }) // => false
  *
  * @category codecs
  * @since 0.1.0
@@ -55,6 +79,15 @@ export const LayerJson = t.readonly(
 /**
  * The io-ts codec of a model file's structure (version 1). `decodeNetwork` runs it, then
  * checks shapes, finiteness and activation names.
+ *
+ * @example
+ * import { NetworkJsonCodec, encodeNetwork, network, addLayer, sigmoid } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const doc = encodeNetwork(addLayer({ nodes: 1, activation: sigmoid })(network(2)))
+ * E.isRight(NetworkJsonCodec.decode(doc)) // => true
+ * // the structure only: shapes and activation names are decodeNetwork's to check
+ * E.isRight(NetworkJsonCodec.decode({ ...doc, inputSize: 5 })) // => true
+ * E.isRight(NetworkJsonCodec.decode({ ...doc, version: 2 })) // => false
  *
  * @category codecs
  * @since 0.1.0
@@ -71,6 +104,11 @@ export const NetworkJsonCodec = t.readonly(
 
 /**
  * A model file, version 1: what `encodeNetwork` returns and `decodeNetwork` reads.
+ *
+ * @example
+ * import { encodeNetwork, network, addLayer, relu, type NetworkJson } from '@purenn/network'
+ * const doc: NetworkJson = encodeNetwork(addLayer({ nodes: 2, activation: relu })(network(1)))
+ * doc // => { format: 'purenn/network', version: 1, inputSize: 1, layers: [{ activation: 'relu', weights: [[0], [0]], bias: [0, 0] }] }
  *
  * @category model
  * @since 0.1.0
@@ -96,6 +134,17 @@ export interface NetworkJson {
  * - `NotFinite`: a weight or bias that is `NaN` or infinite;
  * - `UnknownActivation`: a name that is neither built in nor in the caller's table.
  *
+ * @example
+ * import { decodeNetwork, type NetworkError } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const tagOf = (u: unknown) => pipe(decodeNetwork(u), E.mapLeft((e: NetworkError) => e._tag))
+ * const layer = { activation: 'sigmoid', weights: [[1, 2]], bias: [0] }
+ * tagOf({ format: 'purenn/network', version: 1, inputSize: 2, layers: [layer] })._tag // => 'Right'
+ * tagOf({ format: 'purenn/network', version: 9, inputSize: 2, layers: [layer] }) // => E.left('UnsupportedVersion')
+ * tagOf({ format: 'purenn/network', version: 1, inputSize: 3, layers: [layer] }) // => E.left('ShapeMismatch')
+ * tagOf({ format: 'purenn/network', version: 1, inputSize: 2, layers: [{ ...layer, activation: 'swish' }] }) // => E.left('UnknownActivation')
+ *
  * @category model
  * @since 0.1.0
  */
@@ -109,6 +158,16 @@ export type NetworkError =
 /**
  * Custom activations for decoding: a list of activations (found by their names) or a record
  * from name to activation.
+ *
+ * @example
+ * import { activation, addLayer, network, encodeNetwork, decodeNetwork, type CustomActivations } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const swish = activation('swish', (x) => x / (1 + Math.exp(-x)), (x, y) => y + (1 - y) / (1 + Math.exp(-x)))
+ * const doc = encodeNetwork(addLayer({ nodes: 1, activation: swish })(network(2)))
+ * // a model file names its activations: the caller says what a custom name means
+ * const custom: CustomActivations = [swish] // or { swish }
+ * E.isRight(decodeNetwork(doc, custom)) // => true
+ * E.isRight(decodeNetwork(doc)) // => false
  *
  * @category model
  * @since 0.1.0
@@ -267,8 +326,8 @@ const knownNames = (custom: CustomActivations | undefined): string => {
  * @example
  * import { network, addLayer, encodeNetwork, sigmoid } from '@purenn/network'
  * encodeNetwork(addLayer(network(2), { nodes: 1, activation: sigmoid }))
- * // { format: 'purenn/network', version: 1, inputSize: 2,
- * //   layers: [{ activation: 'sigmoid', weights: [[0, 0]], bias: [0] }] }
+ * // => { format: 'purenn/network', version: 1, inputSize: 2,
+ * //      layers: [{ activation: 'sigmoid', weights: [[0, 0]], bias: [0] }] }
  *
  * @category codecs
  * @since 0.1.0
@@ -326,11 +385,12 @@ const decode = (u: unknown, custom: CustomActivations | undefined): E.Either<Net
  *
  * @example
  * import { decodeNetwork, encodeNetwork, network, addLayer, sigmoid } from '@purenn/network'
- * import * as E from 'fp-ts/Either'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const net = addLayer(network(2), { nodes: 1, activation: sigmoid })
- * E.isRight(decodeNetwork(encodeNetwork(net))) // true
- * decodeNetwork({ format: 'purenn/network', version: 1, inputSize: 2, layers: [{ activation: 'sigmoid', weights: [[1]], bias: [0] }] })
- * // Left: layers[0].weights[0]: expected 2 values (inputSize is 2), got 1
+ * decodeNetwork(JSON.parse(JSON.stringify(encodeNetwork(net)))) // => E.right(net)
+ * const doc = { format: 'purenn/network', version: 1, inputSize: 2, layers: [{ activation: 'sigmoid', weights: [[1]], bias: [0] }] }
+ * pipe(decodeNetwork(doc), E.mapLeft((e) => e.message)) // => E.left('layers[0].weights[0]: expected 2 values (inputSize is 2), got 1')
  *
  * @category codecs
  * @since 0.1.0
@@ -341,6 +401,12 @@ export const decodeNetwork = (u: unknown, customActivations?: CustomActivations)
 /**
  * The io-ts codec of the file the original tutorial library's `saveWeights` writes: each
  * layer's weights as nested rows (`nodes x inputs`) and each bias as a column (`nodes x 1`).
+ *
+ * @example
+ * import { TutorialWeightsCodec } from '@purenn/network'
+ * // the tutorial's saveWeights file of a 2-1 network: weights as rows, each bias a column
+ * TutorialWeightsCodec.is({ weights: [[[0.5, -0.5]]], biases: [[[0.1]]] }) // => true
+ * TutorialWeightsCodec.is({ weights: [[0.5, -0.5]], biases: [[0.1]] }) // => false
  *
  * @category codecs
  * @since 0.1.0
@@ -401,9 +467,12 @@ const fromTutorial = (u: unknown, activations: Activation | ReadonlyArray<Activa
  * Checks the shapes layer by layer and every number's finiteness; never throws.
  *
  * @example
- * import { fromTutorialWeights, sigmoid } from '@purenn/network'
+ * import { fromTutorialWeights, encodeNetwork, sigmoid } from '@purenn/network'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * // a 2-1 network, as saveWeights writes it
- * fromTutorialWeights({ weights: [[[0.5, -0.5]]], biases: [[[0.1]]] }, sigmoid) // Right of a network
+ * pipe(fromTutorialWeights({ weights: [[[0.5, -0.5]]], biases: [[[0.1]]] }, sigmoid), E.map(encodeNetwork))
+ * // => E.right({ format: 'purenn/network', version: 1, inputSize: 2, layers: [{ activation: 'sigmoid', weights: [[0.5, -0.5]], bias: [0.1] }] })
  *
  * @category codecs
  * @since 0.1.0

@@ -54,6 +54,7 @@ import { workspace } from './Workspace.js'
  * const bp = compileBackprop(net, mse)
  * bp.sizes // => [2, 1]
  * const loss = bp.run(parameterBlocks(net), fromArray([0, 1]), fromArray([1]))
+ * loss > 0 // => true
  * bp.gradient.length // => 2
  *
  * @category backprop

@@ -26,6 +26,19 @@ import { isSmall, smallScores } from './internal/small.js'
  * A data set as the tutorial writes it, one sample a row, or as a matrix with one sample
  * per column.
  *
+ * @example
+ * import { network, addLayer, randomize, evaluate, linear, type DataSet } from '@purenn/network'
+ * import { fromArrays, rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * // rows, one sample a row, as in the tutorial ...
+ * const rows: DataSet = [[0, 0], [1, 1]]
+ * // ... or a Matrix of columns, one sample a column
+ * const columns: DataSet = pipe(fromArrays([[0, 1], [0, 1]]), E.getOrElseW(() => { throw new Error('not a matrix') }))
+ * evaluate(rows, [[1], [3]])(net) // => 0
+ * evaluate(columns, [[1], [3]])(net) // => 0
+ *
  * @category model
  * @since 0.1.0
  */
@@ -38,8 +51,24 @@ const dataArgs = (fn: string, net: Network, inputs: DataSet, labels: DataSet, la
   return [x, t]
 }
 
-/** Lets a metric be called data-last, `metric(inputs, labels)(net)`, or data-first. */
-type Metric<A> = {
+/**
+ * A measure of a network on a data set (`evaluate`, `accuracy`), callable data-last,
+ * `evaluate(inputs, labels)(net)`, or data-first, `evaluate(net, inputs, labels)`.
+ *
+ * @example
+ * import { network, addLayer, randomize, evaluate, linear, type Metric } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
+ * const error: Metric<number> = evaluate
+ * // data-last, for pipe, or data-first
+ * pipe(net, error([[0], [1]], [[0], [0]])) // => 3
+ * error(net, [[0], [1]], [[0], [0]]) // => 3
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export type Metric<A> = {
   (inputs: DataSet, labels: DataSet): (net: Network) => A
   (net: Network, inputs: DataSet, labels: DataSet): A
 }
@@ -55,10 +84,11 @@ const metric = <A>(run: (net: Network, inputs: DataSet, labels: DataSet) => A): 
  * @example
  * import { network, addLayer, randomize, evaluate, linear } from '@purenn/network'
  * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * // a 2-1 identity network with weights and bias 1, on the four XOR rows
  * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
- * evaluate([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]])(net) // 1 + 1 + 1 + 3 = 6
+ * // outputs 1, 2, 2 and 3: 1 + 1 + 1 + 3
+ * evaluate([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]])(net) // => 6
  *
  * @category metrics
  * @since 0.1.0
@@ -83,9 +113,10 @@ export const evaluate: Metric<number> = metric((net, inputs, labels) => {
  * @example
  * import { network, addLayer, randomize, accuracy, linear } from '@purenn/network'
  * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(0.25, 0.25))(rng(0))
- * accuracy([[0, 0], [1, 1]], [[0], [1]])(net) // outputs 0.25 and 0.75: 1
+ * // outputs 0.25 and 0.75: both on their label's side of 0.5
+ * accuracy([[0, 0], [1, 1]], [[0], [1]])(net) // => 1
  *
  * @category metrics
  * @since 0.1.0
@@ -111,9 +142,10 @@ export const accuracy: Metric<number> = metric((net, inputs, labels) => {
  * @example
  * import { network, addLayer, randomize, scores, mse, linear } from '@purenn/network'
  * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(0.25, 0.25))(rng(0))
- * scores(mse, [[0, 0], [1, 1]], [[0], [1]])(net) // outputs 0.25 and 0.75: { count: 2, error: 0.5, loss: 0.0625, correct: 2 }
+ * // outputs 0.25 and 0.75
+ * scores(mse, [[0, 0], [1, 1]], [[0], [1]])(net) // => { count: 2, error: 0.5, loss: 0.03125, correct: 2 }
  *
  * @category metrics
  * @since 0.1.0
@@ -164,9 +196,10 @@ const scoresOf = (net: Network, loss: Loss, x: Matrix, t: Matrix): Scores => {
  * @example
  * import { network, addLayer, randomize, meanLoss, mse, linear } from '@purenn/network'
  * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(rng(0))
- * meanLoss(mse, [[0], [1]], [[1], [1]])(net) // outputs 1 and 2: (0 + ½)/2 = 0.25
+ * // outputs 1 and 2: (0 + ½)/2
+ * meanLoss(mse, [[0], [1]], [[1], [1]])(net) // => 0.25
  *
  * @category metrics
  * @since 0.1.0

@@ -7,6 +7,7 @@
  * message names the file and the problem.
  *
  * @since 0.1.0
+ * @module @purenn/network/node
  */
 import { randomBytes } from 'node:crypto'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
@@ -19,6 +20,18 @@ import type { Network } from './types.js'
  * Why a model file could not be written or read: `operation` says which step failed
  * (`'write'`, `'rename'`, `'read'`, or `'parse'` for a file that is not JSON), `code` is the
  * system's error code when there is one (`'ENOENT'` for a missing file).
+ *
+ * @example
+ * import { loadNetwork, type FileError } from '@purenn/network/node'
+ * import { writeFile } from 'node:fs/promises'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const fileErrorOf = async (path: string): Promise<Partial<FileError>> => {
+ *   const r = await loadNetwork(path)
+ *   return E.isLeft(r) && r.left._tag === 'FileError' ? { operation: r.left.operation, code: r.left.code } : {}
+ * }
+ * await fileErrorOf('missing.json') // => { operation: 'read', code: 'ENOENT' }
+ * await writeFile('broken.json', '{')
+ * await fileErrorOf('broken.json') // => { operation: 'parse', code: undefined }
  *
  * @category model
  * @since 0.1.0
@@ -72,8 +85,17 @@ export const fileError = (path: string, operation: FileError['operation'], e: un
  * `path`. A crash never leaves half a model behind: `path` holds the old file or the new one.
  *
  * @example
- * import { saveNetwork } from '@purenn/network/node'
- * // const result = await saveNetwork('model.json', net) // Right(undefined), or Left(FileError)
+ * import { saveNetwork, loadNetwork } from '@purenn/network/node'
+ * import { network, addLayer, randomize, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * await saveNetwork('model.json', net) // => E.right(undefined)
+ * await loadNetwork('model.json') // => E.right(net)
+ * // a directory that does not exist: a Left, never a rejection
+ * const failed = await saveNetwork('no/such/dir/model.json', net)
+ * E.isLeft(failed) && failed.left.operation // => 'write'
  *
  * @category files
  * @since 0.1.0
@@ -95,7 +117,10 @@ export const saveNetwork = async (path: string, net: Network): Promise<E.Either<
  *
  * @example
  * import { writeAtomically } from '@purenn/network/node'
- * // await writeAtomically('notes.txt', 'hello\n') // Right(undefined), or Left(FileError)
+ * import { readFile } from 'node:fs/promises'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * await writeAtomically('notes.txt', 'hello\n') // => E.right(undefined)
+ * await readFile('notes.txt', 'utf8') // => 'hello\n'
  *
  * @category files
  * @since 0.2.0
@@ -126,7 +151,13 @@ export const writeAtomically = async (path: string, data: Uint8Array | string): 
  *
  * @example
  * import { loadNetwork } from '@purenn/network/node'
- * // const result = await loadNetwork('model.json') // Right(network), or Left naming the problem
+ * import { writeFile } from 'node:fs/promises'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const message = (r: E.Either<{ readonly message: string }, unknown>) => pipe(r, E.match((e) => e.message, () => 'loaded'))
+ * message(await loadNetwork('missing.json')) // => 'cannot read missing.json: no such file or directory (ENOENT)'
+ * await writeFile('cut.json', '{"format": "purenn/network", ')
+ * message(await loadNetwork('cut.json')).startsWith('cut.json is not valid JSON') // => true
  *
  * @category files
  * @since 0.1.0

@@ -69,10 +69,10 @@ const descend = (theta: Float64Array, k: number, g: Float64Array): Float64Array 
  * @example
  * import { network, addLayer, randomize, trainIteration, evaluate, sigmoid } from '@purenn/network'
  * import { rng } from '@purenn/matrix'
- * import { pipe } from 'fp-ts/function'
+ * import { pipe } from 'fp-ts/lib/function.js'
  * const [net] = pipe(network(2), addLayer({ nodes: 2, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
  * const after = trainIteration([0, 1], [1], 0.5)(net)
- * evaluate([[0, 1]], [[1]])(after) < evaluate([[0, 1]], [[1]])(net) // true
+ * evaluate([[0, 1]], [[1]])(after) < evaluate([[0, 1]], [[1]])(net) // => true
  *
  * @category training
  * @since 0.1.0

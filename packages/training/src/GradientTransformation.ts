@@ -25,15 +25,35 @@ import { ruleOf, type UpdateRule } from './UpdateRule.js'
  * result.
  *
  * @example
- * import { chain, clipByGlobalNorm, adam } from '@purenn/training'
+ * import { chain, clipByGlobalNorm, adam, applyUpdates, type GradientTransformation } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
  * const tx = chain(clipByGlobalNorm(1), adam({ learningRate: 1e-3 }))
- * // let state = tx.init(net); const [updates, next] = tx.update(grads, state, net)
+ * const state = tx.init(net) // everything the optimizer remembers, as plain data
+ * const [updates, next] = tx.update(g, state, net) // proposed updates, and the next state
+ * flat(updates) // ≈ [-1e-3, 1e-3]
+ * next[1][0].count // => 1
+ * // applying them is a separate, pure step
+ * flat(pipe(net, applyUpdates(updates)).layers.map((l) => ({ weights: l.weights, bias: l.bias }))) // ≈ [1 - 1e-3, 1 + 1e-3]
+ * // a transformation of one's own: two functions, no object
+ * const doubled: GradientTransformation<{ readonly calls: number }> = {
+ *   init: () => ({ calls: 0 }),
+ *   update: (grads, s) => [grads.map((l) => ({ weights: M.scale(2)(l.weights), bias: M.scale(2)(l.bias) })), { calls: s.calls + 1 }]
+ * }
+ * flat(doubled.update(g, doubled.init(net), net)[0]) // => [4, -8]
  *
  * @category model
  * @since 0.1.0
  */
 export interface GradientTransformation<S> {
+  /** The state before the first update, shaped by the network (zeros for moments, a count of 0). */
   readonly init: (net: Network) => S
+  /** The updates proposed for these gradients, and the state after them; `applyUpdates` takes the step. */
   readonly update: (grads: Gradients, state: S, net: Network) => readonly [updates: Gradients, state: S]
   /**
    * What `update` does, as data, on the built-in links and on chains of them (see
@@ -48,8 +68,10 @@ export interface GradientTransformation<S> {
  * The state of a transformation that keeps none: an empty record (encodes as `{}`).
  *
  * @example
- * import { identity } from '@purenn/training'
- * // identity().init(net) is {}, an EmptyState
+ * import { identity, type EmptyState } from '@purenn/training'
+ * import { network } from '@purenn/network'
+ * const s: EmptyState = identity().init(network(2))
+ * s // => {}
  *
  * @category model
  * @since 0.1.0
@@ -61,7 +83,7 @@ export type EmptyState = Readonly<Record<string, never>>
  *
  * @example
  * import { emptyState } from '@purenn/training'
- * JSON.stringify(emptyState) // '{}'
+ * JSON.stringify(emptyState) // => '{}'
  *
  * @category constructors
  * @since 0.1.0
@@ -72,8 +94,12 @@ export const emptyState: EmptyState = {}
  * The state type of a transformation.
  *
  * @example
- * import type { StateOf, adam } from '@purenn/training'
- * type S = StateOf<ReturnType<typeof adam>> // [AdamState, ScheduleState]
+ * import { adam, type StateOf, type AdamState, type ScheduleState } from '@purenn/training'
+ * import { network, addLayer, sigmoid } from '@purenn/network'
+ * type S = StateOf<ReturnType<typeof adam>>
+ * const s: S = adam({ learningRate: 1e-3 }).init(addLayer({ nodes: 1, activation: sigmoid })(network(1)))
+ * const parts: readonly [AdamState, ScheduleState] = s // the state of each link of adam's chain
+ * parts[1] // => { count: 0 }
  *
  * @category model
  * @since 0.1.0
@@ -89,7 +115,14 @@ export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never
  *
  * @example
  * import { identity } from '@purenn/training'
- * // identity().update(grads, {}, net)[0] === grads
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * identity().update(g, {}, net)[0] === g // => true
  *
  * @category constructors
  * @since 0.1.0
@@ -103,9 +136,16 @@ export const identity = (): GradientTransformation<EmptyState> => {
  * A transformation without state from a function of the gradients (and the network).
  *
  * @example
- * import * as M from '@purenn/matrix'
  * import { stateless } from '@purenn/training'
- * const halve = stateless((grads) => grads.map((g) => ({ weights: M.scale(0.5)(g.weights), bias: M.scale(0.5)(g.bias) })))
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * const halve = stateless((grads) => grads.map((l) => ({ weights: M.scale(0.5)(l.weights), bias: M.scale(0.5)(l.bias) })))
+ * flat(halve.update(g, halve.init(net), net)[0]) // => [1, -2]
  *
  * @category constructors
  * @since 0.1.0
@@ -129,8 +169,18 @@ export const stateless = (f: (grads: Gradients, net: Network) => Gradients): Gra
  *
  * @example
  * import { chain, clipByGlobalNorm, scaleByAdam, scaleByLearningRate } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
  * const tx = chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3))
- * // tx.init(net) is [{}, { count: 0, mu, nu }, { count: 0 }]
+ * const zero = [{ weights: M.zeros(1, 1), bias: M.zeros(1, 1) }]
+ * tx.init(net) // => [{}, { count: 0, mu: zero, nu: zero }, { count: 0 }]
+ * // the updates pass through each link in turn: clipped, scaled by Adam, then by −η
+ * flat(tx.update(g, tx.init(net), net)[0]) // ≈ [-1e-3, 1e-3]
  *
  * @category combinators
  * @since 0.1.0
@@ -170,8 +220,17 @@ export const chain = <S extends ReadonlyArray<unknown>>(
  *
  * @example
  * import { applyUpdates } from '@purenn/training'
- * import { pipe } from 'fp-ts/function'
- * // const next = pipe(net, applyUpdates(updates))
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * // θ ← θ + u: the sign of a step is the optimizer's (scaleByLearningRate's)
+ * const next = pipe(net, applyUpdates(g))
+ * flat(next.layers) // => [3, -3]
+ * flat(net.layers) // => [1, 1]
  *
  * @category combinators
  * @since 0.1.0

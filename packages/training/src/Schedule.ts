@@ -16,8 +16,10 @@ import { count, describeValue } from './internal/describe.js'
  * A schedule: the value to use at a step (steps count from 0).
  *
  * @example
- * import type { Schedule } from '@purenn/training'
+ * import { sgd, type Schedule } from '@purenn/training'
  * const halving: Schedule = (step) => 0.1 / 2 ** Math.floor(step / 100)
+ * halving(250) // => 0.025
+ * const tx = sgd({ learningRate: halving }) // wherever a learning rate goes
  *
  * @category model
  * @since 0.1.0
@@ -28,9 +30,11 @@ export type Schedule = (step: number) => number
  * A hyper-parameter given either as a fixed number or as a schedule.
  *
  * @example
- * import { sgd } from '@purenn/training'
- * sgd({ learningRate: 0.1 }) // a number
- * sgd({ learningRate: (t) => 0.1 / (1 + t) }) // or a schedule
+ * import { toSchedule, type ScalarOrSchedule } from '@purenn/training'
+ * const fixed: ScalarOrSchedule = 0.1 // a number
+ * const decaying: ScalarOrSchedule = (t) => 0.1 / (1 + t) // or a schedule
+ * toSchedule(fixed)(7) // => 0.1
+ * toSchedule(decaying)(9) // ≈ 0.01
  *
  * @category model
  * @since 0.1.0
@@ -52,7 +56,9 @@ export const isLearningRate = (u: unknown): u is ScalarOrSchedule => typeof u ==
  *
  * @example
  * import { scaleByLearningRate } from '@purenn/training'
- * // scaleByLearningRate(0.1).init(net) is { count: 0 }
+ * import { network, addLayer, sigmoid } from '@purenn/network'
+ * const net = addLayer({ nodes: 1, activation: sigmoid })(network(2))
+ * scaleByLearningRate(0.1).init(net) // => { count: 0 }
  *
  * @category model
  * @since 0.1.0
@@ -108,7 +114,7 @@ const segment = (boundaries: ReadonlyArray<number>, step: number): number => {
  *
  * @example
  * import { constant } from '@purenn/training'
- * constant(0.1)(1000) // 0.1
+ * constant(0.1)(1000) // => 0.1
  *
  * @category schedules
  * @since 0.1.0
@@ -123,7 +129,7 @@ export const constant = (value: number): Schedule => {
  *
  * @example
  * import { toSchedule } from '@purenn/training'
- * toSchedule(0.1)(5) // 0.1
+ * toSchedule(0.1)(5) // => 0.1
  *
  * @category schedules
  * @since 0.1.0
@@ -136,8 +142,8 @@ export const toSchedule = (value: ScalarOrSchedule): Schedule => (typeof value =
  * @example
  * import { stepDecay } from '@purenn/training'
  * const lr = stepDecay({ init: 0.1, factor: 0.5, every: 100 })
- * lr(99) // 0.1
- * lr(100) // 0.05
+ * lr(99) // => 0.1
+ * lr(100) // => 0.05
  *
  * @category schedules
  * @since 0.1.0
@@ -157,9 +163,9 @@ export const stepDecay = (options: { readonly init: number; readonly factor: num
  * @example
  * import { piecewise } from '@purenn/training'
  * const lr = piecewise({ values: [0.1, 0.01, 0.001], boundaries: [1000, 2000] })
- * lr(999) // 0.1
- * lr(1000) // 0.01
- * lr(5000) // 0.001
+ * lr(999) // => 0.1
+ * lr(1000) // => 0.01
+ * lr(5000) // => 0.001
  *
  * @category schedules
  * @since 0.1.0
@@ -183,8 +189,8 @@ export const piecewise = (options: { readonly values: ReadonlyArray<number>; rea
  * @example
  * import { exponentialDecay } from '@purenn/training'
  * const lr = exponentialDecay({ init: 1, rate: 0.5, steps: 10 })
- * lr(10) // 0.5
- * lr(5) // 0.7071067811865476
+ * lr(10) // => 0.5
+ * lr(5) // ≈ Math.SQRT1_2
  *
  * @category schedules
  * @since 0.1.0
@@ -211,9 +217,9 @@ export const exponentialDecay = (options: {
  * @example
  * import { cosineDecay } from '@purenn/training'
  * const lr = cosineDecay({ init: 1, steps: 100 })
- * lr(0) // 1
- * lr(50) // 0.5 (up to rounding)
- * lr(100) // 0
+ * lr(0) // => 1
+ * lr(50) // ≈ 0.5
+ * lr(100) // => 0
  *
  * @category schedules
  * @since 0.1.0
@@ -236,9 +242,9 @@ export const cosineDecay = (options: { readonly init: number; readonly steps: nu
  * @example
  * import { linearWarmup } from '@purenn/training'
  * const lr = linearWarmup({ to: 0.1, steps: 10 })
- * lr(0) // 0
- * lr(5) // 0.05
- * lr(20) // 0.1
+ * lr(0) // => 0
+ * lr(5) // ≈ 0.05
+ * lr(20) // => 0.1
  *
  * @category schedules
  * @since 0.1.0
@@ -263,7 +269,9 @@ export const linearWarmup = (options: { readonly from?: number; readonly to: num
  * import { join, linearWarmup, cosineDecay } from '@purenn/training'
  * // warm up for 100 steps, then decay along a cosine for 900
  * const lr = join([linearWarmup({ to: 1e-3, steps: 100 }), cosineDecay({ init: 1e-3, steps: 900 })], [100])
- * lr(100) // 1e-3
+ * lr(99) // ≈ 0.99e-3
+ * lr(100) // => 1e-3
+ * lr(550) // ≈ 0.5e-3
  *
  * @category combinators
  * @since 0.1.0

@@ -15,8 +15,13 @@ import { applyUpdates, type GradientTransformation } from './GradientTransformat
  *
  * @example
  * import { rng } from '@purenn/matrix'
- * import { initTrainState, sgd } from '@purenn/training'
- * // initTrainState(sgd({ learningRate: 0.1 }), net, rng(0)) is { network: net, opt: [{ count: 0 }], rng, step: 0 }
+ * import { network, addLayer, sigmoid } from '@purenn/network'
+ * import { initTrainState, sgd, type TrainState } from '@purenn/training'
+ * const net = addLayer({ nodes: 1, activation: sigmoid })(network(2))
+ * const st: TrainState<unknown> = initTrainState(sgd({ learningRate: 0.1 }), net, rng(0))
+ * st.network === net // => true
+ * st.opt // => [{ count: 0 }]
+ * st.step // => 0
  *
  * @category model
  * @since 0.1.0
@@ -34,8 +39,12 @@ export interface TrainState<S> {
  *
  * @example
  * import { rng } from '@purenn/matrix'
+ * import { network, addLayer, sigmoid } from '@purenn/network'
  * import { initTrainState, sgd } from '@purenn/training'
- * // const st = initTrainState(sgd({ learningRate: 0.1 }), net, rng(0))
+ * const net = addLayer({ nodes: 1, activation: sigmoid })(network(2))
+ * const st = initTrainState(sgd({ learningRate: 0.1 }), net, rng(0))
+ * st.rng // => rng(0)
+ * st.opt // => sgd({ learningRate: 0.1 }).init(net)
  *
  * @category constructors
  * @since 0.1.0

@@ -26,7 +26,8 @@ import type { Schedule } from './Schedule.js'
  *
  * @example
  * import { scaleByAdam } from '@purenn/training'
- * scaleByAdam().rule // { kind: 'scaleByAdam', beta1: 0.9, beta2: 0.999, eps: 1e-8, update: … }
+ * const rule = scaleByAdam().rule
+ * rule?.kind === 'scaleByAdam' && [rule.beta1, rule.beta2, rule.eps] // => [0.9, 0.999, 1e-8]
  *
  * @category model
  * @since 0.2.0
@@ -45,6 +46,14 @@ export type LinkSpec =
 /**
  * The `update` function a rule describes, compared by identity only.
  *
+ * @example
+ * import { adam, ruleOf, type BoundUpdate } from '@purenn/training'
+ * const tx = adam({ learningRate: 1e-3 })
+ * const bound: BoundUpdate | undefined = tx.rule?.update
+ * // a rule holds the update it describes: ruleOf trusts it only while they are the same function
+ * bound === tx.update // => true
+ * ruleOf(tx) === tx.rule // => true
+ *
  * @category model
  * @since 0.2.0
  */
@@ -56,7 +65,7 @@ export type BoundUpdate = (...args: never[]) => unknown
  *
  * @example
  * import { chain, clipByGlobalNorm, adam } from '@purenn/training'
- * chain(clipByGlobalNorm(1), adam({ learningRate: 1e-3 })).rule?.kind // 'chain'
+ * chain(clipByGlobalNorm(1), adam({ learningRate: 1e-3 })).rule?.kind // => 'chain'
  *
  * @category model
  * @since 0.2.0
@@ -77,8 +86,10 @@ export type UpdateRule =
  * @example
  * import { adam, ruleOf } from '@purenn/training'
  * const tx = adam({ learningRate: 1e-3 })
- * ruleOf(tx)?.kind // 'chain'
- * ruleOf({ ...tx, update: (g, s) => [g, s] }) // undefined: the rule described the other update
+ * ruleOf(tx)?.kind // => 'chain'
+ * // the rule described the other update: a replaced one has none
+ * const replaced: typeof tx = { ...tx, update: (g, s) => [g, s] }
+ * ruleOf(replaced) // => undefined
  *
  * @category destructors
  * @since 0.2.0
@@ -95,8 +106,8 @@ export const ruleOf = (tx: { readonly update: unknown; readonly rule?: UpdateRul
  *
  * @example
  * import { chain, scaleByLearningRate, sgd, sgdSchedule, ruleOf } from '@purenn/training'
- * sgdSchedule(ruleOf(sgd({ learningRate: 0.1 })))?.constant // 0.1
- * sgdSchedule(ruleOf(chain(scaleByLearningRate(0.1))))?.constant // 0.1
+ * sgdSchedule(ruleOf(sgd({ learningRate: 0.1 })))?.constant // => 0.1
+ * sgdSchedule(ruleOf(chain(scaleByLearningRate(0.1))))?.constant // => 0.1
  *
  * @category destructors
  * @since 0.2.0

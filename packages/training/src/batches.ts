@@ -28,7 +28,8 @@ import { buf, matrix } from './internal/buffer.js'
  * @example
  * import * as M from '@purenn/matrix'
  * import type { Batch } from '@purenn/training'
- * const batch: Batch = { inputs: M.fromArray([0, 1]), targets: M.fromArray([1]) } // one sample
+ * const batch: Batch = { inputs: M.fromArray([0, 1]), targets: M.fromArray([1]) } // one sample, a column
+ * batch.inputs.cols // => 1
  *
  * @category model
  * @since 0.1.0
@@ -44,8 +45,9 @@ export interface Batch {
  *
  * @example
  * import * as M from '@purenn/matrix'
- * import { sampleSet } from '@purenn/training'
- * const data = sampleSet(M.zeros(2, 10), M.zeros(1, 10)) // 10 samples of 2 inputs, 1 target
+ * import { sampleSet, type SampleSet } from '@purenn/training'
+ * const data: SampleSet = sampleSet(M.zeros(2, 10), M.zeros(1, 10)) // 10 samples of 2 inputs, 1 target
+ * data.size // => 10
  *
  * @category model
  * @since 0.1.0
@@ -58,8 +60,24 @@ export interface SampleSet {
   readonly singles: ReadonlyArray<Batch>
 }
 
-/** `size` samples of `width` numbers, sample-major (sample s at `data[s·width …]`), and each as a column. */
-interface Samples {
+/**
+ * `size` samples of `width` numbers, sample-major (sample s at `data[s·width …]`), and each as a
+ * column: one side (inputs or targets) of a `SampleSet`.
+ *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { sampleSet, type Samples } from '@purenn/training'
+ * const data = sampleSet(M.fromFunction(2, 3, (i, j) => 10 * i + j), M.zeros(1, 3))
+ * const inputs: Samples = data.inputs
+ * inputs.width // => 2
+ * // sample-major: sample s at data[s·width …]
+ * Array.from(inputs.data) // => [0, 10, 1, 11, 2, 12]
+ * inputs.columns.map(M.toArray) // => [[0, 10], [1, 11], [2, 12]]
+ *
+ * @category model
+ * @since 0.2.0
+ */
+export interface Samples {
   readonly width: number
   readonly data: Float64Array
   readonly columns: ReadonlyArray<Matrix>
@@ -88,8 +106,9 @@ const fromColumns = (m: Matrix): Samples => samples(m.rows, buf(M.transpose(m)).
  * @example
  * import * as M from '@purenn/matrix'
  * import { sampleSet } from '@purenn/training'
+ * // the four XOR samples, one a column
  * const data = sampleSet(M.fromFunction(2, 4, (i, j) => (j >> (1 - i)) & 1), M.fromFunction(1, 4, (_, j) => (j === 1 || j === 2 ? 1 : 0)))
- * data.size // 4
+ * data.size // => 4
  *
  * @category constructors
  * @since 0.1.0
@@ -220,7 +239,8 @@ export const gatherer = (data: SampleSet): ((samples: ReadonlyArray<number>) => 
  * import * as M from '@purenn/matrix'
  * import { batches, sampleSet } from '@purenn/training'
  * const data = sampleSet(M.fromFunction(1, 5, (_, j) => j), M.fromFunction(1, 5, (_, j) => -j))
- * batches(data, [4, 3, 2, 1, 0], 2).map((b) => b.inputs.cols) // [2, 2, 1]
+ * // in the order given, two at a time; the last batch is what is left
+ * batches(data, [4, 3, 2, 1, 0], 2).map((b) => M.toArray(b.inputs)) // => [[4, 3], [2, 1], [0]]
  *
  * @category batching
  * @since 0.1.0
@@ -270,7 +290,10 @@ export const singles =
  * import * as M from '@purenn/matrix'
  * import { shuffledBatches, sampleSet } from '@purenn/training'
  * const data = sampleSet(M.fromFunction(1, 5, (_, j) => j), M.fromFunction(1, 5, (_, j) => -j))
- * const [epoch, next] = shuffledBatches(data, 2)(M.rng(0)) // 3 batches, in an order set by the seed
+ * const [epoch, next] = shuffledBatches(data, 2)(M.rng(0)) // an order set by the seed; `next` for the next epoch
+ * epoch.map((b) => b.inputs.cols) // => [2, 2, 1]
+ * epoch.flatMap((b) => M.toArray(b.inputs)).sort() // => [0, 1, 2, 3, 4]
+ * shuffledBatches(data, 2)(M.rng(0))[0] // => epoch
  *
  * @category batching
  * @since 0.1.0

@@ -39,7 +39,8 @@ import { matrix } from './internal/buffer.js'
  *
  * @example
  * import type { Json } from '@purenn/training'
- * const state: Json = [{ count: 3 }]
+ * const state: Json = [{ count: 3 }, { trace: [{ rows: 1, cols: 1, data: [0.5] }] }]
+ * JSON.parse(JSON.stringify(state)) // => state
  *
  * @category model
  * @since 0.1.0
@@ -50,8 +51,20 @@ export type Json = null | boolean | number | string | ReadonlyArray<Json> | { re
  * A checkpoint document (version 1).
  *
  * @example
- * import { encodeCheckpoint } from '@purenn/training'
- * // const doc: CheckpointJson = encodeCheckpoint(state); doc.format === 'purenn/checkpoint'
+ * import { epochs, encodeCheckpoint, sgd, type CheckpointJson } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const run = pipe(epochs({ ...xor, numEpochs: 1, optimizer: sgd({ learningRate: 0.1 }) })(net), E.getOrElseW((e) => { throw new Error(e.message) }))
+ * const state = [...run][0]!
+ * if (E.isLeft(state)) throw new Error(state.left.message)
+ * const doc: CheckpointJson = encodeCheckpoint(state.right)
+ * doc.format // => 'purenn/checkpoint'
+ * doc.epoch // => 1
+ * doc.step // => 4
  *
  * @category model
  * @since 0.1.0
@@ -74,7 +87,10 @@ export interface CheckpointJson {
  *
  * @example
  * import { decodeCheckpoint, sgd } from '@purenn/training'
- * // decodeCheckpoint(null, sgd({ learningRate: 0.1 })) is a Left whose message starts 'checkpoint: expected a checkpoint document'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * const r = decodeCheckpoint(null, sgd({ learningRate: 0.1 }))
+ * E.isLeft(r) && r.left._tag // => 'InvalidCheckpoint'
+ * E.isLeft(r) && r.left.message.startsWith('checkpoint: expected a checkpoint document') // => true
  *
  * @category errors
  * @since 0.1.0
@@ -120,8 +136,19 @@ const encodeTree = (u: unknown, path: string): Json => {
  * if it holds something that is not plain data (a function).
  *
  * @example
- * import { encodeCheckpoint } from '@purenn/training'
- * // const text = JSON.stringify(encodeCheckpoint(state))
+ * import { epochs, encodeCheckpoint, adam } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const run = pipe(epochs({ ...xor, numEpochs: 2, optimizer: adam({ learningRate: 0.01 }) })(net), E.getOrElseW((e) => { throw new Error(e.message) }))
+ * for (const item of run) {
+ *   if (E.isLeft(item)) break
+ *   const text = JSON.stringify(encodeCheckpoint(item.right)) // write it anywhere
+ *   JSON.parse(text).epoch // => item.right.epoch
+ * }
  *
  * @category checkpoints
  * @since 0.1.0
@@ -274,8 +301,21 @@ const networkAt = (path: string, u: unknown, customActivations: CustomActivation
  * A `Left` of `InvalidCheckpoint` names the first problem; nothing is thrown.
  *
  * @example
- * import { decodeCheckpoint, encodeCheckpoint, adam } from '@purenn/training'
- * // const back = decodeCheckpoint(JSON.parse(JSON.stringify(encodeCheckpoint(state))), adam({ learningRate: 1e-3 }))
+ * import { decodeCheckpoint, encodeCheckpoint, epochs, adam, sgd } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const optimizer = adam({ learningRate: 1e-3 })
+ * const run = pipe(epochs({ ...xor, numEpochs: 1, optimizer })(net), E.getOrElseW((e) => { throw new Error(e.message) }))
+ * const [first] = [...run]
+ * if (first === undefined || E.isLeft(first)) throw new Error('no epoch')
+ * const state = first.right
+ * decodeCheckpoint(JSON.parse(JSON.stringify(encodeCheckpoint(state))), optimizer) // => E.right(state)
+ * // the optimizer gives the shape its state must have: sgd's is not adam's
+ * E.isLeft(decodeCheckpoint(encodeCheckpoint(state), sgd({ learningRate: 0.1 }))) // => true
  *
  * @category checkpoints
  * @since 0.1.0

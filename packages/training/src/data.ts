@@ -33,7 +33,12 @@ import { describeValue } from './internal/describe.js'
  *
  * @example
  * import { toColumns } from '@purenn/training'
- * // toColumns([[0, 0], [0, 1], [1, 0]]) is Right of the 2x3 matrix [[0, 0, 1], [0, 1, 0]]
+ * import { toArrays } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // three samples of two inputs, one a row, become a 2x3 matrix, one sample a column
+ * pipe(toColumns([[0, 0], [0, 1], [1, 0]]), E.map(toArrays)) // => E.right([[0, 0, 1], [0, 1, 0]])
+ * E.isLeft(toColumns([[0, 0], [1]])) // => true
  *
  * @category data
  * @since 0.1.0
@@ -47,7 +52,7 @@ export const toColumns = (rows: ReadonlyArray<ReadonlyArray<number>>, name = 'ro
  * @example
  * import * as M from '@purenn/matrix'
  * import { toRows } from '@purenn/training'
- * toRows(M.fromFunction(2, 3, (i, j) => 10 * i + j)) // [[0, 10], [1, 11], [2, 12]]
+ * toRows(M.fromFunction(2, 3, (i, j) => 10 * i + j)) // => [[0, 10], [1, 11], [2, 12]]
  *
  * @category data
  * @since 0.1.0
@@ -65,7 +70,7 @@ export const toRows = (columns: Matrix): number[][] => M.toArrays(M.transpose(co
  * @example
  * import * as M from '@purenn/matrix'
  * import { oneHot } from '@purenn/training'
- * M.toArrays(oneHot(3)([2, 0])) // [[0, 1], [0, 0], [1, 0]]
+ * M.toArrays(oneHot(3)([2, 0])) // => [[0, 1], [0, 0], [1, 0]]
  *
  * @category data
  * @since 0.1.0
@@ -91,9 +96,8 @@ export const oneHot =
  * the entry is at least 0.5, else class 0.
  *
  * @example
- * import * as M from '@purenn/matrix'
  * import { classes, oneHot } from '@purenn/training'
- * classes(oneHot(3)([2, 0, 1])) // [2, 0, 1]
+ * classes(oneHot(3)([2, 0, 1])) // => [2, 0, 1]
  *
  * @category data
  * @since 0.1.0
@@ -109,8 +113,10 @@ export const classes = (m: Matrix): number[] => (m.rows === 1 ? Array.from(m.dat
  * and standard deviation. Plain numbers, so it encodes to JSON and can travel with a model.
  *
  * @example
- * import type { Standardizer } from '@purenn/training'
- * const s: Standardizer = { mean: [3, 0], std: [2, 1] }
+ * import * as M from '@purenn/matrix'
+ * import { standardize, type Standardizer } from '@purenn/training'
+ * const s: Standardizer = { mean: [3, 0], std: [2, 1] } // one mean and deviation per input
+ * M.toArrays(standardize(s)(M.fromArray([5, 1]))) // => [[1], [1]]
  *
  * @category data
  * @since 0.1.0
@@ -129,7 +135,8 @@ export interface Standardizer {
  * @example
  * import * as M from '@purenn/matrix'
  * import { fitStandardizer } from '@purenn/training'
- * fitStandardizer(M.fromFunction(1, 4, (_, j) => 2 * j)) // { mean: [3], std: [√5] }
+ * // one input, four samples: 0, 2, 4 and 6
+ * fitStandardizer(M.fromFunction(1, 4, (_, j) => 2 * j)) // ≈ { mean: [3], std: [Math.sqrt(5)] }
  *
  * @category data
  * @since 0.1.0
@@ -160,9 +167,11 @@ export const fitStandardizer = (data: Matrix): Standardizer => {
  * @example
  * import * as M from '@purenn/matrix'
  * import { fitStandardizer, standardize } from '@purenn/training'
- * const train = M.fromFunction(1, 4, (_, j) => 2 * j)
+ * const train = M.fromFunction(1, 4, (_, j) => 2 * j) // mean 3, deviation √5
  * const s = fitStandardizer(train)
- * // standardize(s)(test) uses the training set's mean and deviation
+ * // the other sets are standardized with the training set's mean and deviation
+ * const test = M.fromFunction(1, 2, (_, j) => [3, 8][j]!)
+ * M.toArray(standardize(s)(test)) // ≈ [0, Math.sqrt(5)]
  *
  * @category data
  * @since 0.1.0
@@ -188,7 +197,7 @@ export const standardize =
  *
  * @example
  * import { encodeStandardizer } from '@purenn/training'
- * encodeStandardizer({ mean: [3], std: [2] }).format // 'purenn/standardizer'
+ * encodeStandardizer({ mean: [3], std: [2] }).format // => 'purenn/standardizer'
  *
  * @category data
  * @since 0.1.0
@@ -205,7 +214,10 @@ export interface StandardizerJson {
  *
  * @example
  * import { decodeStandardizer } from '@purenn/training'
- * // decodeStandardizer({ format: 'purenn/standardizer', version: 1, mean: [0], std: [0] }): Left 'std[0]: expected a positive number, got number 0'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const doc = { format: 'purenn/standardizer', version: 1, mean: [0], std: [0] }
+ * pipe(decodeStandardizer(doc), E.mapLeft((e) => e.message)) // => E.left('std[0]: expected a positive number, got number 0')
  *
  * @category errors
  * @since 0.1.0
@@ -221,7 +233,7 @@ export interface InvalidStandardizer {
  *
  * @example
  * import { encodeStandardizer } from '@purenn/training'
- * encodeStandardizer({ mean: [3], std: [2] }) // { format: 'purenn/standardizer', version: 1, mean: [3], std: [2] }
+ * encodeStandardizer({ mean: [3], std: [2] }) // => { format: 'purenn/standardizer', version: 1, mean: [3], std: [2] }
  *
  * @category data
  * @since 0.1.0
@@ -249,7 +261,8 @@ const StandardizerCodec = t.type({
  *
  * @example
  * import { decodeStandardizer, encodeStandardizer } from '@purenn/training'
- * decodeStandardizer(JSON.parse(JSON.stringify(encodeStandardizer({ mean: [3], std: [2] })))) // Right
+ * import * as E from 'fp-ts/lib/Either.js'
+ * decodeStandardizer(JSON.parse(JSON.stringify(encodeStandardizer({ mean: [3], std: [2] })))) // => E.right({ mean: [3], std: [2] })
  *
  * @category data
  * @since 0.1.0
@@ -289,8 +302,11 @@ export const decodeStandardizer = (u: unknown): E.Either<InvalidStandardizer, St
  * @example
  * import * as M from '@purenn/matrix'
  * import { stratifiedSplit } from '@purenn/training'
- * const [{ train, test }, next] = stratifiedSplit([0, 0, 0, 0, 1, 1, 1, 1], 0.25)(M.rng(0))
- * // test holds one sample of class 0 and one of class 1
+ * const labels = [0, 0, 0, 0, 1, 1, 1, 1]
+ * const [{ train, test }, next] = stratifiedSplit(labels, 0.25)(M.rng(0)) // `next` for the following draw
+ * // the indices of the samples: a quarter of each class in the test set
+ * test.map((i) => labels[i]).sort() // => [0, 1]
+ * train.length // => 6
  *
  * @category data
  * @since 0.1.0
@@ -337,7 +353,7 @@ const sameLength = (fn: string, predicted: ReadonlyArray<number>, actual: Readon
  *
  * @example
  * import { classAccuracy } from '@purenn/training'
- * classAccuracy([0, 1, 2, 2], [0, 1, 1, 2]) // 0.75
+ * classAccuracy([0, 1, 2, 2], [0, 1, 1, 2]) // => 0.75
  *
  * @category data
  * @since 0.1.0
@@ -357,7 +373,7 @@ export const classAccuracy = (predicted: ReadonlyArray<number>, actual: Readonly
  *
  * @example
  * import { confusionMatrix } from '@purenn/training'
- * confusionMatrix(3)([0, 1, 2, 2], [0, 1, 1, 2]) // [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+ * confusionMatrix(3)([0, 1, 2, 2], [0, 1, 1, 2]) // => [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
  *
  * @category data
  * @since 0.1.0

@@ -18,7 +18,13 @@ import type { Best } from './types.js'
  *
  * @example
  * import { improve } from '@purenn/training'
- * // improve(undefined, 1, 0.5, net, 0) is { epoch: 1, loss: 0.5, network: net }
+ * import { network } from '@purenn/network'
+ * const net = network(2)
+ * const first = improve(undefined, 1, 0.5, net, 0)
+ * first // => { epoch: 1, loss: 0.5, network: net }
+ * // not better by more than minDelta: the best stays
+ * improve(first, 2, 0.49, net, 0.05) // => first
+ * improve(first, 3, 0.4, net, 0.05) // => { epoch: 3, loss: 0.4, network: net }
  *
  * @category early stopping
  * @since 0.1.0
@@ -31,7 +37,11 @@ export const improve = (best: Best | undefined, epoch: number, loss: number, net
  *
  * @example
  * import { patienceRunOut } from '@purenn/training'
- * patienceRunOut(3, 7, { epoch: 4, loss: 0.1, network: net }) // true: epochs 5, 6 and 7 did not improve
+ * import { network } from '@purenn/network'
+ * const best = { epoch: 4, loss: 0.1, network: network(2) }
+ * // epochs 5, 6 and 7 did not improve on epoch 4
+ * patienceRunOut(3, 7, best) // => true
+ * patienceRunOut(3, 6, best) // => false
  *
  * @category early stopping
  * @since 0.1.0

@@ -316,13 +316,21 @@ export const startOf = (cfg: Config, network: Network): Position<unknown> => ({
  * `TrainOptions` for the options; `train` is a fold over this sequence.
  *
  * @example
- * import * as E from 'fp-ts/Either'
  * import { epochs } from '@purenn/training'
- * const run = epochs({ trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]], numEpochs: 1000, learningRate: 0.1 })(net)
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const run = epochs({ ...xor, numEpochs: 10_000, learningRate: 0.1 })(net)
+ * let last = 0
  * if (E.isRight(run)) for (const item of run.right) {
  *   if (E.isLeft(item)) break // diverged: item.left.network is the last finite one
- *   if (item.right.report.error < 0.1) break // a stopping rule of one's own
+ *   last = item.right.epoch
+ *   if (item.right.report.error < 0.5) break // a stopping rule of one's own
  * }
+ * last > 1000 && last < 10_000 // => true
  *
  * @category training
  * @since 0.1.0
@@ -341,8 +349,20 @@ export const epochs =
  * bit (`numEpochs` counts from the start of the run, not from the checkpoint).
  *
  * @example
- * import { epochsFrom, decodeCheckpoint } from '@purenn/training'
- * // pipe(decodeCheckpoint(json, options.optimizer), E.chain((state) => epochsFrom(options)(state)))
+ * import { epochs, epochsFrom, encodeCheckpoint, decodeCheckpoint, sgd, type EpochState } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const options = { ...xor, numEpochs: 6, optimizer: sgd({ learningRate: 0.1 }) }
+ * const states = (r: E.Either<unknown, Iterable<E.Either<unknown, EpochState>>>) =>
+ *   pipe(r, E.map((items) => [...items].flatMap((i) => (E.isRight(i) ? [i.right] : [])))) // the epochs' states
+ * const all = pipe(states(epochs(options)(net)), E.getOrElseW(() => []))
+ * const json = JSON.parse(JSON.stringify(encodeCheckpoint(all[2]!))) // a checkpoint after epoch 3
+ * const rest = pipe(decodeCheckpoint(json, options.optimizer), E.chain((state) => states(epochsFrom(options)(state))))
+ * pipe(rest, E.map((s) => s.map((x) => x.network))) // => E.right(all.slice(3).map((x) => x.network))
  *
  * @category training
  * @since 0.1.0

@@ -10,17 +10,26 @@
  *
  * ```ts
  * import { train } from '@purenn/training'
- * const result = train({ trainData, trainLabels, numEpochs: 10000, learningRate: 0.1, verbose: 1000 })(net)
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const trainData = [[0, 0], [0, 1], [1, 0], [1, 1]]
+ * const trainLabels = [[0], [1], [1], [0]]
+ * const result = train({ trainData, trainLabels, numEpochs: 10000, learningRate: 0.1, verbose: 1000 })(net) // prints `Epoch 1000; Error …`
+ * pipe(result, E.map((r) => trainData.map((x) => predict(x)(r.network).prediction[0]))) // ≈ E.right([0, 1, 1, 0]) ± 0.2
  * ```
  *
  * @since 0.1.0
+ * @module @purenn/training
  */
 export * from './GradientTransformation.js'
 export * from './Schedule.js'
 export * from './transforms.js'
 export * from './optimizers.js'
 export * from './UpdateRule.js'
-export { type Batch, type SampleSet, sampleSet, batches, shuffledBatches } from './batches.js'
+export { type Batch, type SampleSet, type Samples, sampleSet, batches, shuffledBatches } from './batches.js'
 export { type TrainState, initTrainState } from './TrainState.js'
 export { trainStep } from './trainStep.js'
 export { type Steps, type StepsStop, trainSteps } from './trainSteps.js'

@@ -7,10 +7,21 @@
  *
  * ```ts
  * import { trainAsync } from '@purenn/training/node'
- * const result = await trainAsync({ trainData, trainLabels, numEpochs: 5, learningRate: 0.1, batchSize: 256, workers: 2 })(net)
+ * import { network, addLayer, initialize, relu, softmax, crossEntropy } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // 512 samples of 8 inputs in 2 classes: batches of 256 are worth sharing between threads
+ * const [x, r] = M.uniform(512, 8, -1, 1)(M.rng(1))
+ * const trainData = M.toArrays(x)
+ * const trainLabels = trainData.map((row) => (row[0]! + row[1]! > 0 ? [1, 0] : [0, 1]))
+ * const [net] = pipe(network(8), addLayer({ nodes: 16, activation: relu }), addLayer({ nodes: 2, activation: softmax }), initialize('he'))(r)
+ * const result = await trainAsync({ trainData, trainLabels, loss: crossEntropy, numEpochs: 5, learningRate: 0.1, batchSize: 256, workers: 2 })(net)
+ * pipe(result, E.map((t) => t.history.length)) // => E.right(5)
  * ```
  *
  * @since 0.1.0
+ * @module @purenn/training/node
  */
 import { Worker } from 'node:worker_threads'
 import type { Reply } from './async/protocol.js'
@@ -62,12 +73,20 @@ export const nodeWorkers: Platform = { spawn: spawnThread, missing: '' }
  * entry's `epochsAsync`.
  *
  * @example
- * import * as E from 'fp-ts/Either'
  * import { epochsAsync } from '@purenn/training/node'
- * for await (const item of epochsAsync({ ...options, batchSize: 256, workers: 2 })(net)) {
- *   if (E.isLeft(item)) break
- *   console.log(item.right.epoch, item.right.report.error)
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const epochsSeen: number[] = []
+ * // two worker threads share each batch (worth it for batches of hundreds of samples)
+ * for await (const item of epochsAsync({ ...xor, numEpochs: 3, learningRate: 0.1, batchSize: 4, workers: 2 })(net)) {
+ *   if (E.isLeft(item)) throw new Error(item.left.message)
+ *   epochsSeen.push(item.right.epoch)
  * }
+ * epochsSeen // => [1, 2, 3]
  *
  * @category training
  * @since 0.1.0
@@ -81,9 +100,18 @@ export const epochsAsync = epochsAsyncOn(nodeWorkers)
  *
  * @example
  * import { trainAsync } from '@purenn/training/node'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
  * const controller = new AbortController()
- * process.once('SIGINT', () => controller.abort()) // Ctrl-C keeps what was learnt so far
- * const result = await trainAsync({ ...options, batchSize: 256, workers: 2, signal: controller.signal })(net)
+ * const onInterrupt = () => controller.abort() // Ctrl-C keeps what was learnt so far
+ * process.once('SIGINT', onInterrupt)
+ * const result = await trainAsync({ ...xor, numEpochs: 5, learningRate: 0.1, batchSize: 4, workers: 2, signal: controller.signal })(net)
+ * process.off('SIGINT', onInterrupt)
+ * pipe(result, E.map((r) => r.history.length)) // => E.right(5)
  *
  * @category training
  * @since 0.1.0

@@ -26,8 +26,18 @@ import {
  * method", 1951). With a batch of one and the mse loss, this is the tutorial's `trainIteration`.
  *
  * @example
- * import { sgd } from '@purenn/training'
+ * import { sgd, applyUpdates } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
  * const tx = sgd({ learningRate: 0.1 })
+ * const [updates] = tx.update(g, tx.init(net), net)
+ * const stepped = pipe(net, applyUpdates(updates))
+ * stepped.layers[0]!.weights.data[0] // ≈ 0.8
+ * stepped.layers[0]!.bias.data[0] // ≈ 1.4
  *
  * @category optimizers
  * @since 0.1.0
@@ -43,7 +53,17 @@ export const sgd = (options: { readonly learningRate: ScalarOrSchedule }): Gradi
  *
  * @example
  * import { momentum } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
  * const tx = momentum({ learningRate: 0.01, beta: 0.9, nesterov: true })
+ * const [u1, s1] = tx.update(g, tx.init(net), net)
+ * // Nesterov: the update is g + β·v with v = g, so −η · 1.9 g
+ * u1[0]!.weights.data[0] // ≈ -0.038
+ * tx.update(g, s1, net)[0][0]!.weights.data[0] // ≈ -0.01 * (2 + 0.9 * 3.8)
  *
  * @category optimizers
  * @since 0.1.0
@@ -62,7 +82,15 @@ export const momentum = (options: {
  *
  * @example
  * import { rmsprop } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
  * const tx = rmsprop({ learningRate: 1e-3 })
+ * // ν = 0.1 g² after one step: the update is −η · g / √ν, the same size for every parameter
+ * tx.update(g, tx.init(net), net)[0].flatMap((l) => [...l.weights.data, ...l.bias.data]) // ≈ [-1e-3 / Math.sqrt(0.1), 1e-3 / Math.sqrt(0.1)]
  *
  * @category optimizers
  * @since 0.1.0
@@ -81,7 +109,15 @@ export const rmsprop = (options: {
  *
  * @example
  * import { adam } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
  * const tx = adam({ learningRate: 1e-3 })
+ * // bias-corrected, Adam's first step is −η · g / |g|
+ * tx.update(g, tx.init(net), net)[0].flatMap((l) => [...l.weights.data, ...l.bias.data]) // ≈ [-1e-3, 1e-3]
  *
  * @category optimizers
  * @since 0.1.0
@@ -101,7 +137,15 @@ export const adam = (options: {
  *
  * @example
  * import { adamw } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
  * const tx = adamw({ learningRate: 1e-3, weightDecay: 1e-2 })
+ * // Adam's step, and the weight (not the bias) shrunk by η · λ · θ
+ * tx.update(g, tx.init(net), net)[0].flatMap((l) => [...l.weights.data, ...l.bias.data]) // ≈ [-1e-3 * (1 + 1e-2), 1e-3]
  *
  * @category optimizers
  * @since 0.1.0

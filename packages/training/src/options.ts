@@ -43,8 +43,18 @@ import type { AbortSignalLike } from './async/signal.js'
  * result is the network of the best epoch.
  *
  * @example
- * import { train } from '@purenn/training'
- * // train({ ...options, earlyStopping: { patience: 10, minDelta: 1e-4, restoreBest: true } })(net)
+ * import { train, type EarlyStoppingOptions } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const earlyStopping: EarlyStoppingOptions = { patience: 10, minDelta: 1e-4, restoreBest: true }
+ * // a learning rate so small that no epoch improves the loss by more than minDelta:
+ * // epoch 1 stays the best, and the run stops once 10 more have not improved on it
+ * const result = train({ ...xor, numEpochs: 1000, learningRate: 1e-6, earlyStopping })(net)
+ * pipe(result, E.map((r) => [r.stoppedBy, r.history.length])) // => E.right(['earlyStopping', 11])
  *
  * @category model
  * @since 0.1.0
@@ -67,8 +77,19 @@ export interface EarlyStoppingOptions {
  * `loss: e · k / 2`.
  *
  * @example
- * import { train } from '@purenn/training'
- * // train({ ...options, stopAt: { error: 0.05 } })(net)   // stop once Σ |y − t| ≤ 0.05
+ * import { train, type StopAt } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const stopAt: StopAt = { error: 0.5 } // stop once Σ |y − t| ≤ 0.5
+ * const result = train({ ...xor, numEpochs: 100_000, learningRate: 0.1, stopAt })(net)
+ * if (E.isLeft(result)) throw new Error(result.left.message)
+ * result.right.stoppedBy // => 'stopAt'
+ * result.right.history.at(-1)!.error <= 0.5 // => true
+ * result.right.history.at(-2)!.error > 0.5 // => true
  *
  * @category model
  * @since 0.2.0
@@ -85,8 +106,19 @@ export interface StopAt {
  * which needs class labels: one-hot rows, or a single 0/1 output).
  *
  * @example
- * import { train } from '@purenn/training'
- * // train({ ...options, verbose: 100, metrics: ['loss', 'accuracy'] })(net) // Epoch 100; Error …; Loss …; Accuracy …
+ * import { train, type Metric } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const metrics: Metric[] = ['loss', 'accuracy']
+ * const lines: string[] = []
+ * train({ ...xor, numEpochs: 200, learningRate: 0.1, verbose: 100, metrics, logger: (l) => lines.push(l) })(net)
+ * lines.length // => 2
+ * const line = /^Epoch 100; Error [\d.]+; Loss [\d.]+; Accuracy [\d.]+$/
+ * line.test(lines[0]!) // => true
  *
  * @category model
  * @since 0.1.0
@@ -117,8 +149,17 @@ export type Metric = 'loss' | 'accuracy'
  * | `workers` | 1 | threads sharing each batch's gradients (`trainAsync`, `epochsAsync` only) |
  *
  * @example
- * import type { TrainOptions } from '@purenn/training'
+ * import { train, adam, type TrainOptions } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
  * const options: TrainOptions = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]], numEpochs: 10000, learningRate: 0.1 }
+ * E.isRight(train(options)(net)) // => true
+ * // an optimizer and a learning rate: the learning rate belongs to the optimizer
+ * pipe(train({ ...options, optimizer: adam({ learningRate: 0.01 }) })(net), E.mapLeft((e) => e._tag === 'InvalidOptions' && e.path)) // => E.left('optimizer')
  *
  * @category model
  * @since 0.1.0
@@ -135,11 +176,14 @@ export interface TrainOptions<S = unknown> {
   readonly batchSize?: number
   readonly seed?: number
   readonly verbose?: boolean | number
+  /** Where the verbose lines go (`console.log` by default). */
   readonly logger?: (line: string) => void
   readonly metrics?: ReadonlyArray<Metric>
   readonly earlyStopping?: EarlyStoppingOptions
   readonly stopAt?: StopAt
+  /** Called after each epoch with its report; returning `'stop'` ends the run. */
   readonly onEpoch?: (report: EpochReport) => 'stop' | void
+  /** Called after each batch, e.g. for a progress bar. */
   readonly onBatch?: (progress: BatchProgress) => void
   readonly signal?: AbortSignalLike
   readonly workers?: number

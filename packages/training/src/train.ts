@@ -33,17 +33,28 @@ const foldAll = <S>(cfg: Config, start: Network, items: Iterable<E.Either<TrainE
  * result, bit for bit.
  *
  * @example
- * import * as E from 'fp-ts/Either'
  * import { train } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const lines: string[] = []
  * const result = train({
- *   trainData: [[0, 0], [0, 1], [1, 0], [1, 1]],
- *   trainLabels: [[0], [1], [1], [0]],
- *   validationData: [[0, 0], [0, 1], [1, 0], [1, 1]],
- *   validationLabels: [[0], [1], [1], [0]],
- *   numEpochs: 10000,
+ *   ...xor,
+ *   validationData: xor.trainData,
+ *   validationLabels: xor.trainLabels,
+ *   numEpochs: 10_000,
  *   learningRate: 0.1,
- *   verbose: 1000
- * })(net) // prints `Epoch 1000; Error 0.93…` every 1000 epochs
+ *   verbose: 1000, // a line every 1000 epochs: `Epoch 1000; Error 1.99…`
+ *   logger: (line) => lines.push(line) // console.log without it
+ * })(net)
+ * if (E.isLeft(result)) throw new Error(result.left.message)
+ * lines.length // => 10
+ * result.right.history.length // => 10_000
+ * result.right.stoppedBy // => 'numEpochs'
+ * xor.trainData.map((x) => predict(x)(result.right.network).prediction[0]) // ≈ [0, 1, 1, 0] ± 0.2
  *
  * @category training
  * @since 0.1.0
@@ -61,8 +72,28 @@ export const train =
  * uninterrupted run, bit for bit, with the history of the epochs run here.
  *
  * @example
- * import { trainFrom } from '@purenn/training'
- * // pipe(decodeCheckpoint(json, optimizer), E.chain(trainFrom(options)))
+ * import { train, trainFrom, epochs, encodeCheckpoint, decodeCheckpoint, adam } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const options = { ...xor, numEpochs: 20, optimizer: adam({ learningRate: 0.05 }) }
+ * // stop after 10 epochs, keeping a checkpoint as JSON text
+ * const run = pipe(epochs(options)(net), E.getOrElseW((e) => { throw new Error(e.message) }))
+ * let json = ''
+ * for (const item of run) {
+ *   if (E.isRight(item) && item.right.epoch === 10) {
+ *     json = JSON.stringify(encodeCheckpoint(item.right))
+ *     break
+ *   }
+ * }
+ * // later: go on from it to epoch 20
+ * const resumed = pipe(decodeCheckpoint(JSON.parse(json), adam({ learningRate: 0.05 })), E.chainW(trainFrom(options)))
+ * const whole = train(options)(net)
+ * // the network of the uninterrupted run, bit for bit
+ * pipe(resumed, E.map((r) => r.network)) // => pipe(whole, E.map((r) => r.network))
  *
  * @category training
  * @since 0.1.0

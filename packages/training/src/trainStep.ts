@@ -23,12 +23,21 @@ const EVERY_STEP = Object.freeze({ everyStep: true })
  * called.
  *
  * @example
- * import { pipe } from 'fp-ts/function'
- * import * as RA from 'fp-ts/ReadonlyArray'
- * import { mse } from '@purenn/network'
- * import { trainStep, adam } from '@purenn/training'
- * const step = trainStep(mse, adam({ learningRate: 1e-3 }))
- * // const end = pipe(batches, RA.reduce(start, step))
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import * as RA from 'fp-ts/lib/ReadonlyArray.js'
+ * import * as M from '@purenn/matrix'
+ * import { network, addLayer, initialize, mse, sigmoid } from '@purenn/network'
+ * import { trainStep, adam, initTrainState, sampleSet, shuffledBatches } from '@purenn/training'
+ * const [net, r0] = pipe(network(2), addLayer({ nodes: 3, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), initialize('xavier'))(M.rng(0))
+ * const data = sampleSet(M.fromFunction(2, 4, (i, j) => (i === 0 ? j >> 1 : j & 1)), M.fromFunction(1, 4, (_, j) => (j === 1 || j === 2 ? 1 : 0)))
+ * const optimizer = adam({ learningRate: 1e-3 })
+ * const step = trainStep(mse, optimizer)
+ * const [batches, r1] = shuffledBatches(data, 2)(r0)
+ * const start = initTrainState(optimizer, net, r1)
+ * const end = pipe(batches, RA.reduce(start, step)) // an epoch is a fold of steps
+ * end.step // => 2
+ * end.loss !== undefined && end.loss > 0 // => true
+ * start.step // => 0
  *
  * @category reducers
  * @since 0.1.0

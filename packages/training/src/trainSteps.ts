@@ -31,6 +31,22 @@ import { engine, type Run, type RunOptions } from './internal/engine.js'
  * not a finite number (`reason: 'loss'`), or the step would have left a weight or a bias that is
  * not (`reason: 'parameters'`).
  *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { network, addLayer, randomize, mse, linear } from '@purenn/network'
+ * import { sgd, initTrainState, sampleSet, batches, trainSteps, type StepsStop } from '@purenn/training'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // y = x + 1 on an input so large that the loss, ½(y − t)², overflows
+ * const [net, r] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const data = sampleSet(M.fill(1, 1, 1e200), M.fill(1, 1, 0))
+ * const optimizer = sgd({ learningRate: 0.1 })
+ * const start = initTrainState(optimizer, net, r)
+ * const { state, stopped } = trainSteps(mse, optimizer)(start, batches(data, [0], 1))
+ * const stop: StepsStop | undefined = stopped
+ * stop // => { step: 0, reason: 'loss', loss: Infinity }
+ * // the state before that step: the last with finite parameters
+ * state.network // => net
+ *
  * @category model
  * @since 0.2.0
  */
@@ -43,6 +59,19 @@ export interface StepsStop {
 /**
  * What `trainSteps` returns: the state after the last step taken and, when it stopped early,
  * why (the state is then the one before that step: the last with finite parameters).
+ *
+ * @example
+ * import * as M from '@purenn/matrix'
+ * import { network, addLayer, initialize, mse, sigmoid } from '@purenn/network'
+ * import { sgd, initTrainState, sampleSet, batches, trainSteps, type Steps, type StepsStop } from '@purenn/training'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net, r] = pipe(network(2), addLayer({ nodes: 3, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), initialize('xavier'))(M.rng(0))
+ * const data = sampleSet(M.fromFunction(2, 4, (i, j) => (i === 0 ? j >> 1 : j & 1)), M.fromFunction(1, 4, (_, j) => (j === 1 || j === 2 ? 1 : 0)))
+ * const all = batches(data, [0, 1, 2, 3], 2)
+ * const optimizer = sgd({ learningRate: 0.5 })
+ * const done: Steps<unknown> = trainSteps(mse, optimizer)(initTrainState(optimizer, net, r), all)
+ * done.state.step // => 2
+ * done.stopped // => undefined
  *
  * @category model
  * @since 0.2.0
@@ -115,11 +144,19 @@ export const stepsWith = <S>(loss: Loss, optimizer: GradientTransformation<S>) =
  *
  * @example
  * import * as M from '@purenn/matrix'
- * import { mse } from '@purenn/network'
- * import { adam, initTrainState, shuffledBatches, trainSteps } from '@purenn/training'
- * const steps = trainSteps(mse, adam({ learningRate: 0.01 }))
- * // const [batches, r] = shuffledBatches(data, 32)(M.rng(0))
- * // const { state } = steps(initTrainState(adam({ learningRate: 0.01 }), net, r), batches)
+ * import { network, addLayer, initialize, mse, sigmoid } from '@purenn/network'
+ * import { adam, initTrainState, sampleSet, shuffledBatches, trainStep, trainSteps } from '@purenn/training'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net, r0] = pipe(network(2), addLayer({ nodes: 3, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), initialize('xavier'))(M.rng(0))
+ * const data = sampleSet(M.fromFunction(2, 4, (i, j) => (i === 0 ? j >> 1 : j & 1)), M.fromFunction(1, 4, (_, j) => (j === 1 || j === 2 ? 1 : 0)))
+ * const [batches, r1] = shuffledBatches(data, 2)(r0)
+ * const optimizer = adam({ learningRate: 0.01 })
+ * const start = initTrainState(optimizer, net, r1)
+ * const { state, stopped } = trainSteps(mse, optimizer)(start, batches)
+ * stopped // => undefined
+ * state.step // => 2
+ * // the fold of trainStep over the same batches, bit for bit
+ * state.network // => batches.reduce(trainStep(mse, optimizer), start).network
  *
  * @category reducers
  * @since 0.2.0

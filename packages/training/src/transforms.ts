@@ -27,7 +27,18 @@ import { linkOf } from './internal/links.js'
  *
  * @example
  * import { trace } from '@purenn/training'
- * // trace({ decay: 0.9 }).init(net).trace holds zeros shaped like the network
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * const tx = trace({ decay: 0.9 })
+ * const s0 = tx.init(net) // zeros shaped like the network
+ * s0 // => { trace: [{ weights: M.zeros(1, 1), bias: M.zeros(1, 1) }] }
+ * const [, s1] = tx.update(g, s0, net)
+ * flat(s1.trace) // => [2, -4]
  *
  * @category model
  * @since 0.1.0
@@ -41,7 +52,17 @@ export interface TraceState {
  *
  * @example
  * import { scaleByRms } from '@purenn/training'
- * // scaleByRms().init(net).nu holds zeros shaped like the network
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * const tx = scaleByRms({ decay: 0.9 })
+ * flat(tx.init(net).nu) // => [0, 0]
+ * const [, s1] = tx.update(g, tx.init(net), net)
+ * flat(s1.nu) // ≈ [0.4, 1.6]
  *
  * @category model
  * @since 0.1.0
@@ -56,7 +77,19 @@ export interface RmsState {
  *
  * @example
  * import { scaleByAdam } from '@purenn/training'
- * // scaleByAdam().init(net) is { count: 0, mu: zeros, nu: zeros }
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * const tx = scaleByAdam()
+ * const zero = [{ weights: M.zeros(1, 1), bias: M.zeros(1, 1) }]
+ * tx.init(net) // => { count: 0, mu: zero, nu: zero }
+ * const [, s1] = tx.update(g, tx.init(net), net)
+ * s1.count // => 1
+ * flat(s1.mu) // ≈ [0.2, -0.4]
  *
  * @category model
  * @since 0.1.0
@@ -111,7 +144,15 @@ const learningRateArg = (fn: string, value: unknown): ScalarOrSchedule => {
  *
  * @example
  * import { scale } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
  * const halve = scale(0.5)
+ * flat(halve.update(g, halve.init(net), net)[0]) // => [1, -2]
  *
  * @category transforms
  * @since 0.1.0
@@ -126,8 +167,19 @@ export const scale = (k: number): GradientTransformation<EmptyState> =>
  *
  * @example
  * import { scaleByLearningRate, cosineDecay } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
  * const fixed = scaleByLearningRate(0.1)
+ * flat(fixed.update(g, fixed.init(net), net)[0]) // ≈ [-0.2, 0.4]
+ * // a schedule is read at the number of updates made so far, counted in the state
  * const decaying = scaleByLearningRate(cosineDecay({ init: 0.1, steps: 1000 }))
+ * decaying.init(net) // => { count: 0 }
+ * flat(decaying.update(g, { count: 500 }, net)[0]) // ≈ [-0.1, 0.2]
  *
  * @category transforms
  * @since 0.1.0
@@ -145,7 +197,18 @@ export const scaleByLearningRate = (learningRate: ScalarOrSchedule): GradientTra
  *
  * @example
  * import { chain, trace, scaleByLearningRate } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
  * const heavyBall = chain(trace({ decay: 0.9 }), scaleByLearningRate(0.01))
+ * const [u1, s1] = heavyBall.update(g, heavyBall.init(net), net)
+ * flat(u1) // ≈ [-0.02, 0.04]
+ * // the same gradient again: the trace is g + 0.9 g
+ * flat(heavyBall.update(g, s1, net)[0]) // ≈ [-0.038, 0.076]
  *
  * @category transforms
  * @since 0.1.0
@@ -159,7 +222,16 @@ export const trace = (options: { readonly decay: number; readonly nesterov?: boo
  *
  * @example
  * import { chain, scaleByRms, scaleByLearningRate } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
  * const rms = chain(scaleByRms({ decay: 0.9 }), scaleByLearningRate(1e-3))
+ * // ν = 0.1 g², so the first step is −η · g / |g| / √0.1, whatever the gradient's size
+ * flat(rms.update(g, rms.init(net), net)[0]) // ≈ [-1e-3 / Math.sqrt(0.1), 1e-3 / Math.sqrt(0.1)]
  *
  * @category transforms
  * @since 0.1.0
@@ -174,7 +246,16 @@ export const scaleByRms = (options: { readonly decay?: number; readonly eps?: nu
  *
  * @example
  * import { chain, scaleByAdam, scaleByLearningRate } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
  * const adamLike = chain(scaleByAdam({ beta1: 0.9, beta2: 0.999 }), scaleByLearningRate(1e-3))
+ * // bias-corrected, Adam's first step is −η · g / |g|
+ * flat(adamLike.update(g, adamLike.init(net), net)[0]) // ≈ [-1e-3, 1e-3]
  *
  * @category transforms
  * @since 0.1.0
@@ -196,7 +277,18 @@ export const scaleByAdam = (
  *
  * @example
  * import { chain, scaleByAdam, addDecayedWeights, scaleByLearningRate } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * const decay = addDecayedWeights(0.5)
+ * // the weight's update gains 0.5 · 1; the bias's does not
+ * flat(decay.update(g, decay.init(net), net)[0]) // => [2.5, -4]
  * const adamW = chain(scaleByAdam(), addDecayedWeights(1e-4), scaleByLearningRate(1e-3))
+ * flat(adamW.update(g, adamW.init(net), net)[0]) // ≈ [-1e-3 * (1 + 1e-4), 1e-3]
  *
  * @category transforms
  * @since 0.1.0
@@ -211,7 +303,18 @@ export const addDecayedWeights = (rate: number, options: { readonly bias?: boole
  *
  * @example
  * import { chain, clipByGlobalNorm, adam } from '@purenn/training'
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * const clip = clipByGlobalNorm(1)
+ * // ‖g‖ = √20: the direction is kept, the norm brought down to 1
+ * flat(clip.update(g, clip.init(net), net)[0]) // ≈ [2 / Math.sqrt(20), -4 / Math.sqrt(20)]
  * const tx = chain(clipByGlobalNorm(1), adam({ learningRate: 1e-3 }))
+ * flat(tx.update(g, tx.init(net), net)[0]) // ≈ [-1e-3, 1e-3]
  *
  * @category transforms
  * @since 0.1.0
@@ -224,7 +327,16 @@ export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyS
  *
  * @example
  * import { chain, clipByValue, sgd } from '@purenn/training'
- * const tx = chain(clipByValue(5), sgd({ learningRate: 0.1 }))
+ * import { network, addLayer, randomize, linear, type Gradients } from '@purenn/network'
+ * import * as M from '@purenn/matrix'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * // a 1-1 network of weight 1 and bias 1, and a gradient of 2 for the weight and -4 for the bias
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize(1, 1))(M.rng(0))
+ * const g: Gradients = [{ weights: M.fill(1, 1, 2), bias: M.fill(1, 1, -4) }]
+ * const flat = (u: Gradients) => u.flatMap((l) => [...l.weights.data, ...l.bias.data])
+ * const tx = chain(clipByValue(3), sgd({ learningRate: 0.1 }))
+ * // the bias's gradient, -4, is clipped to -3
+ * flat(tx.update(g, tx.init(net), net)[0]) // ≈ [-0.2, 0.3]
  *
  * @category transforms
  * @since 0.1.0

@@ -24,8 +24,19 @@ import type { Network } from '@purenn/network'
  *   in one descent, and then share its time equally.
  *
  * @example
- * import { verboseLine } from '@purenn/training'
- * verboseLine({ epoch: 10, loss: 0.2, error: 1.5, ms: 3 }) // 'Epoch 10; Error 1.5'
+ * import { train, verboseLine, type EpochReport } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const report: EpochReport = { epoch: 10, loss: 0.2, error: 1.5, ms: 3 }
+ * verboseLine(report) // => 'Epoch 10; Error 1.5'
+ * const reports: EpochReport[] = []
+ * train({ ...xor, numEpochs: 3, learningRate: 0.1, onEpoch: (r) => void reports.push(r) })(net)
+ * reports.map((r) => r.epoch) // => [1, 2, 3]
+ * reports.every((r) => r.loss > 0 && r.error > 0 && r.accuracy !== undefined) // => true
  *
  * @category model
  * @since 0.1.0
@@ -44,8 +55,11 @@ export interface EpochReport {
  * set, the training set's loss measured after the epoch), kept when early stopping is on.
  *
  * @example
- * import { improve } from '@purenn/training'
- * // improve(undefined, 1, 0.3, net, 0) is the Best { epoch: 1, loss: 0.3, network: net }
+ * import { improve, type Best } from '@purenn/training'
+ * import { network } from '@purenn/network'
+ * const net = network(2)
+ * const best: Best = improve(undefined, 1, 0.3, net, 0)
+ * best // => { epoch: 1, loss: 0.3, network: net }
  *
  * @category model
  * @since 0.1.0
@@ -63,8 +77,18 @@ export interface Best {
  * `decodeCheckpoint` back, and `epochsFrom` goes on from it.
  *
  * @example
- * import { epochs } from '@purenn/training'
- * // for (const item of run) if (E.isRight(item)) console.log(item.right.epoch, item.right.report.error)
+ * import { epochs, type EpochState } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const run = pipe(epochs({ ...xor, numEpochs: 3, learningRate: 0.1 })(net), E.getOrElseW((e) => { throw new Error(e.message) }))
+ * const seen: Array<EpochState> = []
+ * for (const item of run) if (E.isRight(item)) seen.push(item.right)
+ * seen.map((s) => [s.epoch, s.step]) // => [[1, 4], [2, 8], [3, 12]]
+ * seen[0]!.report.epoch // => 1
  *
  * @category model
  * @since 0.1.0
@@ -84,8 +108,16 @@ export interface EpochState<S = unknown> {
  * out of `batches`, the number of steps taken in all, and the batch's loss.
  *
  * @example
- * import { train } from '@purenn/training'
- * // train({ ...options, onBatch: (p) => bar.update(p.batch, { epoch: p.epoch }) })(net)
+ * import { train, type BatchProgress } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const progress: BatchProgress[] = []
+ * train({ ...xor, numEpochs: 2, learningRate: 0.1, batchSize: 2, onBatch: (p) => void progress.push(p) })(net) // e.g. a progress bar's update
+ * progress.map((p) => [p.epoch, p.batch, p.batches, p.step]) // => [[1, 1, 2, 1], [1, 2, 2, 2], [2, 1, 2, 3], [2, 2, 2, 4]]
  *
  * @category model
  * @since 0.1.0
@@ -103,9 +135,17 @@ export interface BatchProgress {
  * names it, e.g. `trainLabels[3]: expected 1 value, got 3`.
  *
  * @example
- * import * as E from 'fp-ts/Either'
  * import { train } from '@purenn/training'
- * // train({ ...options, numEpochs: 0 })(net) is a Left: { _tag: 'InvalidOptions', path: 'numEpochs', message: 'numEpochs: expected a positive integer, got number 0' }
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * train({ ...xor, numEpochs: 0, learningRate: 0.1 })(net)
+ * // => E.left({ _tag: 'InvalidOptions', path: 'numEpochs', message: 'numEpochs: expected a positive integer, got number 0' })
+ * pipe(train({ ...xor, trainLabels: [[0], [1], [1], [0, 1]], numEpochs: 1, learningRate: 0.1 })(net), E.mapLeft((e) => e.message))
+ * // => E.left('trainLabels[3]: expected 1 value, got 2 (the network has 1 output)')
  *
  * @category errors
  * @since 0.1.0
@@ -124,7 +164,15 @@ export interface InvalidOptions {
  *
  * @example
  * import { train } from '@purenn/training'
- * // a far too large learning rate: train(options)(net) is a Left { _tag: 'Diverged', epoch, step, network, message }
+ * import { network, addLayer, randomize, linear } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(1), addLayer({ nodes: 1, activation: linear }), randomize())(rng(0))
+ * // a far too large learning rate: every step overshoots more, until the numbers overflow
+ * const result = train({ trainData: [[1], [2]], trainLabels: [[2], [4]], numEpochs: 10_000, learningRate: 10 })(net)
+ * E.isLeft(result) && result.left._tag // => 'Diverged'
+ * E.isLeft(result) && result.left._tag === 'Diverged' && result.left.network.layers[0]!.weights.data.every(Number.isFinite) // => true
  *
  * @category errors
  * @since 0.1.0
@@ -146,8 +194,17 @@ export interface Diverged {
  *
  * @example
  * import { trainAsync } from '@purenn/training'
- * // const controller = new AbortController(); stopButton.onclick = () => controller.abort()
- * // await trainAsync({ ...options, signal: controller.signal })(net) is a Left { _tag: 'Aborted', network, message } once stopped
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const controller = new AbortController()
+ * controller.abort() // a stop button pressed before the first step
+ * const result = await trainAsync({ ...xor, numEpochs: 1000, learningRate: 0.1, signal: controller.signal })(net)
+ * E.isLeft(result) && result.left._tag // => 'Aborted'
+ * E.isLeft(result) && result.left._tag === 'Aborted' && result.left.network // => net
  *
  * @category errors
  * @since 0.1.0
@@ -163,8 +220,15 @@ export interface Aborted {
  * Why a run could not start or could not go on.
  *
  * @example
- * import type { TrainError } from '@purenn/training'
+ * import { train, type TrainError } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
  * const describe = (e: TrainError): string => (e._tag === 'Diverged' ? `stopped at epoch ${e.epoch}` : e._tag === 'Aborted' ? 'stopped by its signal' : `bad option ${e.path}`)
+ * pipe(train({ ...xor, numEpochs: 1, batchSize: 0, learningRate: 0.1 })(net), E.mapLeft(describe)) // => E.left('bad option batchSize')
  *
  * @category errors
  * @since 0.1.0
@@ -176,7 +240,8 @@ export type TrainError = InvalidOptions | Diverged | Aborted
  *
  * @example
  * import { invalidOptions } from '@purenn/training'
- * invalidOptions('numEpochs', 'expected a positive integer, got number 0').message // 'numEpochs: expected a positive integer, got number 0'
+ * invalidOptions('numEpochs', 'expected a positive integer, got number 0')
+ * // => { _tag: 'InvalidOptions', path: 'numEpochs', message: 'numEpochs: expected a positive integer, got number 0' }
  *
  * @category errors
  * @since 0.1.0
@@ -192,7 +257,9 @@ export const invalidOptions = (path: string, problem: string): InvalidOptions =>
  *
  * @example
  * import { diverged } from '@purenn/training'
- * // diverged(3, 17, net, 'the loss is NaN').message === 'Diverged at epoch 3, step 17: the loss is NaN'
+ * import { network } from '@purenn/network'
+ * diverged(3, 17, network(2), 'the loss is NaN').message
+ * // => 'Diverged at epoch 3, step 17: the loss is NaN; the network returned is the last finite one, from before that step'
  *
  * @category errors
  * @since 0.1.0
@@ -211,7 +278,8 @@ export const diverged = (epoch: number, step: number, network: Network, what: st
  *
  * @example
  * import { aborted } from '@purenn/training'
- * // aborted(2, 7, net).message === 'Aborted in epoch 2, after step 7: the network returned is the one that step left'
+ * import { network } from '@purenn/network'
+ * aborted(2, 7, network(2)).message // => 'Aborted in epoch 2, after step 7: the network returned is the one that step left'
  *
  * @category errors
  * @since 0.1.0
@@ -229,6 +297,18 @@ export const aborted = (epoch: number, step: number, network: Network): Aborted 
  * Why a run ended: its last epoch (`numEpochs`), a bound of `stopAt` reached, early stopping out
  * of patience, or `onEpoch` returning `'stop'` (checked in that order when several hold).
  *
+ * @example
+ * import { train, type StoppedBy } from '@purenn/training'
+ * import { network, addLayer, randomize, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 1, activation: sigmoid }), randomize())(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]], learningRate: 0.1 }
+ * const why = (r: ReturnType<ReturnType<typeof train>>): StoppedBy | undefined => (E.isRight(r) ? r.right.stoppedBy : undefined)
+ * why(train({ ...xor, numEpochs: 3 })(net)) // => 'numEpochs'
+ * why(train({ ...xor, numEpochs: 3, onEpoch: (r) => (r.epoch === 2 ? 'stop' : undefined) })(net)) // => 'onEpoch'
+ *
  * @category model
  * @since 0.2.0
  */
@@ -238,9 +318,18 @@ export type StoppedBy = 'numEpochs' | 'stopAt' | 'earlyStopping' | 'onEpoch'
  * What a finished run gives: the trained network and one report per epoch.
  *
  * @example
- * import * as E from 'fp-ts/Either'
- * import { train } from '@purenn/training'
- * // const r = train(options)(net); if (E.isRight(r)) r.right.history.at(-1)?.error
+ * import { train, type TrainResult } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
+ * const r = train({ ...xor, numEpochs: 100, learningRate: 0.1, stopAt: { error: 3 } })(net)
+ * if (E.isLeft(r)) throw new Error(r.left.message)
+ * const result: TrainResult = r.right
+ * result.stoppedBy // => 'stopAt'
+ * result.history.at(-1)!.error <= 3 // => true
  *
  * @category model
  * @since 0.1.0

@@ -14,8 +14,9 @@ import type { EpochReport } from './types.js'
  *
  * @example
  * import { verboseLine } from '@purenn/training'
- * verboseLine({ epoch: 10, loss: 0.5, error: 1.9860974914165457, ms: 1 }) // 'Epoch 10; Error 1.9860974914165457'
- * verboseLine({ epoch: 10, loss: 0.5, error: 2, accuracy: 0.75, ms: 1 }, { loss: true, accuracy: true }) // 'Epoch 10; Error 2; Loss 0.5; Accuracy 0.75'
+ * verboseLine({ epoch: 10, loss: 0.5, error: 1.9860974914165457, ms: 1 }) // => 'Epoch 10; Error 1.9860974914165457'
+ * verboseLine({ epoch: 10, loss: 0.5, error: 2, accuracy: 0.75, ms: 1 }, { loss: true, accuracy: true })
+ * // => 'Epoch 10; Error 2; Loss 0.5; Accuracy 0.75'
  *
  * @category verbose
  * @since 0.1.0

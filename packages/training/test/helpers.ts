@@ -55,17 +55,6 @@ export const right = <A>(e: { _tag: 'Left'; left: { message: string } } | { _tag
   return e.right
 }
 
-/**
- * The code a test file marks for a README, between `// README: <name>, begin` and
- * `// README: <name>, end`, trimmed: what the README's code block must hold.
- */
-export const markedBlock = (source: string, name: string): string => {
-  const begin = source.indexOf(`// README: ${name}, begin\n`)
-  const end = source.indexOf(`// README: ${name}, end`)
-  if (begin < 0 || end < 0) throw new Error(`no README block "${name}" in the test file`)
-  return source.slice(source.indexOf('\n', begin) + 1, end).trim()
-}
-
 /** Every parameter of a network as bits-comparable numbers (Object.is per entry via toEqual). */
 export const bitsOf = (net: Network): number[] => paramsOf(net)
 

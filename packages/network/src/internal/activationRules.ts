@@ -198,8 +198,8 @@ const ruleAt = (code: number): Rule => rules[elementwiseNames[code]!]
  * name), for kernels written out for one network shape (`generated.ts`): the row's source text,
  * or, for a row without one, a call of `forwardAt` (which the generated code must have in scope).
  *
- * @example
- * forwardSource(2, 'z', 'y') // 'y = z > 0 ? z : 0;'
+ * For instance, `forwardSource(2, 'z', 'y')` is `'y = z > 0 ? z : 0;'` (relu's row). Internal: no
+ * `@example`, which is for what a package exports (the examples test imports them by name).
  */
 export const forwardSource = (code: number, x: string, y: string): string =>
   ruleAt(code).forwardText?.(x, y) ?? `${y} = forwardAt(${code}, ${x});`
@@ -208,8 +208,7 @@ export const forwardSource = (code: number, x: string, y: string): string =>
  * A JavaScript expression for `backwardAt(code, dy, x, y)` (`dy`, `x`, `y` variables' names),
  * for generated kernels, as `forwardSource`: the row's source text, or a call of `backwardAt`.
  *
- * @example
- * backwardSource(0, 'dy', 'z', 'y') // 'dy * y * (1 - y)'
+ * For instance, `backwardSource(0, 'dy', 'z', 'y')` is `'dy * y * (1 - y)'` (sigmoid's row).
  */
 export const backwardSource = (code: number, dy: string, x: string, y: string): string =>
   ruleAt(code).backwardText?.(dy, x, y) ?? `backwardAt(${code}, ${dy}, ${x}, ${y})`

@@ -12,10 +12,9 @@ import type { Network } from '../types.js'
 /**
  * `body` (network first) callable data-first or data-last: see the module comment.
  *
- * @example
- * const addBias: { (b: number): (net: Network) => number; (net: Network, b: number): number } =
- *   dual(2, (net: Network, b: number) => net.inputSize + b)
- * addBias(1)(net) === addBias(net, 1) // true
+ * For instance, with
+ * `const addBias: { (b: number): (net: Network) => number; (net: Network, b: number): number } = dual(2, (net: Network, b: number) => net.inputSize + b)`,
+ * `addBias(1)(net)` and `addBias(net, 1)` are the same number.
  */
 export const dual = <Signatures>(arity: number, body: (net: Network, ...args: never[]) => unknown): Signatures => {
   if (body.length !== arity) throw new Error(`dual: the data-first form takes ${body.length} arguments, not ${arity}`) // a slip when the module loads, not a wrong form later

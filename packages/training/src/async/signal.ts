@@ -13,14 +13,18 @@
  * @example
  * import type { AbortSignalLike } from '@purenn/training'
  * const controller = new AbortController()
- * const signal: AbortSignalLike = controller.signal
+ * const signal: AbortSignalLike = controller.signal // a DOM or Node AbortSignal is one
+ * controller.abort()
+ * signal.aborted // => true
  *
  * @category model
  * @since 0.1.0
  */
 export interface AbortSignalLike {
   readonly aborted: boolean
+  /** Calls `listener` once the signal fires. */
   addEventListener(type: 'abort', listener: () => void): void
+  /** Forgets a listener `addEventListener` was given. */
   removeEventListener(type: 'abort', listener: () => void): void
 }
 

@@ -93,13 +93,21 @@ export const trainAsyncOn =
  * iteration replays the run; breaking out of a `for await` ends it (and its workers).
  *
  * @example
- * import * as E from 'fp-ts/Either'
  * import { epochsAsync } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
  * const controller = new AbortController()
- * for await (const item of epochsAsync({ trainData, trainLabels, numEpochs: 1000, learningRate: 0.1, signal: controller.signal })(net)) {
+ * const progress = { value: 0 } // e.g. a <progress> element
+ * for await (const item of epochsAsync({ ...xor, numEpochs: 1000, learningRate: 0.1, signal: controller.signal })(net)) {
  *   if (E.isLeft(item)) break // InvalidOptions, Diverged or Aborted (item.left.network: where it stopped)
  *   progress.value = item.right.epoch // the page repaints between batches
+ *   if (item.right.epoch === 10) controller.abort() // a stop button
  * }
+ * progress.value // => 10
  *
  * @category training
  * @since 0.1.0
@@ -117,12 +125,31 @@ export const epochsAsync = epochsAsyncOn(webWorkers)
  * worker fails (its script cannot be loaded, it crashes), with the error `epochsAsync` throws.
  *
  * @example
- * import * as E from 'fp-ts/Either'
  * import { trainAsync } from '@purenn/training'
+ * import { network, addLayer, randomize, predict, sigmoid } from '@purenn/network'
+ * import { rng } from '@purenn/matrix'
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * const [net] = pipe(network(2), addLayer({ nodes: 4, activation: sigmoid }), addLayer({ nodes: 1, activation: sigmoid }), randomize(-1, 1))(rng(0))
+ * const xor = { trainData: [[0, 0], [0, 1], [1, 0], [1, 1]], trainLabels: [[0], [1], [1], [0]] }
  * const controller = new AbortController()
- * stopButton.onclick = () => controller.abort()
- * const result = await trainAsync({ ...options, signal: controller.signal, onEpoch: (r) => void (progress.value = r.epoch) })(net)
- * if (E.isLeft(result) && result.left._tag === 'Aborted') net = result.left.network // keep what was learnt
+ * const stopButton = { onclick: () => controller.abort() } // a button of the page
+ * const progress = { value: 0 }
+ * const result = await trainAsync({
+ *   ...xor,
+ *   numEpochs: 1_000_000,
+ *   learningRate: 0.1,
+ *   signal: controller.signal,
+ *   onEpoch: (r) => {
+ *     progress.value = r.epoch
+ *     if (r.epoch === 100) stopButton.onclick() // pressed while the run goes on
+ *   }
+ * })(net)
+ * // keep what was learnt: the network after the last finished step
+ * const trained = E.isLeft(result) && result.left._tag === 'Aborted' ? result.left.network : net
+ * E.isLeft(result) && result.left._tag // => 'Aborted'
+ * trained === net // => false
+ * progress.value >= 100 // => true
  *
  * @category training
  * @since 0.1.0
