@@ -25,13 +25,13 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
 import * as M from '@purenn/matrix'
 import * as N from '@purenn/network'
 import { trainAsync } from '@purenn/training/node'
 import { loadMnist } from '@purenn/examples/shared/mnist'
 import { oneHot } from './data.js'
 import { median, runAsScript } from './harness.js'
+import { mnistNetwork } from './workloads/purenn.js'
 
 /** One run's figures: each epoch's milliseconds (from its report) and the final accuracy. */
 interface Run {
@@ -39,13 +39,8 @@ interface Run {
   readonly accuracy: number
 }
 
-const network = (): N.Network =>
-  pipe(
-    N.network(784),
-    N.addLayer({ nodes: 128, activation: N.sigmoid }),
-    N.addLayer({ nodes: 10, activation: N.softmax }),
-    N.initialize('xavier')
-  )(M.rng(2))[0]
+/** The MNIST network of workload 2 (784-128-10, sigmoid then softmax, Xavier-initialised from seed 2). */
+const network = (): N.Network => mnistNetwork(2)
 
 /** A progress line on standard error: where the benchmark is, so that a run that fails or hangs shows where. */
 const progress = (line: string): void => {

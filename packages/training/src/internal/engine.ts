@@ -357,9 +357,6 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
   const links: Link[] = []
   const tree = flatten(rule, links, true)
   const byBias = links.some((l) => l.spec.kind === 'addDecayedWeights' && !l.spec.bias) // a link that treats the biases apart: steps go block by block
-  const only = links.length === 1 ? links[0]!.spec : undefined
-  /** −η of a rule that is plain SGD at a constant rate (what `scaleByLearningRate`'s `prepare` would say every step), else undefined. */
-  const sgdRate = only !== undefined && only.kind === 'scaleByLearningRate' && only.constant !== undefined ? -only.constant : undefined
   let compiled: { readonly net: Network; readonly bp: Gradienter } | undefined
   let spare: Blocks | undefined // a private set no state holds, for the next run's first step
   let spareOf: Network | undefined // the network shape it was made for
@@ -406,12 +403,7 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
       }
       // the set this step writes: a private one free again, else a fresh one (whose parameters are the gradient blocks themselves when the backprop gave them up: one allocation fewer)
       const to: Blocks = other ?? freshBlocks(bp.sizes, states, batches.length > 1, bp.fresh ? bp.gradient : undefined)
-      const gFlat = bp.flatGradient
-      // plain SGD at a constant rate between flat sets: its step is the final pass alone, θ + (−η)·g, taken here without preparing the link (−η is its constant)
-      const nonFinite =
-        sgdRate !== undefined && gFlat !== undefined && from.flat !== undefined && to.flat !== undefined
-          ? addScaled(from.flat.theta, sgdRate, gFlat, to.flat.theta)
-          : step(links, counts, bp.gradient, gFlat, from, to, byBias)
+      const nonFinite = step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias)
       if (!everyStep && nonFinite !== 0) {
         other = to // not taken: the set stays private
         stopped = { step: s, reason: 'parameters', loss: value }
