@@ -203,8 +203,7 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
   let widest = 0
   if (plan !== undefined) while (isSmall(net, widest + 1)) widest++
   const small = (B: number): boolean => (B === 0 ? plan !== undefined && isSmall(net, 0) : B <= widest)
-  const singles = small(1) // one-sample batches take the fused path (and the kernels written out, if any)
-  const kernels: Kernels | undefined = singles ? smallKernels(plan!, ws) : undefined // written out once, for the shape
+  const kernels: Kernels | undefined = small(1) ? smallKernels(plan!, ws) : undefined // written out once, for the shape (a tiny network of element-wise layers)
   const out = new Float64Array(Math.max(1, outputSize(net))) // where a kernel written out leaves the outputs, then the loss
   const check = options.check !== false
   /** The parameters in the flat layout: as given, or gathered from blocks. */
@@ -219,7 +218,6 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
     if (!(theta instanceof Float64Array)) return checkBlocks(fn, net, theta)
     if (theta.length !== P) throw new RangeError(`${fn}: expected ${P} parameters in the flat layout, got ${theta.length}`)
   }
-  const sample = singles ? kernels?.gradients : undefined // a one-sample batch's kernel, written out for the shape
   /** The gradient is ours again (after a run of the dense path). */
   const own_ = (): void => {
     self.gradient = own
@@ -239,10 +237,10 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
         checkBatch('Backprop.run', net, inputs, targets)
       }
       const B = inputs.cols
-      if (B === 1 && sample !== undefined) {
+      if (B === 1 && kernels !== undefined) {
         // the tutorial's case: samplePass, written out for the shape, straight into our gradient
         if (self.fresh) own_()
-        sample(theta instanceof Float64Array ? theta : flatOf(theta), ownFlat, out, buf(inputs), buf(targets))
+        kernels.gradients(flatOf(theta), ownFlat, out, buf(inputs), buf(targets))
         return out[0]!
       }
       if (small(B)) {
