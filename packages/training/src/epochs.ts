@@ -48,7 +48,7 @@ import { builtinsOnly } from './internal/builtins.js'
 type Steps<S> = ReturnType<typeof stepsWith<S>>
 
 /** `sum` plus, one after the other, each of batches `from … to − 1`'s (loss · size): an epoch's training loss, added up in batch order. */
-const lossSum = (losses: ReadonlyArray<number>, batches: ReadonlyArray<Batch>, from: number, to: number, sum = 0): number => {
+const lossSum = (losses: ArrayLike<number>, batches: ReadonlyArray<Batch>, from: number, to: number, sum = 0): number => {
   for (let b = from; b < to; b++) sum += losses[b]! * batches[b]!.inputs.cols
   return sum
 }
@@ -82,6 +82,7 @@ const stepThrough = <S>(
     const bs = batchesOf(cfg, epoch, from, to)
     const before = st.step
     const r = steps.run(st, bs, {
+      trusted: true, // cut from the decoded training set
       onStep: onBatch === undefined ? undefined : (k, loss) => onBatch({ epoch: epoch.epoch, batch: from + k + 1, batches, step: before + k + 1, loss }),
       scoreOn: to === batches ? scoreOn : undefined
     })
@@ -182,7 +183,7 @@ const groupEpochs = <S>(cfg: Config, steps: Steps<S>, permute: Permute, scoreOn:
     before = epoch
   }
   const start: TrainState<S> = { network: at.network, opt: at.optimizerState, rng: at.rng, step: at.step }
-  const r = steps.run(start, batches, { scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
+  const r = steps.run(start, batches, { trusted: true, scoreOn, ...(networks ? { checkpointEvery: per } : { scoreEvery: per }) })
   const run = r.engine! // a group is run only on the engine (epochsAtOnce)
   const points: ReadonlyArray<{ readonly steps: number; readonly scores?: ReadonlyArray<Scores> | undefined }> = networks ? run.checkpoints : run.curve
   const ms = (now() - started) / (r.stopped === undefined ? n : points.length + 1) // each epoch run, an equal share
@@ -212,7 +213,7 @@ const groupEpochs = <S>(cfg: Config, steps: Steps<S>, permute: Permute, scoreOn:
   /** The state after epoch `e` of the group: the run's after its last, else stepping again that far. */
   const stateAfter = (e: number): TrainState<S> => {
     const taken = points[e]!.steps
-    return taken === r.losses.length ? r.state : steps.run(start, batches.slice(0, taken)).state
+    return taken === r.losses.length ? r.state : steps.run(start, batches.slice(0, taken), { trusted: true }).state
   }
   return { reports, stateAt: (e) => closeEpoch(cfg, measuresAt(e), at, shuffled[e]!, trained(e, stateAfter(e)), ms), diverged }
 }

@@ -92,7 +92,7 @@ export interface Steps<S> {
  * @internal
  */
 export interface StepsRun<S> extends Steps<S> {
-  readonly losses: ReadonlyArray<number>
+  readonly losses: ArrayLike<number>
   readonly engine: Run | undefined
 }
 

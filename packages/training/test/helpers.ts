@@ -59,7 +59,7 @@ export const right = <A>(e: { _tag: 'Left'; left: { message: string } } | { _tag
 export const bitsOf = (net: Network): number[] => paramsOf(net)
 
 /** Every 64-bit pattern of a list of numbers: equal lists of bits, not merely equal values (−0, NaN). */
-export const bits = (xs: ReadonlyArray<number>): bigint[] => Array.from(new BigUint64Array(Float64Array.from(xs).buffer))
+export const bits = (xs: ArrayLike<number>): bigint[] => Array.from(new BigUint64Array(Float64Array.from(xs).buffer))
 
 /** The bits of every number in a value, in order (matrices' entries included, object keys sorted): an optimizer state, a network. */
 export const valueBits = (s: unknown): bigint[] => {

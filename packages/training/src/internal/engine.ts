@@ -61,6 +61,12 @@ export interface RunOptions {
   readonly scoreEvery?: number | undefined
   /** Take every step, finite or not (`trainStep`'s contract); by default a run stops before a step that leaves the finite numbers. */
   readonly everyStep?: boolean | undefined
+  /**
+   * The batches (and `scoreOn`) were cut by this package from a data set decoded at the
+   * boundary (`train`'s): matrices of the network's sizes, not checked again. Any other caller
+   * leaves it unset, and each batch is checked (see `checkBatches`).
+   */
+  readonly trusted?: boolean | undefined
 }
 
 /** Why a run stopped before its last batch (see the module comment). */
@@ -375,17 +381,24 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
     if (known === undefined && !read(tree, links, start.opt, paramsOf(net), states)) return undefined
     const { onStep, scoreOn, everyStep } = options
     if (net.layers.length === 0) throw new RangeError('the network has no layers')
-    checkBatches(net, 'batches', batches)
-    if (scoreOn !== undefined) checkBatches(net, 'scoreOn', scoreOn)
+    if (options.trusted !== true) {
+      checkBatches(net, 'batches', batches)
+      if (scoreOn !== undefined) checkBatches(net, 'scoreOn', scoreOn)
+    }
     const every = options.checkpointEvery ?? 0
     const scoreEvery = options.scoreEvery ?? 0
     const bp = backpropFor(net)
     const counts = known === undefined ? states.map((s) => s.count) : known.counts.slice()
-    const losses: number[] = []
+    const losses = new Array<number>(batches.length) // the first `taken` are the steps' (on the heap: a typed array this size would be allocated outside it, at a far higher cost)
+    let taken = 0
     const checkpoints: Array<Run['checkpoints'][number]> = every > 0 ? [] : (NO_CHECKPOINTS as Array<Run['checkpoints'][number]>)
     const curve: Array<Run['curve'][number]> = scoreEvery > 0 ? [] : (NO_POINTS as Array<Run['curve'][number]>)
-    const scoresOf = (set: Blocks): ReadonlyArray<Scores> | undefined =>
-      scoreOn === undefined ? undefined : scoreOn.map((b) => bp.scores(set.flat?.theta ?? set.theta, b.inputs, b.targets))
+    const scoresOf = (set: Blocks): ReadonlyArray<Scores> | undefined => {
+      if (scoreOn === undefined) return undefined
+      const out = new Array<Scores>(scoreOn.length) // its exact size (one batch, most often): taken every epoch
+      for (let b = 0; b < scoreOn.length; b++) out[b] = bp.scores(set.flat?.theta ?? set.theta, scoreOn[b]!.inputs, scoreOn[b]!.targets)
+      return out
+    }
     let from = known?.blocks ?? blocksOfState(net, states) // θₛ and the moments: the caller's, never written
     let other: Blocks | undefined = spare !== undefined && spareOf !== undefined && sameShape(spareOf, net) ? spare : undefined // the private set the next step writes
     spare = undefined
@@ -412,7 +425,7 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
       for (let j = 0; j < counted.length; j++) counts[counted[j]!]! += 1
       other = s === 0 ? undefined : from // the caller's set is never written; a private one is free again
       from = to
-      losses.push(value)
+      losses[taken++] = value
       if (onStep !== undefined) onStep(s, value)
       if (--toCheckpoint === 0) {
         toCheckpoint = every
@@ -421,19 +434,18 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
       }
       if (--toScore === 0) {
         toScore = scoreEvery
-        const last = checkpoints[checkpoints.length - 1]
+        const last = every > 0 ? checkpoints[checkpoints.length - 1] : undefined // (an index read past the end of the frozen NO_CHECKPOINTS is a slow lookup)
         curve.push({ steps: s + 1, scores: last !== undefined && last.steps === s + 1 ? last.scores! : scoresOf(from)! })
       }
     }
     spare = other // private, held by no state: the next run's first step may write it
     spareOf = net
-    const taken = losses.length
     const last = checkpoints[checkpoints.length - 1]
     const state: EngineState =
       taken === 0 ? start : last !== undefined && last.steps === taken ? last.state : stateOver(net, tree, links, from, counts, start.step + taken) // `from` is now the state's: never written again
     const scores = taken > 0 && last !== undefined && last.steps === taken ? last.scores : scoresOf(from)
     if (taken > 0) handed = { state, blocks: last !== undefined && last.steps === taken ? blocksOfState(state.network, readStates(state)) : from, states, counts: counts.slice() }
-    return { state, loss: taken === 0 ? undefined : losses[taken - 1], stopped, losses, checkpoints, curve, scores }
+    return { state, loss: taken === 0 ? undefined : losses[taken - 1], stopped, losses: taken === losses.length ? losses : losses.slice(0, taken), checkpoints, curve, scores }
   }
   /** The links' states of a state the engine built (a checkpoint's). */
   const readStates = (st: EngineState): LinkState[] => {
