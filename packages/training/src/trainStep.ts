@@ -11,7 +11,6 @@ import type { TrainState } from './TrainState.js'
 import { stepsWith } from './trainSteps.js'
 
 /** `trainStep` takes its step whatever numbers it leaves (the loops that stop before such a step check for it themselves). */
-const EVERY_STEP = Object.freeze({ everyStep: true })
 
 /**
  * One step: the batch's loss and gradients by backpropagation, the optimizer's proposed
@@ -43,7 +42,7 @@ const EVERY_STEP = Object.freeze({ everyStep: true })
  * @since 0.1.0
  */
 export const trainStep = <S>(loss: Loss, optimizer: GradientTransformation<S>): ((state: TrainState<S>, batch: Batch) => TrainState<S>) => {
-  const { run } = stepsWith(loss, optimizer) // keeps its compiled backprop from step to step
-  return (state, batch) => run(state, [batch], EVERY_STEP).state
+  const { one } = stepsWith(loss, optimizer) // keeps its compiled backprop from step to step
+  return one
 }
 

@@ -96,6 +96,9 @@ export interface StepsRun<S> extends Steps<S> {
   readonly engine: Run | undefined
 }
 
+/** `trainStep`'s options: every step is taken, finite or not. */
+const EVERY_STEP: RunOptions = Object.freeze({ everyStep: true })
+
 /**
  * The loop behind `trainSteps`, with the engine's options (checkpoints, scores): the engine for
  * an optimizer of built-in links whose state it can read, else the plain fold, which honours
@@ -130,8 +133,14 @@ export const stepsWith = <S>(loss: Loss, optimizer: GradientTransformation<S>) =
       r.state.step === start.step ? start : { network: r.state.network, opt: r.state.opt as S, rng: start.rng, step: r.state.step, loss: r.loss! }
     return { state, stopped: r.stopped, losses: r.losses, engine: r }
   }
+  /** One step, taken whatever it gives (`trainStep`): `run` over `[batch]` with `everyStep`, its state alone. */
+  const one = (start: TrainState<S>, batch: Batch): TrainState<S> => {
+    const r = fast?.one({ network: start.network, opt: start.opt, step: start.step }, batch)
+    if (r === undefined) return fold(start, [batch], EVERY_STEP).state
+    return { network: r.state.network, opt: r.state.opt as S, rng: start.rng, step: r.state.step, loss: r.loss }
+  }
   const fits = (state: { readonly network: TrainState<S>['network']; readonly opt: S }): boolean => fast?.fits(state.network, state.opt) === true
-  return { run, fits }
+  return { run, one, fits }
 }
 
 /**

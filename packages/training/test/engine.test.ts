@@ -120,4 +120,54 @@ describe('the engine', () => {
     expect(stateBits(b.state)).toEqual(stateBits(referenceRun(tx, mse, { network: other, opt: tx.init(other), step: 0 }, batchesOf([1])).states[1]!))
     expect(a.state.network.layers[0]!.weights.rows).toBe(3)
   })
+
+  it('one step (`one`, trainStep’s) is a run of that batch taken whatever it gives, folded across the engine’s runs (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...optimizers), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 8 }), fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), fc.nat(1000), (tx, widths, alone, seed) => {
+        const net: Network = sigmoidNet([2, 3, 1], seed)
+        const start: EngineState = { network: net, opt: tx.init(net), step: 0 }
+        const batches = batchesOf(widths)
+        const e = engine(mse, ruleOf(tx)!)
+        // each batch by `one` or by a run of its own, as a loop of the caller's may mix them: each starts from the state the engine handed out last
+        let at = start
+        const losses: number[] = []
+        batches.forEach((b, s) => {
+          const r = alone[s] === true ? e.one(at, b)! : { state: e.run(at, [b], { everyStep: true })!.state, loss: e.run(at, [b], { everyStep: true })!.loss! }
+          losses.push(r.loss)
+          at = r.state
+        })
+        const ref = referenceRun(tx, mse, start, batches)
+        expect(bits(losses)).toEqual(bits(ref.losses))
+        expect(stateBits(at)).toEqual(stateBits(ref.states[batches.length]!))
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('forgets the state it handed out when it compiles for another shape: that state is read again, not taken for the new shape’s', () => {
+    const tx = sgd({ learningRate: 0.5 }) as Tx
+    const e = engine(mse, ruleOf(tx)!)
+    const small = sigmoidNet([2, 3, 1], 1)
+    const other = sigmoidNet([2, 5, 1], 2)
+    const s1 = e.one({ network: small, opt: tx.init(small), step: 0 }, batchesOf([1])[0]!)!.state // handed out, small's shape
+    expect(e.run({ network: other, opt: tx.init(other), step: 0 }, [])!.state.network).toBe(other) // no step: compiles other's shape, hands nothing out
+    const s2 = e.one(s1, batchesOf([1])[0]!)!.state // s1 again: small's shape, not the last compiled
+    const ref = referenceRun(tx, mse, s1, batchesOf([1])).states[1]!
+    expect(stateBits(s2)).toEqual(stateBits(ref))
+  })
+
+  it('names a bad batch: by its index in a run, as `batch` in one step; a run told its batches are trusted does not check them', () => {
+    const tx = sgd({ learningRate: 0.5 }) as Tx
+    const e = engine(mse, ruleOf(tx)!)
+    const net = sigmoidNet([2, 3, 1], 1)
+    const start: EngineState = { network: net, opt: tx.init(net), step: 0 }
+    const [good] = batchesOf([1])
+    const wide = { inputs: M.fromFunction(3, 1, (i) => i), targets: good!.targets }
+    expect(() => e.run(start, [good!, wide])).toThrow('batches[1].inputs has 3 rows, the network expects 2 (one sample per column)')
+    expect(() => e.one(start, wide)).toThrow('batch.inputs has 3 rows, the network expects 2 (one sample per column)')
+    expect(() => e.one(start, { inputs: [[0], [1]], targets: good!.targets } as never)).toThrow('batch.inputs must be a Matrix (one sample per column)')
+    expect(() => e.one(start, null as never)).toThrow('batch: expected { inputs, targets }, got null')
+    // trusted: the caller (train, on batches it cut from its decoded data) vouches for them
+    expect(e.run(start, [good!], { trusted: true })!.losses).toHaveLength(1)
+  })
 })

@@ -96,6 +96,11 @@ export interface Engine {
   /** True when the rule can read this optimizer state for this network (else `run` answers undefined). */
   readonly fits: (network: Network, opt: unknown) => boolean
   readonly run: (start: EngineState, batches: ReadonlyArray<EngineBatch>, options?: RunOptions) => Run | undefined
+  /**
+   * One step on `batch`, taken whatever it gives (`trainStep`'s contract): what `run` over
+   * `[batch]` with `everyStep` gives, its state and loss, without the records of a run.
+   */
+  readonly one: (start: EngineState, batch: EngineBatch) => { readonly state: EngineState; readonly loss: number } | undefined
 }
 
 // -------------------------------------------------------------------------------------
@@ -158,6 +163,8 @@ interface Blocks {
 }
 
 const NONE: ReadonlyArray<Float64Array> = Object.freeze([])
+/** A link's moments when it keeps none (never written). */
+const NO_MOMENTS: ReadonlyArray<ReadonlyArray<Float64Array>> = Object.freeze([])
 /** No checkpoints, no points of the curve: what a run that keeps none answers (never written: nothing is pushed when none are kept). */
 const NO_CHECKPOINTS: Run['checkpoints'] = Object.freeze([])
 const NO_POINTS: Run['curve'] = Object.freeze([])
@@ -181,6 +188,13 @@ const blocksOfState = (net: Network, states: ReadonlyArray<LinkState>): Blocks =
   return { theta, moments: states.map((s) => byBlock(s.moments.map(treeBlocks), theta.length)), flat: undefined }
 }
 
+/** A fresh buffer for each size (a loop: this runs every step of a fold of `trainStep`). */
+const buffersOf = (sizes: ReadonlyArray<number>): Float64Array[] => {
+  const out: Float64Array[] = []
+  for (let b = 0; b < sizes.length; b++) out.push(new Float64Array(sizes[b]!))
+  return out
+}
+
 /** Views of consecutive blocks of the given sizes in a flat array. */
 const viewsOf = (flat: Float64Array, sizes: ReadonlyArray<number>): Float64Array[] => {
   const out: Float64Array[] = []
@@ -197,17 +211,11 @@ const viewsOf = (flat: Float64Array, sizes: ReadonlyArray<number>): Float64Array
  * in place), the parameters are those blocks.
  */
 const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>, flat: boolean, theta?: ReadonlyArray<Float64Array>): Blocks => {
-  if (!flat)
-    return {
-      theta: theta ?? sizes.map((n) => new Float64Array(n)),
-      moments: states.map((s) =>
-        byBlock(
-          s.moments.map(() => sizes.map((n) => new Float64Array(n))),
-          sizes.length
-        )
-      ),
-      flat: undefined
-    }
+  if (!flat) {
+    const moments: Array<ReadonlyArray<ReadonlyArray<Float64Array>>> = []
+    for (const s of states) moments.push(byBlock(s.moments.length === 0 ? NO_MOMENTS : s.moments.map(() => buffersOf(sizes)), sizes.length))
+    return { theta: theta ?? buffersOf(sizes), moments, flat: undefined }
+  }
   const P = sizes.reduce((n, size) => n + size, 0)
   const flatTheta = theta === undefined ? new Float64Array(P) : undefined
   const flatMoments = states.map((s) => s.moments.map(() => new Float64Array(P)))
@@ -319,24 +327,41 @@ const step = (
 /** A matrix of this realm, at a glance (`M.isMatrix` also takes typed arrays of other realms, more slowly). */
 const plainMatrix = (m: Matrix): boolean => typeof m === 'object' && m !== null && m.data instanceof Float64Array && m.rows * m.cols === m.data.length && m.rows >>> 0 === m.rows
 
+/** Where a batch is, for a message: `name[s]`, or `name` alone for s < 0 (the one batch of a step). */
+const placeOf = (name: string, s: number): string => (s < 0 ? name : `${name}[${s}]`)
+
 /**
- * Refuses batches that are not pairs of matrices of the network's sizes, naming the batch (the
- * backprop then trusts them: it is compiled with `check: false`).
+ * Refuses a batch that is not a pair of matrices of the network's sizes (`width` outputs),
+ * naming it (see `placeOf`): the backprop then trusts it (it is compiled with `check: false`).
  */
-const checkBatches = (net: Network, name: string, batches: ReadonlyArray<EngineBatch>): void => {
+const checkBatch = (net: Network, width: number, name: string, s: number, b: unknown): void => {
+  if (typeof b !== 'object' || b === null) throw new TypeError(`${placeOf(name, s)}: expected { inputs, targets }, got ${describeValue(b)}`)
+  const { inputs, targets } = b as EngineBatch
+  if (plainMatrix(inputs) && plainMatrix(targets) && inputs.rows === net.inputSize && targets.rows === width && targets.cols === inputs.cols) return // the common case, quickly
+  if (!M.isMatrix(inputs)) throw new TypeError(`${placeOf(name, s)}.inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
+  if (!M.isMatrix(targets)) throw new TypeError(`${placeOf(name, s)}.targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
+  if (inputs.rows !== net.inputSize) throw new RangeError(`${placeOf(name, s)}.inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
+  if (targets.rows !== width) throw new RangeError(`${placeOf(name, s)}.targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
+  if (targets.cols !== inputs.cols) throw new RangeError(`${placeOf(name, s)}.inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+}
+
+/** The number of outputs of a network (0 without layers). */
+const widthOf = (net: Network): number => {
   const last = net.layers[net.layers.length - 1]
-  const width = last === undefined ? 0 : last.weights.rows
-  for (let s = 0; s < batches.length; s++) {
-    const b: unknown = batches[s]
-    if (typeof b !== 'object' || b === null) throw new TypeError(`${name}[${s}]: expected { inputs, targets }, got ${describeValue(b)}`)
-    const { inputs, targets } = b as EngineBatch
-    if (plainMatrix(inputs) && plainMatrix(targets) && inputs.rows === net.inputSize && targets.rows === width && targets.cols === inputs.cols) continue // the common case, quickly
-    if (!M.isMatrix(inputs)) throw new TypeError(`${name}[${s}].inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
-    if (!M.isMatrix(targets)) throw new TypeError(`${name}[${s}].targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
-    if (inputs.rows !== net.inputSize) throw new RangeError(`${name}[${s}].inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
-    if (targets.rows !== width) throw new RangeError(`${name}[${s}].targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
-    if (targets.cols !== inputs.cols) throw new RangeError(`${name}[${s}].inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
-  }
+  return last === undefined ? 0 : last.weights.rows
+}
+
+/** `checkBatch` for each batch, named `name[s]`. */
+const checkBatches = (net: Network, name: string, batches: ReadonlyArray<EngineBatch>): void => {
+  const width = widthOf(net)
+  for (let s = 0; s < batches.length; s++) checkBatch(net, width, name, s, batches[s])
+}
+
+/** The indices of the links that keep a count (those whose count is a number). */
+const countedOf = (counts: ReadonlyArray<number | undefined>): ReadonlyArray<number> => {
+  const out: number[] = []
+  for (let i = 0; i < counts.length; i++) if (counts[i] !== undefined) out.push(i)
+  return out
 }
 
 /** True when two networks have the same shape and activations (a `Backprop` of one runs the other). */
@@ -367,10 +392,26 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
   let spare: Blocks | undefined // a private set no state holds, for the next run's first step
   let spareOf: Network | undefined // the network shape it was made for
   /** The last state a run handed out, with its blocks: a fold hands it back as the next run's start, which then need not be read again. */
-  let handed: { readonly state: EngineState; readonly blocks: Blocks; readonly states: ReadonlyArray<LinkState>; readonly counts: ReadonlyArray<number | undefined> } | undefined
+  let handed:
+    | {
+        readonly state: EngineState
+        readonly blocks: Blocks
+        readonly states: ReadonlyArray<LinkState>
+        readonly counts: ReadonlyArray<number | undefined>
+        /** The links that keep a count. */
+        readonly counted: ReadonlyArray<number>
+      }
+    | undefined
 
-  const backpropFor = (net: Network): Gradienter => {
-    if (compiled === undefined || !sameShape(compiled.net, net)) compiled = { net, bp: compile(net) }
+  /**
+   * The backprop for the network's shape. `known`: the network is the last state handed out,
+   * whose shape the backprop has (a new shape forgets that state, so that this holds).
+   */
+  const backpropFor = (net: Network, known: boolean): Gradienter => {
+    if (compiled === undefined || (!known && !sameShape(compiled.net, net))) {
+      compiled = { net, bp: compile(net) }
+      handed = undefined
+    }
     return compiled.bp
   }
 
@@ -387,8 +428,8 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
     }
     const every = options.checkpointEvery ?? 0
     const scoreEvery = options.scoreEvery ?? 0
-    const bp = backpropFor(net)
-    const counts = known === undefined ? states.map((s) => s.count) : known.counts.slice()
+    const bp = backpropFor(net, known !== undefined)
+    const counts = known === undefined ? states.map((s) => s.count) : known.counts.slice() // written as the steps are taken: the known state's stay as they were
     const losses = new Array<number>(batches.length) // the first `taken` are the steps' (on the heap: a typed array this size would be allocated outside it, at a far higher cost)
     let taken = 0
     const checkpoints: Array<Run['checkpoints'][number]> = every > 0 ? [] : (NO_CHECKPOINTS as Array<Run['checkpoints'][number]>)
@@ -400,13 +441,13 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
       return out
     }
     let from = known?.blocks ?? blocksOfState(net, states) // θₛ and the moments: the caller's, never written
-    let other: Blocks | undefined = spare !== undefined && spareOf !== undefined && sameShape(spareOf, net) ? spare : undefined // the private set the next step writes
+    let other: Blocks | undefined = spare !== undefined && spareOf !== undefined && (known !== undefined || sameShape(spareOf, net)) ? spare : undefined // the private set the next step writes (the spare was made with the last state handed out)
     spare = undefined
     let stopped: RunStop | undefined
+    let lastCheckpoint: Run['checkpoints'][number] | undefined // (read from here, not as checkpoints[length − 1]: an index past the end of the frozen NO_CHECKPOINTS is a slow lookup)
     let toCheckpoint = every // steps left before the next checkpoint (none with 0), and before the next point of the curve
     let toScore = scoreEvery
-    const counted: number[] = [] // the links that keep a count
-    for (let i = 0; i < counts.length; i++) if (counts[i] !== undefined) counted.push(i)
+    const counted = known?.counted ?? countedOf(counts) // the links that keep a count
     for (let s = 0; s < batches.length; s++) {
       const { inputs, targets } = batches[s]!
       const value = bp.run(from.flat?.theta ?? from.theta, inputs, targets) // Lₛ, and gₛ into bp.gradient
@@ -430,22 +471,41 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
       if (--toCheckpoint === 0) {
         toCheckpoint = every
         const kept = copyBlocks(from)
-        checkpoints.push({ steps: s + 1, state: stateOver(net, tree, links, kept, counts, start.step + s + 1), scores: scoresOf(kept) })
+        lastCheckpoint = { steps: s + 1, state: stateOver(net, tree, links, kept, counts, start.step + s + 1), scores: scoresOf(kept) }
+        checkpoints.push(lastCheckpoint)
       }
       if (--toScore === 0) {
         toScore = scoreEvery
-        const last = every > 0 ? checkpoints[checkpoints.length - 1] : undefined // (an index read past the end of the frozen NO_CHECKPOINTS is a slow lookup)
-        curve.push({ steps: s + 1, scores: last !== undefined && last.steps === s + 1 ? last.scores! : scoresOf(from)! })
+        curve.push({ steps: s + 1, scores: lastCheckpoint !== undefined && lastCheckpoint.steps === s + 1 ? lastCheckpoint.scores! : scoresOf(from)! })
       }
     }
     spare = other // private, held by no state: the next run's first step may write it
     spareOf = net
-    const last = checkpoints[checkpoints.length - 1]
+    const last = lastCheckpoint
     const state: EngineState =
       taken === 0 ? start : last !== undefined && last.steps === taken ? last.state : stateOver(net, tree, links, from, counts, start.step + taken) // `from` is now the state's: never written again
     const scores = taken > 0 && last !== undefined && last.steps === taken ? last.scores : scoresOf(from)
-    if (taken > 0) handed = { state, blocks: last !== undefined && last.steps === taken ? blocksOfState(state.network, readStates(state)) : from, states, counts: counts.slice() }
+    if (taken > 0) handed = { state, blocks: last !== undefined && last.steps === taken ? blocksOfState(state.network, readStates(state)) : from, states, counts, counted } // `counts` is not written again: the next run copies it
     return { state, loss: taken === 0 ? undefined : losses[taken - 1], stopped, losses: taken === losses.length ? losses : losses.slice(0, taken), checkpoints, curve, scores }
+  }
+  const one = (start: EngineState, batch: EngineBatch): { readonly state: EngineState; readonly loss: number } | undefined => {
+    const net = start.network
+    const known = handed !== undefined && handed.state.network === net && handed.state.opt === start.opt ? handed : undefined
+    const states: LinkState[] = known === undefined ? new Array(links.length) : (known.states as LinkState[])
+    if (known === undefined && !read(tree, links, start.opt, paramsOf(net), states)) return undefined
+    if (net.layers.length === 0) throw new RangeError('the network has no layers')
+    checkBatch(net, widthOf(net), 'batch', -1, batch)
+    const bp = backpropFor(net, known !== undefined)
+    const from = known?.blocks ?? blocksOfState(net, states) // the caller's: never written
+    const loss = bp.run(from.flat?.theta ?? from.theta, batch.inputs, batch.targets)
+    const to = freshBlocks(bp.sizes, states, false, bp.fresh ? bp.gradient : undefined) // the new state's
+    const counts = known === undefined ? states.map((s) => s.count) : known.counts.slice()
+    step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias) // taken, finite or not
+    const counted = known?.counted ?? countedOf(counts)
+    for (let j = 0; j < counted.length; j++) counts[counted[j]!]! += 1
+    const state = stateOver(net, tree, links, to, counts, start.step + 1)
+    handed = { state, blocks: to, states, counts, counted }
+    return { state, loss }
   }
   /** The links' states of a state the engine built (a checkpoint's). */
   const readStates = (st: EngineState): LinkState[] => {
@@ -454,5 +514,5 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
     return out
   }
   const fits = (network: Network, opt: unknown): boolean => read(tree, links, opt, paramsOf(network), new Array(links.length))
-  return { fits, run }
+  return { fits, run, one }
 }
