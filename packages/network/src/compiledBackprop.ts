@@ -15,8 +15,12 @@
  * - anything larger: `denseGradients` itself, whose products run in `@purenn/matrix`'s kernels
  *   (WebAssembly where it loads).
  *
+ * `runAdding` is `run` with the gradient added to the parameters rather than handed out
+ * (θ + k·g, BLAS's axpy): the kernels written out for tiny shapes add each entry as they find
+ * it; the other backends add after `run`. The caller chooses k (an optimizer's −η).
+ *
  * Each backend is checked against `denseGradients` by a property test of its own
- * (test/backprop.test.ts).
+ * (test/compiledBackprop.test.ts, test/generated.test.ts, test/small.test.ts).
  *
  * The value owns its scratch, its kernels and its gradient blocks: its holder may overwrite
  * the blocks `gradient` hands it (an optimizer's update, in place) until the next `run`, and
@@ -81,6 +85,19 @@ export interface Backprop {
    * next parameters). False when they are the backprop's own, written again by the next `run`.
    */
   readonly fresh: boolean
+  /**
+   * `run` with the gradient added to the parameters rather than handed out: the loss, and
+   * θ + k·∂L/∂θ written into `next`, one flat array of every parameter (block after block),
+   * each entry rounded as `θ + k·g` rounds (BLAS's axpy, y ← a·x + y, on the gradient). A
+   * kernel written out for a tiny shape adds each entry as it finds it (one store and one pass
+   * over the parameters fewer: a quarter of a step on XOR); the other backends add after `run`.
+   * `gradient` is then not written (what it holds is unspecified until the next `run`), and
+   * `nonFinite` says whether the entries written are finite. The caller chooses k (an
+   * optimizer's −η: the sign of a step is the optimizer's, not the backprop's).
+   */
+  readonly runAdding: (theta: ReadonlyArray<Float64Array> | Float64Array, inputs: Matrix, targets: Matrix, k: number, next: Float64Array) => number
+  /** After `runAdding`: Σ (vᵢ − vᵢ) over the entries vᵢ it wrote, 0 when every one is finite and NaN otherwise (x − x is NaN for ±∞ and NaN). */
+  readonly nonFinite: number
   /** The scores (Error, mean loss, count right) of a batch at the parameters `theta`, as `scores` gives them for the network over those parameters. */
   readonly scores: (theta: ReadonlyArray<Float64Array> | Float64Array, inputs: Matrix, targets: Matrix) => Scores
 }
@@ -124,6 +141,23 @@ export const parameterBlocks = (net: Network): ReadonlyArray<Float64Array> => {
 export const networkOver = (net: Network, theta: ReadonlyArray<Float64Array>): Network => {
   checkBlocks('networkOver', net, theta)
   return wrap(net, theta)
+}
+
+/**
+ * θ + k·g, entry by entry, into `next` (all three in the flat layout, `g` as its blocks):
+ * `runAdding` after a backend's `run`. Returns Σ (v − v): 0 when every entry is finite.
+ */
+const addInto = (theta: Float64Array, k: number, g: ReadonlyArray<Float64Array>, next: Float64Array): number => {
+  let bad = 0
+  for (let b = 0, at = 0; b < g.length; at += g[b]!.length, b++) {
+    const gb = g[b]!
+    for (let i = 0; i < gb.length; i++) {
+      const v = theta[at + i]! + k * gb[i]!
+      next[at + i] = v
+      bad += v - v
+    }
+  }
+  return bad
 }
 
 /** Views of consecutive blocks of the given sizes in a flat array. */
@@ -204,7 +238,7 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
   if (plan !== undefined) while (isSmall(net, widest + 1)) widest++
   const small = (B: number): boolean => (B === 0 ? plan !== undefined && isSmall(net, 0) : B <= widest)
   const kernels: Kernels | undefined = small(1) ? smallKernels(plan!, ws) : undefined // written out once, for the shape (a tiny network of element-wise layers)
-  const out = new Float64Array(Math.max(1, outputSize(net))) // where a kernel written out leaves the outputs, then the loss
+  const out = new Float64Array(Math.max(2, outputSize(net))) // where a kernel written out leaves the outputs, then the loss (and `runAdding`'s Σ (v − v))
   const check = options.check !== false
   /** The parameters in the flat layout: as given, or gathered from blocks. */
   const flatOf = (theta: ReadonlyArray<Float64Array> | Float64Array): Float64Array => {
@@ -214,6 +248,12 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
   }
   /** The parameters as blocks: as given, or views of a flat array. */
   const blocksOf = (theta: ReadonlyArray<Float64Array> | Float64Array): ReadonlyArray<Float64Array> => (theta instanceof Float64Array ? viewsOf(theta, sizes) : theta)
+  const checkNext = (theta: ReadonlyArray<Float64Array> | Float64Array, next: Float64Array): void => {
+    if (!(next instanceof Float64Array) || next.length !== P)
+      throw new RangeError(`Backprop.runAdding: next must be a Float64Array of ${P} numbers (every parameter, block after block), got ${describeValue(next)}`)
+    const blocks = theta instanceof Float64Array ? [theta] : theta
+    if (blocks.some((b) => b.buffer === next.buffer)) throw new RangeError('Backprop.runAdding: next must not share memory with theta (the kernels read θ after writing entries of next)')
+  }
   const checkTheta = (fn: string, theta: ReadonlyArray<Float64Array> | Float64Array): void => {
     if (!(theta instanceof Float64Array)) return checkBlocks(fn, net, theta)
     if (theta.length !== P) throw new RangeError(`${fn}: expected ${P} parameters in the flat layout, got ${theta.length}`)
@@ -231,6 +271,23 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
     gradient: own,
     flatGradient: ownFlat,
     fresh: false,
+    nonFinite: 0,
+    runAdding: (theta, inputs, targets, k, next) => {
+      if (check) {
+        checkTheta('Backprop.runAdding', theta)
+        checkBatch('Backprop.runAdding', net, inputs, targets)
+        checkNext(theta, next)
+      }
+      if (inputs.cols === 1 && kernels !== undefined) {
+        // the tutorial's case: each θ + k·g as the kernel finds g
+        kernels.axpy(flatOf(theta), next, out, buf(inputs), buf(targets), k)
+        self.nonFinite = out[1]!
+        return out[0]!
+      }
+      const value = self.run(theta, inputs, targets)
+      self.nonFinite = addInto(flatOf(theta), k, self.gradient, next)
+      return value
+    },
     run: (theta, inputs, targets) => {
       if (check) {
         checkTheta('Backprop.run', theta)

@@ -57,6 +57,55 @@ describe('compileBackprop', () => {
     )
   })
 
+  it('runAdding writes θ + k·g, as run’s gradient rounds it, and the same loss, on every backend (property)', () => {
+    fc.assert(
+      fc.property(arbCase, fc.boolean(), fc.double({ min: -2, max: 2, noNaN: true }), fc.boolean(), ({ net, loss, inputs, targets }, generate, k, flat) => {
+        const blocks = N.parameterBlocks(net)
+        const theta = flat ? Float64Array.from(blocks.flatMap((b) => Array.from(b))) : blocks
+        const before = snapshot(net, inputs, targets)
+        const bp = N.compileBackprop(net, loss, { generate })
+        const next = new Float64Array(bp.sizes.reduce((n, size) => n + size, 0))
+        const value = bp.runAdding(theta, inputs, targets, k, next)
+        const ref = denseGradients(net, loss, inputs, targets)
+        const g = ref.gradients.flatMap((l) => [...l.weights.data, ...l.bias.data])
+        const p = blocks.flatMap((b) => Array.from(b))
+        expect(bitsOf([value])).toEqual(bitsOf([ref.loss]))
+        expect(bitsOf(next)).toEqual(bitsOf(p.map((x, i) => x + k * g[i]!))) // θ + k·g, entry by entry
+        expect(bp.nonFinite).toBe(0)
+        expect(snapshot(net, inputs, targets)).toEqual(before)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it('runAdding says when an entry it wrote is not finite, on every backend', () => {
+    for (const sizes of [[[2, N.sigmoid], [1, N.sigmoid]], [[40, N.sigmoid], [1, N.sigmoid]]] as const)
+      for (const generate of [true, false]) {
+        const net = makeNetwork(2, sizes.map(([n, f]) => [n, f] as [number, Activation]), 3)
+        const bp = N.compileBackprop(net, N.mse, { generate })
+        const next = new Float64Array(bp.sizes.reduce((n, size) => n + size, 0))
+        const x = M.fromArray([1, -1])
+        bp.runAdding(N.parameterBlocks(net), x, M.fromArray([1]), 1e308, next) // k·g overflows wherever g is large enough
+        const overflowed = Array.from(next).some((v) => !Number.isFinite(v))
+        expect(Number.isNaN(bp.nonFinite)).toBe(overflowed)
+        bp.runAdding(N.parameterBlocks(net), x, M.fromArray([1]), Number.NaN, next)
+        expect(bp.nonFinite).toBeNaN()
+        bp.runAdding(N.parameterBlocks(net), x, M.fromArray([1]), 0.5, next)
+        expect(bp.nonFinite).toBe(0)
+      }
+  })
+
+  it('runAdding refuses an output of the wrong size, or one that shares memory with the parameters', () => {
+    const net = makeNetwork(2, [[3, N.tanh], [1, N.sigmoid]], 4)
+    const bp = N.compileBackprop(net, N.mse)
+    const flat = Float64Array.from(N.parameterBlocks(net).flatMap((b) => Array.from(b)))
+    const x = M.fromArray([1, 2])
+    const t = M.fromArray([1])
+    expect(() => bp.runAdding(flat, x, t, -0.1, new Float64Array(3))).toThrow('Backprop.runAdding: next must be a Float64Array of 13 numbers (every parameter, block after block)')
+    expect(() => bp.runAdding(flat, x, t, -0.1, flat)).toThrow('Backprop.runAdding: next must not share memory with theta')
+    expect(() => bp.runAdding(flat, M.fromArray([1, 2, 3]), t, -0.1, new Float64Array(13))).toThrow('Backprop.runAdding: inputs has 3 rows, the network expects 2')
+  })
+
   it('scores as `scores` does, on every backend (property)', () => {
     fc.assert(
       fc.property(arbCase, ({ net, loss, inputs, targets }) => {

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
-import { gradients, mse, trainIteration, type Gradients, type Network } from '@purenn/network'
+import { addLayer, gradients, linear, mse, network, randomize, trainIteration, type Gradients, type Network } from '@purenn/network'
+import { pipe } from 'fp-ts/lib/function.js'
 import {
   adam,
   adamw,
@@ -49,7 +50,18 @@ type Tx = GradientTransformation<unknown>
  */
 const fusedStep = (rule: UpdateRule, g: Gradients, state: unknown, network: Network, everyStep = true) => {
   const blocks = g.flatMap((l) => [l.weights.data as Float64Array, l.bias.data as Float64Array])
-  const handing = { sizes: blocks.map((b) => b.length), run: () => 0, gradient: blocks, flatGradient: undefined, fresh: false, scores: () => [] as never }
+  const handing = {
+    sizes: blocks.map((b) => b.length),
+    run: () => 0,
+    runAdding: (): never => {
+      throw new Error('runAdding: not asked for in a run of one batch')
+    },
+    nonFinite: 0,
+    gradient: blocks,
+    flatGradient: undefined,
+    fresh: false,
+    scores: () => [] as never
+  }
   const dummy = { inputs: M.zeros(network.inputSize, 1), targets: M.zeros(network.layers[network.layers.length - 1]!.weights.rows, 1) }
   const r = engine(mse, rule, () => handing).run({ network, opt: state, step: 0 }, [dummy], { everyStep })
   return r === undefined
@@ -314,5 +326,19 @@ describe('trainSteps', () => {
     expect(byParams.state.step).toBe(0)
     const mine = stateless((g) => g.map((l) => ({ weights: M.scale(1e300)(M.scale(1e300)(l.weights)), bias: l.bias })))
     expect(trainSteps(mse, mine as Tx)(initTrainState(mine as Tx, net, M.rng(0)), [ok!]).stopped?.reason).toBe('parameters')
+  })
+
+  it('stops the same way when plain SGD’s steps are added by the backprop itself (runs of many steps): before the step that overflows', () => {
+    // y = w·x + b on x = (10, 10) against −10: ∂L/∂w ≈ (y + 10)·10, so at a rate of 1e307 the first step overflows, its loss finite
+    const [lin] = pipe(network(2), addLayer({ nodes: 1, activation: linear }), randomize(-0.1, 0.1))(M.rng(3))
+    const b: Batch = { inputs: M.fromArray([10, 10]), targets: M.fromArray([-10]) }
+    for (const tx of [sgd({ learningRate: 1e307 }), chain(scaleByLearningRate(1e307))] as Tx[]) {
+      const start = initTrainState(tx, lin, M.rng(0))
+      const r = trainSteps(mse, tx)(start, [b, b, b])
+      expect(r.stopped).toMatchObject({ step: 0, reason: 'parameters' })
+      expect(Number.isFinite(r.stopped!.loss)).toBe(true)
+      expect(r.state).toBe(start) // the state before that step: the caller's own
+      expect(paramsOf(trainStep(mse, tx)(start, b).network).some((v) => !Number.isFinite(v))).toBe(true) // the step refused does leave the finite numbers
+    }
   })
 })

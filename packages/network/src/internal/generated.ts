@@ -40,6 +40,14 @@ import { gradientAt, meanLoss, type Term } from '../Loss.js'
 export type SampleGradients = (th: Float64Array, g: Float64Array, s: Float64Array, x: Float64Array, t: Float64Array) => void
 
 /**
+ * `SampleGradients` with the gradient added to the parameters as it is found (BLAS's axpy,
+ * fused): instead of storing gᵢ into `g`, writes θᵢ + k·gᵢ into `next[i]` (the flat layout),
+ * each gᵢ as `SampleGradients` computes it; the loss into `s[0]` and Σ (vᵢ − vᵢ) over the
+ * entries written into `s[1]` (0 when each is finite, NaN otherwise).
+ */
+export type SampleAxpy = (th: Float64Array, next: Float64Array, s: Float64Array, x: Float64Array, t: Float64Array, k: number) => void
+
+/**
  * The forward pass of `forward` for one shape, on a block of `B` samples (one per column of
  * `x`, entry (j, c) at j·B + c): writes the outputs, a `outputs x B` block, into `s` from
  * `out`, with the parameters read from `th` (the flat layout).
@@ -49,6 +57,7 @@ export type BlockForward = (th: Float64Array, x: Float64Array, B: number, s: Flo
 /** The kernels of one shape. */
 export interface Kernels {
   readonly gradients: SampleGradients
+  readonly axpy: SampleAxpy
   readonly forward: BlockForward
 }
 
@@ -92,8 +101,12 @@ const forwardLines = (shape: Shape, input: (j: number) => string): string[] => {
   return lines
 }
 
-/** The source of the `SampleGradients` of a shape (see `samplePass` for the rules, step by step). */
-const stepSource = (shape: Shape): string => {
+/**
+ * The source of the `SampleGradients` of a shape (see `samplePass` for the rules, step by step),
+ * or with `axpy` of its `SampleAxpy`: each gradient entry, an expression, goes to `store`.
+ */
+const stepSource = (shape: Shape, axpy: boolean): string => {
+  const store = (at: number, g: string): string => (axpy ? `{ const v = th[${at}] + k * (${g}); next[${at}] = v; bad += v - v; }` : `g[${at}] = ${g};`) // θ + k·g, rounded as the engine's final pass rounds it
   const { dims, codes } = shape
   const L = codes.length
   const input = (k: number, j: number): string => (k === 0 ? `x[${j}]` : `y${k - 1}_${j}`)
@@ -117,8 +130,8 @@ const stepSource = (shape: Shape): string => {
     const m = dims[2 * k + 1]!
     const p = starts[k]!
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) lines.push(`g[${p + i * m + j}] = 0 + d${k}_${i} * ${input(k, j)};`)
-      lines.push(`g[${p + n * m + i}] = 0 + d${k}_${i};`)
+      for (let j = 0; j < m; j++) lines.push(store(p + i * m + j, `0 + d${k}_${i} * ${input(k, j)}`))
+      lines.push(store(p + n * m + i, `0 + d${k}_${i}`))
     }
     if (k === 0) break // the input's gradient is not needed
     for (let j = 0; j < m; j++) {
@@ -128,7 +141,7 @@ const stepSource = (shape: Shape): string => {
     }
   }
   lines.push('s[0] = value;')
-  return lines.join('\n')
+  return axpy ? ['let bad = 0;', ...lines, 's[1] = bad;'].join('\n') : lines.join('\n')
 }
 
 /** The source of the `BlockForward` of a shape: the forward pass of each column in turn. */
@@ -148,13 +161,18 @@ const forwardSourceOf = (shape: Shape): string => {
  * error is a bug of the generator and is thrown.
  */
 export const compile = (shape: Shape): Kernels | undefined => {
-  const step = stepSource(shape)
+  const step = stepSource(shape, false)
+  const axpy = stepSource(shape, true)
   const forward = forwardSourceOf(shape)
   const scope = ['forwardAt', 'backwardAt', 'gradientAt', 'meanLoss', 'term']
   const make = (params: string, body: string): unknown =>
     new Function(...scope, `"use strict"; return function (${params}) {\n${body}\n}`)(forwardAt, backwardAt, gradientAt, meanLoss, shape.term)
   try {
-    return { gradients: make('th, g, s, x, t', step) as SampleGradients, forward: make('th, x, B, s, out', forward) as BlockForward }
+    return {
+      gradients: make('th, g, s, x, t', step) as SampleGradients,
+      axpy: make('th, next, s, x, t, k', axpy) as SampleAxpy,
+      forward: make('th, x, B, s, out', forward) as BlockForward
+    }
   } catch (e) {
     if (e instanceof EvalError) return undefined // no code generation here: the fused loops run
     throw e

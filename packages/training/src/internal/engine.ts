@@ -11,8 +11,11 @@
  * moments into the other. The links run over the gradient blocks in place, in the chain's order,
  * through the very formulas `linkOf`'s updates run (`formulas` in `links.ts`); when the last link
  * is `scaleByLearningRate`, as in every named optimizer, its product and the sum are one pass,
- * `θ + (−η)·u`, which also finds whether every new parameter is finite. So a step allocates
- * nothing, and the bits are the fold's.
+ * `θ + (−η)·u`, which also finds whether every new parameter is finite. When that link is the
+ * whole rule (plain SGD), a run of many steps hands that pass to the backprop, which adds each
+ * entry of −η·g as it finds it (`Backprop.runAdding`, the same rounding). So a step allocates
+ * nothing, and the bits are the fold's. `one` takes a single step (`trainStep`'s) the same way,
+ * without the records a run keeps.
  *
  * Nothing private reaches anyone: the first step reads the caller's state and never writes it;
  * the state a run hands back owns its set, which the engine then leaves (a later run takes a
@@ -320,6 +323,15 @@ const step = (
   return nonFinite
 }
 
+/**
+ * The factor k = −η(t) of a final `scaleByLearningRate` link (`prepare` writes it; that link
+ * reads no gradient, so it can run before the gradient is known).
+ */
+const finalFactor = (link: Link, count: number | undefined): number => {
+  link.f.prepare(link.spec, count, NONE, link.c)
+  return link.c[0]!
+}
+
 // -------------------------------------------------------------------------------------
 // the engine
 // -------------------------------------------------------------------------------------
@@ -377,7 +389,7 @@ const sameShape = (a: Network, b: Network): boolean => {
 }
 
 /** What the engine asks of a backprop (a `Backprop`; a test may hand it gradients of its own). */
-export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'gradient' | 'flatGradient' | 'fresh' | 'scores'>
+export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'runAdding' | 'nonFinite' | 'gradient' | 'flatGradient' | 'fresh' | 'scores'>
 
 /**
  * The engine of a loss and a rule (see the module comment). Keep it for a run: it holds the
@@ -388,6 +400,12 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
   const links: Link[] = []
   const tree = flatten(rule, links, true)
   const byBias = links.some((l) => l.spec.kind === 'addDecayedWeights' && !l.spec.bias) // a link that treats the biases apart: steps go block by block
+  /**
+   * The rule is a final `scaleByLearningRate` alone (`sgd`, `chain(scaleByLearningRate(η))`):
+   * a step is θ + (−η(t))·g, which the backprop can write itself as it finds g
+   * (`Backprop.runAdding`, the same bits as the final pass of `step`).
+   */
+  const addsAlone = links.length === 1 && links[0]!.final
   let compiled: { readonly net: Network; readonly bp: Gradienter } | undefined
   let spare: Blocks | undefined // a private set no state holds, for the next run's first step
   let spareOf: Network | undefined // the network shape it was made for
@@ -448,16 +466,32 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
     let toCheckpoint = every // steps left before the next checkpoint (none with 0), and before the next point of the curve
     let toScore = scoreEvery
     const counted = known?.counted ?? countedOf(counts) // the links that keep a count
+    const adding = addsAlone && batches.length > 1 // see `addsAlone`: for a run of many steps, between flat sets
     for (let s = 0; s < batches.length; s++) {
       const { inputs, targets } = batches[s]!
-      const value = bp.run(from.flat?.theta ?? from.theta, inputs, targets) // Lₛ, and gₛ into bp.gradient
-      if (!everyStep && !Number.isFinite(value)) {
-        stopped = { step: s, reason: 'loss', loss: value }
-        break
+      const theta = from.flat?.theta ?? from.theta
+      let value: number // Lₛ
+      let nonFinite: number
+      let to: Blocks // the set this step writes
+      if (adding) {
+        to = other?.flat !== undefined ? other : freshBlocks(bp.sizes, states, true)
+        value = bp.runAdding(theta, inputs, targets, finalFactor(links[0]!, counts[0]), to.flat!.theta) // θₛ + (−η)·gₛ into `to`
+        nonFinite = bp.nonFinite
+        if (!everyStep && !Number.isFinite(value)) {
+          other = to // not taken: the set stays private
+          stopped = { step: s, reason: 'loss', loss: value }
+          break
+        }
+      } else {
+        value = bp.run(theta, inputs, targets) // and gₛ into bp.gradient
+        if (!everyStep && !Number.isFinite(value)) {
+          stopped = { step: s, reason: 'loss', loss: value }
+          break
+        }
+        // a private set free again, else a fresh one (whose parameters are the gradient blocks themselves when the backprop gave them up: one allocation fewer)
+        to = other ?? freshBlocks(bp.sizes, states, batches.length > 1, bp.fresh ? bp.gradient : undefined)
+        nonFinite = step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias)
       }
-      // the set this step writes: a private one free again, else a fresh one (whose parameters are the gradient blocks themselves when the backprop gave them up: one allocation fewer)
-      const to: Blocks = other ?? freshBlocks(bp.sizes, states, batches.length > 1, bp.fresh ? bp.gradient : undefined)
-      const nonFinite = step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias)
       if (!everyStep && nonFinite !== 0) {
         other = to // not taken: the set stays private
         stopped = { step: s, reason: 'parameters', loss: value }
