@@ -35,6 +35,7 @@ import { isBuiltinLoss } from './Loss.js'
 import { scores } from './metrics.js'
 import { outputSize } from './Network.js'
 import type { Layer, Network, Scores } from './types.js'
+import { addScaledInto } from './internal/axpy.js'
 import { buf, matrix } from './internal/buffer.js'
 import { describeValue, isMatrix } from './internal/describe.js'
 import type { Kernels } from './internal/generated.js'
@@ -144,19 +145,12 @@ export const networkOver = (net: Network, theta: ReadonlyArray<Float64Array>): N
 }
 
 /**
- * θ + k·g, entry by entry, into `next` (all three in the flat layout, `g` as its blocks):
- * `runAdding` after a backend's `run`. Returns Σ (v − v): 0 when every entry is finite.
+ * θ + k·g into `next` (θ and `next` in the flat layout, `g` as its blocks): `runAdding` after
+ * a backend's `run`. Returns Σ (v − v): 0 when every entry is finite.
  */
 const addInto = (theta: Float64Array, k: number, g: ReadonlyArray<Float64Array>, next: Float64Array): number => {
   let bad = 0
-  for (let b = 0, at = 0; b < g.length; at += g[b]!.length, b++) {
-    const gb = g[b]!
-    for (let i = 0; i < gb.length; i++) {
-      const v = theta[at + i]! + k * gb[i]!
-      next[at + i] = v
-      bad += v - v
-    }
-  }
+  for (let b = 0, at = 0; b < g.length; at += g[b]!.length, b++) bad += addScaledInto(theta, at, k, g[b]!, next, at)
   return bad
 }
 

@@ -26,6 +26,7 @@ import { gradients } from './backprop.js'
 import { mse } from './Loss.js'
 import { outputSize } from './Network.js'
 import type { Layer, Network } from './types.js'
+import { addScaledInto } from './internal/axpy.js'
 import { buf, matrix } from './internal/buffer.js'
 import { checkedVector, positiveFinite } from './internal/describe.js'
 
@@ -54,7 +55,7 @@ const column = (values: ArrayLike<number>): ReturnType<typeof matrix> => {
 
 /** `θ + k·g` (k = −η), entry by entry, written over `g` (a buffer `gradients` has just made, and nothing else holds), which it returns. */
 const descend = (theta: Float64Array, k: number, g: Float64Array): Float64Array => {
-  for (let i = 0; i < theta.length; i++) g[i] = theta[i]! + k * g[i]!
+  addScaledInto(theta, 0, k, g, g, 0)
   return g
 }
 
