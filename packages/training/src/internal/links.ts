@@ -20,7 +20,7 @@
 import * as M from '@purenn/matrix'
 import type { Gradients, LayerGradients, Network } from '@purenn/network'
 import { emptyState, type GradientTransformation } from '../GradientTransformation.js'
-import type { LinkSpec } from '../UpdateRule.js'
+import type { LinkSpec, UpdateRule } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
 import { count, describeValue } from './describe.js'
 import { blocksOf, globalNorm, zerosLike } from './gradients.js'
@@ -337,5 +337,9 @@ export const linkOf = <S>(spec: LinkSpec): GradientTransformation<S> => {
     }
     return [updates, f.make(spec, after, outs) as S]
   }
-  return Object.freeze({ init: (net: Network) => f.init(spec, net) as S, update, rule: Object.freeze({ ...spec, update }) })
+  // the rule as Object.assign builds it, not as a spread ({ ...spec, update }): V8 gives spread
+  // copies whose fields hold functions a new hidden class after the first few, so the engine's
+  // code, which reads the rule every step, was compiled again and again over a run's first calls
+  const rule = Object.freeze(Object.assign({}, spec, { update })) as UpdateRule
+  return Object.freeze({ init: (net: Network) => f.init(spec, net) as S, update, rule })
 }
