@@ -258,6 +258,27 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
     self.flatGradient = ownFlat
     self.fresh = false
   }
+  /** `run` once its arguments are checked: the loss, the gradient into `self.gradient` by the backend for the batch's width. */
+  const gradientOf = (theta: ReadonlyArray<Float64Array> | Float64Array, inputs: Matrix, targets: Matrix): number => {
+    const B = inputs.cols
+    if (B === 1 && kernels !== undefined) {
+      // the tutorial's case: samplePass, written out for the shape, straight into our gradient
+      if (self.fresh) own_()
+      kernels.gradients(flatOf(theta), ownFlat, out, buf(inputs), buf(targets))
+      return out[0]!
+    }
+    if (small(B)) {
+      if (self.fresh) own_()
+      return smallRun(plan!, loss, flatOf(theta), inputs, targets, ownFlat, ws)
+    }
+    const r = denseGradients(wrap(net, blocksOf(theta)), loss, inputs, targets) // the reference itself: its buffers are fresh, and become ours
+    const blocks: Float64Array[] = []
+    for (const g of r.gradients) blocks.push(buf(g.weights), buf(g.bias))
+    self.gradient = blocks
+    self.flatGradient = undefined
+    self.fresh = true
+    return r.loss
+  }
   // a plain object whose fields each run sets (data properties: read every step, getters would cost a call)
   const self: { -readonly [K in keyof Backprop]: Backprop[K] } = {
     _tag: 'Backprop',
@@ -278,7 +299,7 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
         self.nonFinite = out[1]!
         return out[0]!
       }
-      const value = self.run(theta, inputs, targets)
+      const value = gradientOf(theta, inputs, targets)
       self.nonFinite = addInto(flatOf(theta), k, self.gradient, next)
       return value
     },
@@ -287,24 +308,7 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
         checkTheta('Backprop.run', theta)
         checkBatch('Backprop.run', net, inputs, targets)
       }
-      const B = inputs.cols
-      if (B === 1 && kernels !== undefined) {
-        // the tutorial's case: samplePass, written out for the shape, straight into our gradient
-        if (self.fresh) own_()
-        kernels.gradients(flatOf(theta), ownFlat, out, buf(inputs), buf(targets))
-        return out[0]!
-      }
-      if (small(B)) {
-        if (self.fresh) own_()
-        return smallRun(plan!, loss, flatOf(theta), inputs, targets, ownFlat, ws)
-      }
-      const r = denseGradients(wrap(net, blocksOf(theta)), loss, inputs, targets) // the reference itself: its buffers are fresh, and become ours
-      const blocks: Float64Array[] = []
-      for (const g of r.gradients) blocks.push(buf(g.weights), buf(g.bias))
-      self.gradient = blocks
-      self.flatGradient = undefined
-      self.fresh = true
-      return r.loss
+      return gradientOf(theta, inputs, targets)
     },
     scores: (theta, inputs, targets) => {
       if (check) {

@@ -48,7 +48,7 @@ import { builtinsOnly } from './internal/builtins.js'
 type Steps<S> = ReturnType<typeof stepsWith<S>>
 
 /** `sum` plus, one after the other, each of batches `from … to − 1`'s (loss · size): an epoch's training loss, added up in batch order. */
-const lossSum = (losses: ArrayLike<number>, batches: ReadonlyArray<Batch>, from: number, to: number, sum = 0): number => {
+const lossSum = (losses: ReadonlyArray<number>, batches: ReadonlyArray<Batch>, from: number, to: number, sum = 0): number => {
   for (let b = from; b < to; b++) sum += losses[b]! * batches[b]!.inputs.cols
   return sum
 }

@@ -10,8 +10,6 @@ import type { Batch } from './batches.js'
 import type { TrainState } from './TrainState.js'
 import { stepsWith } from './trainSteps.js'
 
-/** `trainStep` takes its step whatever numbers it leaves (the loops that stop before such a step check for it themselves). */
-
 /**
  * One step: the batch's loss and gradients by backpropagation, the optimizer's proposed
  * updates, and the updated network: `(g, L) = ∇L(θ; batch)`, `(u, s') = update(g, s, θ)`,

@@ -92,11 +92,11 @@ export interface Steps<S> {
  * @internal
  */
 export interface StepsRun<S> extends Steps<S> {
-  readonly losses: ArrayLike<number>
+  readonly losses: ReadonlyArray<number>
   readonly engine: Run | undefined
 }
 
-/** `trainStep`'s options: every step is taken, finite or not. */
+/** `trainStep`'s options: every step is taken, finite or not (the loops that stop before such a step check for it themselves). */
 const EVERY_STEP: RunOptions = Object.freeze({ everyStep: true })
 
 /**

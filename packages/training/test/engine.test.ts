@@ -132,7 +132,7 @@ describe('the engine', () => {
         let at = start
         const losses: number[] = []
         batches.forEach((b, s) => {
-          const r = alone[s] === true ? e.one(at, b)! : { state: e.run(at, [b], { everyStep: true })!.state, loss: e.run(at, [b], { everyStep: true })!.loss! }
+          const r = alone[s] === true ? e.one(at, b)! : (({ state, loss }) => ({ state, loss: loss! }))(e.run(at, [b], { everyStep: true })!)
           losses.push(r.loss)
           at = r.state
         })

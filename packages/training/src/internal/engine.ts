@@ -376,6 +376,17 @@ const countedOf = (counts: ReadonlyArray<number | undefined>): ReadonlyArray<num
   return out
 }
 
+/** The last state a run or step handed out, with what the engine knows of it, so that a fold handing it back is not read again. */
+interface Handed {
+  readonly state: EngineState
+  readonly blocks: Blocks
+  readonly states: ReadonlyArray<LinkState>
+  /** Each link's count (not written again: a run copies them before it counts). */
+  readonly counts: ReadonlyArray<number | undefined>
+  /** The links that keep a count. */
+  readonly counted: ReadonlyArray<number>
+}
+
 /** True when two networks have the same shape and activations (a `Backprop` of one runs the other). */
 const sameShape = (a: Network, b: Network): boolean => {
   if (a === b) return true
@@ -410,16 +421,16 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
   let spare: Blocks | undefined // a private set no state holds, for the next run's first step
   let spareOf: Network | undefined // the network shape it was made for
   /** The last state a run handed out, with its blocks: a fold hands it back as the next run's start, which then need not be read again. */
-  let handed:
-    | {
-        readonly state: EngineState
-        readonly blocks: Blocks
-        readonly states: ReadonlyArray<LinkState>
-        readonly counts: ReadonlyArray<number | undefined>
-        /** The links that keep a count. */
-        readonly counted: ReadonlyArray<number>
-      }
-    | undefined
+  let handed: Handed | undefined
+
+  /** `start` as the engine last handed it out (read already), else undefined. */
+  const knownOf = (start: EngineState): Handed | undefined => (handed !== undefined && handed.state.network === start.network && handed.state.opt === start.opt ? handed : undefined)
+  /** The links' states of `start` (the known ones, or read now); undefined when the rule cannot read them. */
+  const statesOf = (start: EngineState, known: Handed | undefined): LinkState[] | undefined => {
+    if (known !== undefined) return known.states as LinkState[]
+    const states: LinkState[] = new Array(links.length)
+    return read(tree, links, start.opt, paramsOf(start.network), states) ? states : undefined
+  }
 
   /**
    * The backprop for the network's shape. `known`: the network is the last state handed out,
@@ -435,9 +446,9 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
 
   const run = (start: EngineState, batches: ReadonlyArray<EngineBatch>, options: RunOptions = {}): Run | undefined => {
     const net = start.network
-    const known = handed !== undefined && handed.state.network === net && handed.state.opt === start.opt ? handed : undefined // our own last state: read already
-    const states: LinkState[] = known === undefined ? new Array(links.length) : (known.states as LinkState[])
-    if (known === undefined && !read(tree, links, start.opt, paramsOf(net), states)) return undefined
+    const known = knownOf(start) // our own last state: read already
+    const states = statesOf(start, known)
+    if (states === undefined) return undefined
     const { onStep, scoreOn, everyStep } = options
     if (net.layers.length === 0) throw new RangeError('the network has no layers')
     if (options.trusted !== true) {
@@ -524,9 +535,9 @@ export const engine = (loss: Loss, rule: UpdateRule, compile: (net: Network) => 
   }
   const one = (start: EngineState, batch: EngineBatch): { readonly state: EngineState; readonly loss: number } | undefined => {
     const net = start.network
-    const known = handed !== undefined && handed.state.network === net && handed.state.opt === start.opt ? handed : undefined
-    const states: LinkState[] = known === undefined ? new Array(links.length) : (known.states as LinkState[])
-    if (known === undefined && !read(tree, links, start.opt, paramsOf(net), states)) return undefined
+    const known = knownOf(start)
+    const states = statesOf(start, known)
+    if (states === undefined) return undefined
     if (net.layers.length === 0) throw new RangeError('the network has no layers')
     checkBatch(net, widthOf(net), 'batch', -1, batch)
     const bp = backpropFor(net, known !== undefined)
