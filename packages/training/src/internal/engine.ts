@@ -33,7 +33,7 @@ import { compileBackprop, networkOver, parameterBlocks, type Backprop, type Grad
 import type { LinkSpec, UpdateRule } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
 import { describeValue } from './describe.js'
-import { addScaled, countOf, fitsTree, formulaOf, MAX_SCALARS, paramsOf, type Formula } from './links.js'
+import { addScaled, countOf, fitsTree, formulaOf, paramsOf, scalarsOf, type Formula } from './links.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -116,7 +116,7 @@ interface Link {
   readonly f: Formula<LinkSpec>
   /** The last link of the whole rule and a `scaleByLearningRate`: its factor is taken into the final pass. */
   readonly final: boolean
-  /** Its step scalars (see `prepare`), written each step. */
+  /** Its scalars (see `prepare`, `scalarsOf`): the step's, written each step, then its fixed ones. */
   readonly c: Float64Array
 }
 
@@ -125,7 +125,7 @@ type Tree = number | ReadonlyArray<Tree>
 
 const flatten = (rule: UpdateRule, links: Link[], last: boolean): Tree => {
   if (rule.kind === 'chain') return rule.links.map((r, i) => flatten(r, links, last && i === rule.links.length - 1))
-  links.push({ spec: rule, f: formulaOf(rule as LinkSpec), final: last && rule.kind === 'scaleByLearningRate', c: new Float64Array(MAX_SCALARS) })
+  links.push({ spec: rule, f: formulaOf(rule as LinkSpec), final: last && rule.kind === 'scaleByLearningRate', c: scalarsOf(rule as LinkSpec) })
   return links.length - 1
 }
 

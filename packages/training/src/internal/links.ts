@@ -12,8 +12,10 @@
  * blocks `ins` and writes the new state's blocks `outs` (never `ins`). Scalars that do not
  * depend on the entry (a learning rate at its step, Adam's bias corrections, a clipping
  * factor) are computed once a step by `prepare`, into a small buffer the runner holds (no
- * allocation a step), which may also say the link leaves the updates as they are (`identity`,
- * a clip under its bound): it then answers false.
+ * allocation a step, see `scalarsOf`), which may also say the link leaves the updates as they
+ * are (`identity`, a clip under its bound): it then answers false. Numbers that depend on the
+ * link's parameters alone (`fixed`: when Adam's bias corrections settle at 1) are written into
+ * that buffer once, when it is made.
  *
  * Reading typed arrays: see `buffer.ts` (`x[i]!` is in bounds by construction).
  */
@@ -25,8 +27,8 @@ import { buf, matrix } from './buffer.js'
 import { count, describeValue } from './describe.js'
 import { blocksOf, globalNorm, zerosLike } from './gradients.js'
 
-/** The most step scalars a link has (see `prepare`). */
-export const MAX_SCALARS = 2
+/** How many scalars a link keeps (see `prepare` and `fixed`): the step's from index 0, its parameters' own after them. */
+const SCALARS = 4
 
 /**
  * One block's formula: see the module comment. `bias` says whether the block is a bias. With
@@ -57,6 +59,8 @@ export interface Formula<R> {
   readonly readsParams: boolean
   /** The step's scalars, from the state's count (undefined for a link that keeps none) and the updates flowing in, as blocks (layer 0's weights, its bias, layer 1's weights, …). */
   readonly prepare: (rule: R, count: number | undefined, g: ReadonlyArray<Float64Array>, c: Float64Array) => boolean
+  /** Writes the scalars that depend on the rule alone into `c`, once, when the buffer is made (see `scalarsOf`); most links have none. */
+  readonly fixed?: (rule: R, c: Float64Array) => void
   readonly block: Block<R>
   /** The state of the given count (undefined for a link that keeps none) and moments (in the order of `moments`). */
   readonly make: (rule: R, count: number | undefined, moments: ReadonlyArray<Gradients>) => unknown
@@ -128,6 +132,28 @@ const scaled = (a: number, g: Float64Array, u: Float64Array, theta: Float64Array
 export const addScaled = (theta: Float64Array, k: number, u: Float64Array, next: Float64Array): number => copy(u, u, theta, k, next)
 
 /**
+ * The first step n from which Adam's bias correction 1 − βⁿ is exactly 1 in doubles, whatever
+ * the last bit of `Math.pow(β, n)`: from n ≥ 56·ln 2 / −ln β on, βⁿ ≤ 2⁻⁵⁶, so the computed
+ * power (within an ulp of βⁿ) is below 2⁻⁵⁴, half the gap between 1 and the double below it,
+ * and 1 − βⁿ rounds to 1. (The factor of 2 between 2⁻⁵⁶ and 2⁻⁵⁵ covers the rounding of the
+ * logarithms many times over.) Infinity for β ≥ 1, whose power never vanishes.
+ *
+ * @example
+ * settledAt(0.9) // => 370 (0.9³⁷⁰ ≈ 1.2e-17, below 2⁻⁵⁶ ≈ 1.4e-17)
+ */
+export const settledAt = (beta: number): number => (beta < 1 ? Math.ceil((56 * Math.LN2) / -Math.log(beta)) + 1 : Infinity)
+
+/**
+ * Adam's bias correction at step n, 1 − βⁿ: from step `settled` (`settledAt(β)`) on it is 1,
+ * and is answered without the power, the same bits a call fewer.
+ *
+ * @example
+ * biasCorrection(0.9, 1, settledAt(0.9)) // => 0.09999999999999998
+ * biasCorrection(0.9, 400, settledAt(0.9)) // => 1
+ */
+export const biasCorrection = (beta: number, n: number, settled: number): number => (n >= settled ? 1 : 1 - Math.pow(beta, n))
+
+/**
  * The formulas, one per kind of link. Each cites its rule; the links' doc comments (in
  * `transforms.ts`) give the references.
  */
@@ -195,23 +221,32 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     init: (_r, net) => ({ count: 0, mu: zerosLike(net), nu: zerosLike(net) }),
     moments: (s) => (countOf(s) === undefined ? undefined : fields('mu', 'nu')(s)),
     readsParams: false,
+    fixed: ({ beta1, beta2 }, c) => {
+      c[2] = settledAt(beta1)
+      c[3] = settledAt(beta2)
+    },
     prepare: ({ beta1, beta2 }, count, _g, c) => {
       const n = count! + 1
-      c[0] = 1 - Math.pow(beta1, n) // bias corrections: the moments start at 0
-      c[1] = 1 - Math.pow(beta2, n)
+      c[0] = biasCorrection(beta1, n, c[2]!) // the moments start at 0
+      c[1] = biasCorrection(beta2, n, c[3]!)
       return true
     },
-    block: ({ beta1: b1, beta2: b2, eps }, c, g, u, theta, _bias, [m0, v0], [m1, v1], k, next) => {
+    block: ({ beta1: b1, beta2: b2, eps }, c, g, u, theta, _bias, ins, outs, k, next) => {
+      const m0 = ins[0]!
+      const v0 = ins[1]!
+      const m1 = outs[0]!
+      const v1 = outs[1]!
       const c1 = c[0]!
       const c2 = c[1]!
       let bad = 0
       for (let i = 0; i < g.length; i++) {
         const gi = g[i]!
-        const m = b1 * m0![i]! + (1 - b1) * gi
-        const v = b2 * v0![i]! + (1 - b2) * gi * gi
-        m1![i] = m
-        v1![i] = v
-        const ui = m / c1 / (Math.sqrt(v / c2) + eps)
+        const m = b1 * m0[i]! + (1 - b1) * gi
+        const v = b2 * v0[i]! + (1 - b2) * gi * gi
+        m1[i] = m
+        v1[i] = v
+        // μ / c₁ / (√(ν / c₂) + ε); a correction that has settled at 1 divides by nothing (x / 1 is x, exactly)
+        const ui = (c1 === 1 ? m : m / c1) / (Math.sqrt(c2 === 1 ? v : v / c2) + eps)
         bad += emit(u, i, ui, theta, k, next)
       }
       return bad
@@ -267,6 +302,16 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
 export const formulaOf = <R extends LinkSpec>(rule: R): Formula<R> => formulas[rule.kind] as unknown as Formula<R>
 
 /**
+ * A fresh buffer for a link's scalars, its `fixed` ones written: the engine keeps one per link
+ * for a run, the reference copies one per update.
+ */
+export const scalarsOf = (rule: LinkSpec): Float64Array => {
+  const c = new Float64Array(SCALARS)
+  formulaOf(rule).fixed?.(rule, c)
+  return c
+}
+
+/**
  * Checks that a tree (a state's moments, or the parameters) has the layers and shapes of the
  * updates, naming the link: a `RangeError` for another number of layers, a `ShapeError` for
  * another shape.
@@ -309,11 +354,12 @@ export const paramsOf = (net: Network): Gradients => net.layers.map((l) => ({ we
 export const linkOf = <S>(spec: LinkSpec): GradientTransformation<S> => {
   const f = formulaOf(spec)
   const fn = spec.kind
+  const scalars = scalarsOf(spec)
   const update = (grads: Gradients, state: S, net: Network): readonly [Gradients, S] => {
     const moments = f.moments(state)
     if (moments === undefined) throw new TypeError(`${fn}: expected the state of a ${fn} (from its init), got ${describeValue(state)}`)
     const n = countOf(state)
-    const c = new Float64Array(MAX_SCALARS)
+    const c = scalars.slice() // this update's own: the reference shares nothing between calls
     const after = n === undefined ? undefined : n + 1
     if (!f.prepare(spec, n, blocksOf(grads), c)) return [grads, f.make(spec, after, []) as S]
     for (const m of moments) checkTree(fn, grads, m)
