@@ -179,7 +179,7 @@ const ADAM_SPELLED: Optimizer = {
 const MEASURE_CHUNK = 256
 
 const mnist = (digits: Digits, quick: boolean): string => {
-  const reps = quick ? 3 : 7
+  const reps = quick ? 3 : 11
   // quick: every fourth training digit (2,001 of them, every class), so that the section takes well under a minute
   const kept = (_: unknown, s: number): boolean => !quick || s % 4 === 0
   const trainData = digits.trainImages.filter(kept)
@@ -295,7 +295,7 @@ const xorError = (net: N.Network): number => N.evaluate(net, xorInputs, xorTarge
 
 const xor = (quick: boolean): string => {
   const epochs = quick ? 1000 : 10_000
-  const reps = quick ? 5 : 9
+  const reps = quick ? 5 : 21
   const steps = 4 * epochs
   const start = xorNetwork(XOR_SEED)
   const before = xorError(start)

@@ -71,7 +71,7 @@ const warmUp = (f: () => number): void => {
 }
 
 const xorWorkload = async (s: Settings): Promise<string> => {
-  const reps = s.quick ? 3 : 9
+  const reps = s.quick ? 3 : 15
   const synchronous: Array<{ library: string; how: string; f: () => Steps }> = []
   const add = (library: string, how: string, f: () => Steps): void => {
     synchronous.push({ library, how, f })
