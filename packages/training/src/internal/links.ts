@@ -136,20 +136,15 @@ export const addScaled = (theta: Float64Array, k: number, u: Float64Array, next:
  * the last bit of `Math.pow(β, n)`: from n ≥ 56·ln 2 / −ln β on, βⁿ ≤ 2⁻⁵⁶, so the computed
  * power (within an ulp of βⁿ) is below 2⁻⁵⁴, half the gap between 1 and the double below it,
  * and 1 − βⁿ rounds to 1. (The factor of 2 between 2⁻⁵⁶ and 2⁻⁵⁵ covers the rounding of the
- * logarithms many times over.) Infinity for β ≥ 1, whose power never vanishes.
- *
- * @example
- * settledAt(0.9) // => 370 (0.9³⁷⁰ ≈ 1.2e-17, below 2⁻⁵⁶ ≈ 1.4e-17)
+ * logarithms many times over.) Infinity for β ≥ 1, whose power never vanishes. For β = 0.9
+ * it is 370 (0.9³⁷⁰ ≈ 1.2e-17, below 2⁻⁵⁶ ≈ 1.4e-17); for β = 0.999, 38,798.
  */
 export const settledAt = (beta: number): number => (beta < 1 ? Math.ceil((56 * Math.LN2) / -Math.log(beta)) + 1 : Infinity)
 
 /**
  * Adam's bias correction at step n, 1 − βⁿ: from step `settled` (`settledAt(β)`) on it is 1,
- * and is answered without the power, the same bits a call fewer.
- *
- * @example
- * biasCorrection(0.9, 1, settledAt(0.9)) // => 0.09999999999999998
- * biasCorrection(0.9, 400, settledAt(0.9)) // => 1
+ * and is answered without the power, the same bits a call fewer: at β = 0.9, step 1 gives
+ * 0.09999999999999998 (1 − 0.9 in doubles), and every step from 370 on gives 1.
  */
 export const biasCorrection = (beta: number, n: number, settled: number): number => (n >= settled ? 1 : 1 - Math.pow(beta, n))
 
