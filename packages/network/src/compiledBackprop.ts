@@ -293,14 +293,15 @@ export const compileBackprop = (net: Network, loss: Loss, options: { readonly ge
         checkBatch('Backprop.runAdding', net, inputs, targets)
         checkNext(theta, next)
       }
+      const flat = flatOf(theta) // gathered once when given as blocks: the kernels and the sum after `run` both read it
       if (inputs.cols === 1 && kernels !== undefined) {
         // the tutorial's case: each θ + k·g as the kernel finds g
-        kernels.axpy(flatOf(theta), next, out, buf(inputs), buf(targets), k)
+        kernels.axpy(flat, next, out, buf(inputs), buf(targets), k)
         self.nonFinite = out[1]!
         return out[0]!
       }
-      const value = gradientOf(theta, inputs, targets)
-      self.nonFinite = addInto(flatOf(theta), k, self.gradient, next)
+      const value = gradientOf(flat, inputs, targets)
+      self.nonFinite = addInto(flat, k, self.gradient, next)
       return value
     },
     run: (theta, inputs, targets) => {
