@@ -1,12 +1,14 @@
 // Adam's bias corrections, 1 − βⁿ: from the step `settledAt(β)` on they are exactly 1 and are
-// answered without `Math.pow` (src/internal/links.ts). These tests hold that shortcut to the
-// formula written out with Math.pow, bit for bit: before the threshold, at it, and far past it,
-// for any β, and through scaleByAdam's own update (which the engine's step is held to in
-// fusedUpdate.test.ts).
+// answered without `Math.pow`, and before it they are decided from βⁿ carried as a double-double
+// (src/internal/links.ts, src/internal/powers.ts). These tests hold both shortcuts to the formula
+// written out with Math.pow, bit for bit: before the threshold, at it, and far past it, for any
+// β, and through scaleByAdam's own update (which the engine's step is held to in
+// fusedUpdate.test.ts). powers.test.ts walks every step of whole runs.
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
 import { scaleByAdam, type AdamState } from '@purenn/training'
 import { biasCorrection, settledAt } from '../src/internal/links.js'
+import { powersAt, startPowers } from '../src/internal/powers.js'
 import { bits, entriesOf, gradientsLike, netOf } from './helpers.js'
 
 /** 1 − βⁿ as the formula reads, the oracle. */
@@ -55,7 +57,10 @@ describe('biasCorrection', () => {
       fc.property(beta, fc.integer({ min: -200, max: 200 }), (b, d) => {
         const s = settledAt(b)
         const n = Number.isFinite(s) ? Math.max(1, s + d) : Math.abs(d) + 1
-        expect(Object.is(biasCorrection(b, n, s), written(b, n))).toBe(true)
+        const c = new Float64Array(5)
+        startPowers(c, 0, 2)
+        powersAt(c, 0, n, b, b) // βⁿ afresh, by squaring
+        expect(Object.is(biasCorrection(b, n, s, c[1]!), written(b, n))).toBe(true)
       }),
       { numRuns: 2000 }
     )

@@ -15,7 +15,10 @@
  * allocation a step, see `scalarsOf`), which may also say the link leaves the updates as they
  * are (`identity`, a clip under its bound): it then answers false. Numbers that depend on the
  * link's parameters alone (`fixed`: when Adam's bias corrections settle at 1) are written into
- * that buffer once, when it is made.
+ * that buffer once, when it is made. Adam's `prepare` also carries β₁ⁿ and β₂ⁿ in it from step
+ * to step (`powers.ts`): the engine keeps one buffer a link for its steps, so each step costs
+ * one product; the reference's update copies a fresh buffer, and computes the powers afresh.
+ * Either way the corrections are the doubles `1 - Math.pow(β, n)` gives.
  *
  * Reading typed arrays: see `buffer.ts` (`x[i]!` is in bounds by construction).
  */
@@ -26,9 +29,17 @@ import type { LinkSpec, UpdateRule } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
 import { count, describeValue } from './describe.js'
 import { blocksOf, globalNorm, zerosLike } from './gradients.js'
+import { oneMinusPower, POWER_SLOTS, powersAt, startPowers } from './powers.js'
 
-/** How many scalars a link keeps (see `prepare` and `fixed`): the step's from index 0, its parameters' own after them. */
-const SCALARS = 4
+/**
+ * How many scalars a link keeps (see `prepare` and `fixed`): the step's from index 0, its
+ * parameters' own after them, then what carries over from step to step (Adam's powers of β₁
+ * and β₂, `powers.ts`).
+ */
+const SCALARS = 4 + POWER_SLOTS(2)
+
+/** Where Adam's powers start in its scalars (see `powersAt`): the exponent, then β₁ⁿ and β₂ⁿ, two doubles each. */
+const POWERS = 4
 
 /**
  * One block's formula: see the module comment. `bias` says whether the block is a bias. With
@@ -142,11 +153,13 @@ export const addScaled = (theta: Float64Array, k: number, u: Float64Array, next:
 export const settledAt = (beta: number): number => (beta < 1 ? Math.ceil((56 * Math.LN2) / -Math.log(beta)) + 1 : Infinity)
 
 /**
- * Adam's bias correction at step n, 1 − βⁿ: from step `settled` (`settledAt(β)`) on it is 1,
- * and is answered without the power, the same bits a call fewer: at β = 0.9, step 1 gives
- * 0.09999999999999998 (1 − 0.9 in doubles), and every step from 370 on gives 1.
+ * Adam's bias correction at step n, 1 − βⁿ, the double `1 - Math.pow(β, n)` gives: from step
+ * `settled` (`settledAt(β)`) on it is 1, answered without the power; before, it is decided from
+ * `hi`, the high part of βⁿ carried from step to step (`oneMinusPower` in `powers.ts`). At
+ * β = 0.9, step 1 gives 0.09999999999999998 (1 − 0.9 in doubles), and every step from 370 on
+ * gives 1.
  */
-export const biasCorrection = (beta: number, n: number, settled: number): number => (n >= settled ? 1 : 1 - Math.pow(beta, n))
+export const biasCorrection = (beta: number, n: number, settled: number, hi: number): number => (n >= settled ? 1 : oneMinusPower(beta, n, hi))
 
 /**
  * The formulas, one per kind of link. Each cites its rule; the links' doc comments (in
@@ -219,11 +232,13 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     fixed: ({ beta1, beta2 }, c) => {
       c[2] = settledAt(beta1)
       c[3] = settledAt(beta2)
+      startPowers(c, POWERS, 2)
     },
     prepare: ({ beta1, beta2 }, count, _g, c) => {
       const n = count! + 1
-      c[0] = biasCorrection(beta1, n, c[2]!) // the moments start at 0
-      c[1] = biasCorrection(beta2, n, c[3]!)
+      if (n < c[2]! || n < c[3]!) powersAt(c, POWERS, n, beta1, beta2) // β₁ⁿ and β₂ⁿ, while a correction needs them
+      c[0] = biasCorrection(beta1, n, c[2]!, c[POWERS + 1]!) // the moments start at 0
+      c[1] = biasCorrection(beta2, n, c[3]!, c[POWERS + 3]!)
       return true
     },
     block: ({ beta1: b1, beta2: b2, eps }, c, g, u, theta, _bias, ins, outs, k, next) => {
