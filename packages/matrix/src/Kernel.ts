@@ -24,7 +24,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import type { ReadonlyFloat64Array } from './Matrix.js'
 import { gemm } from './internal/gemm.js'
 import { wasmGemm, type StridedGemm } from './internal/wasm/host.js'
-import { loadKernel } from './internal/wasm/load.js'
+import { instantiate } from './internal/wasm/instance.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -123,9 +123,9 @@ const plain: Kernel = { name: 'plain', gemm: gemm as Gemm }
 
 /** The WebAssembly kernel where it loads; the plain one takes the small products. */
 const wasm: O.Option<Kernel> = pipe(
-  O.fromNullable(loadKernel()),
-  O.map((instantiate): Kernel => {
-    const run = wasmGemm(instantiate, gemm)
+  O.fromNullable(instantiate),
+  O.map((make): Kernel => {
+    const run = wasmGemm(make, gemm)
     const hybrid: StridedGemm = (m, n, k, a, ars, acs, b, brs, bcs) =>
       onWasm(m, n, k) ? run(m, n, k, a, ars, acs, b, brs, bcs) : gemm(m, n, k, a, ars, acs, b, brs, bcs)
     return { name: 'wasm', gemm: hybrid as Gemm }

@@ -42,6 +42,7 @@ export { add, subtract, hadamard, scale, map, mapWithIndex, zipWith, addColumn, 
 export { dot, dotTransposeA, dotTransposeB, outer, transpose } from './product.js'
 export { type Kernel, type KernelName, type Gemm, kernels, defaultKernel } from './Kernel.js'
 export { type Products, withKernel } from './withKernel.js'
+export { type Arena, type AdamArrays, type AdamScalars, arena } from './Arena.js'
 export { sum, sumOfSquares, norm, maxAbs, rowSums, colSums, rowMeans, colMeans, argmaxColumns } from './reduce.js'
 export { getEq, Show } from './instances.js'
 export { type MatrixJson, type MatrixJsonError, encodeMatrix, decodeMatrix, decodeMatrixAt } from './json.js'

@@ -150,6 +150,7 @@ describe('a value that is not a Matrix', () => {
       'fromArrays',
       'fromArraysAt',
       'withKernel',
+      'arena', // takes lengths; its kernels take arrays of its own
       'getEq', // its equals is in the table
       'rng',
       'isRng',

@@ -39,6 +39,24 @@ export interface KernelExports {
   ) => void
   readonly workspaceBytes: () => number
   readonly heapBase: () => number
+  /** Adam's update over `n` entries (see `assembly/adam.ts`); `final` is 1 or 0. */
+  readonly adam: (
+    n: number,
+    g: number,
+    theta: number,
+    m0: number,
+    v0: number,
+    m1: number,
+    v1: number,
+    out: number,
+    final: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    k: number
+  ) => number
 }
 
 /** The parts of the `WebAssembly` namespace used here. */
@@ -53,7 +71,7 @@ export type Instantiate = () => KernelExports
 
 /**
  * The kernel module compiled, as a function making instances of it, or `undefined` where
- * WebAssembly with SIMD is unavailable. Called once, when the package loads.
+ * WebAssembly with SIMD is unavailable. Called once, when the package loads (`instance.ts`).
  */
 export const loadKernel = (): Instantiate | undefined => {
   const api = (globalThis as { readonly WebAssembly?: WebAssemblyApi }).WebAssembly

@@ -26,6 +26,11 @@
 // Memory: the host (../host.ts) owns the layout. It writes A and B into linear memory, passes
 // their addresses, and reads C back; the kernel needs `workspaceBytes()` of scratch at `w`.
 // Nothing is allocated here.
+//
+// The module also carries Adam's update (./adam.ts), for the arrays of an `Arena`
+// (../../../Arena.ts), which live in an instance's memory of their own.
+
+export { adam } from './adam'
 
 /** Rows of A and columns of B per register tile. */
 const MR: i32 = 4
