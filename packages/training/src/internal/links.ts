@@ -73,6 +73,12 @@ export interface Formula<R> {
   /** Writes the scalars that depend on the rule alone into `c`, once, when the buffer is made (see `scalarsOf`); most links have none. */
   readonly fixed?: (rule: R, c: Float64Array) => void
   readonly block: Block<R>
+  /**
+   * `block` over arrays of an arena (`@purenn/matrix`'s `Arena`: WebAssembly memory), for a
+   * link with a kernel there (Adam's): the same bits, two entries at a time. `g`, `theta`, `ins`
+   * and `outs` are all the arena's; the updates go into `g` (without `next`).
+   */
+  readonly arena?: (rule: R, c: Float64Array, arena: M.Arena, g: Float64Array, theta: Float64Array, ins: ReadonlyArray<Float64Array>, outs: ReadonlyArray<Float64Array>, k: number, next: Float64Array | undefined) => number
   /** The state of the given count (undefined for a link that keeps none) and moments (in the order of `moments`). */
   readonly make: (rule: R, count: number | undefined, moments: ReadonlyArray<Gradients>) => unknown
 }
@@ -261,6 +267,9 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
       }
       return bad
     },
+    // the same formula in the arena's kernel (`assembly/adam.ts` of @purenn/matrix), two entries at a time
+    arena: ({ beta1, beta2, eps }, c, arena, g, theta, [m0, v0], [m1, v1], k, next) =>
+      arena.adam({ g, theta, mu: m0!, nu: v0!, nextMu: m1!, nextNu: v1!, out: next ?? g }, { beta1, beta2, eps, c1: c[0]!, c2: c[1]!, k: next === undefined ? undefined : k }),
     make: (_r, n, [mu, nu]) => ({ count: n!, mu, nu })
   },
 
