@@ -107,6 +107,25 @@ describe('the engine', () => {
     expect(stateBits(at)).toEqual(stateBits(referenceRun(tx, mse, { network: net, opt: tx.init(net), step: 0 }, all).states[all.length]!))
   })
 
+  it.each([
+    ['sgd', sgd({ learningRate: 0.5 }) as Tx],
+    ['adam', adam({ learningRate: 0.05 }) as Tx]
+  ])('a run or step made from inside a run (its onStep) takes sets of its own, leaving the run’s alone: %s', (_name, tx) => {
+    const e = engine(mse, ruleOf(tx)!)
+    const net = sigmoidNet([2, 3, 1], 4)
+    const other = sigmoidNet([2, 3, 1], 5)
+    const start: EngineState = { network: net, opt: tx.init(net), step: 0 }
+    const first = e.run(start, batchesOf([1, 2]))!.state // held in the engine's sets
+    const batches = batchesOf([1, 2, 1, 3])
+    const otherStart: EngineState = { network: other, opt: tx.init(other), step: 0 }
+    const inner: EngineState[] = []
+    const r = e.run(first, batches, { onStep: () => void inner.push(e.run(otherStart, batches.slice(0, 2))!.state, e.one(first, batches[0]!)!.state) })!
+    expect(stateBits(r.state)).toEqual(stateBits(referenceRun(tx, mse, first, batches).states[batches.length]!))
+    const innerRun = stateBits(referenceRun(tx, mse, otherStart, batches.slice(0, 2)).states[2]!)
+    const innerOne = stateBits(referenceRun(tx, mse, first, batches.slice(0, 1)).states[1]!)
+    inner.forEach((st, i) => expect(stateBits(st)).toEqual(i % 2 === 0 ? innerRun : innerOne))
+  })
+
   it('answers undefined for a state the rule cannot read, and compiles again for a network of another shape', () => {
     const tx = adam({ learningRate: 0.05 }) as Tx
     const e = engine(mse, ruleOf(tx)!)

@@ -5,17 +5,22 @@
  * The reference is a fold of `trainStep`'s two halves: `(L, g) = gradients(θ; batch)`, then
  * `(u, s') = update(g, s, θ)` and `θ' = applyUpdates(u)(θ)`, each link's `update` making new
  * updates and a new state (`linkOf` in `links.ts`). Here one value (`engine(loss, rule)`) keeps,
- * for the run, a `Backprop` compiled for the network's shape (`@purenn/network`), which writes
- * each step's gradients into blocks of its own, and two private sets of parameters and moments
- * that take turns: a step reads θₛ and the moments from one set and writes θₛ₊₁ and the new
- * moments into the other. The links run over the gradient blocks in place, in the chain's order,
+ * for the network's shape, a `Backprop` compiled for it (`@purenn/network`), which writes each
+ * step's gradients into blocks of its own, and two private sets of parameters and moments that
+ * take turns: a step reads θₛ and the moments from one set and writes θₛ₊₁ and the new moments
+ * into the other. The links run over the gradient blocks in place, in the chain's order,
  * through the very formulas `linkOf`'s updates run (`formulas` in `links.ts`); when the last link
  * is `scaleByLearningRate`, as in every named optimizer, its product and the sum are one pass,
  * `θ + (−η)·u`, which also finds whether every new parameter is finite. When that link is the
  * whole rule (plain SGD), a run of many steps hands that pass to the backprop, which adds each
  * entry of −η·g as it finds it (`Backprop.runAdding`, the same rounding). So a step allocates
- * nothing, and the bits are the fold's. `one` takes a single step (`trainStep`'s) the same way,
- * without the records a run keeps.
+ * nothing, and the bits are the fold's.
+ *
+ * The private sets are never handed out. A run copies its start into the first set (unless the
+ * start is the state the engine handed out last, whose set it still holds), and hands out a
+ * copy of its last set, keeping the set as where the next call given that state back starts.
+ * `one` takes a single step (`trainStep`'s) without the records a run keeps: from the caller's
+ * buffers (or the set it holds) into fresh buffers that become the new state, unless in an arena.
  *
  * In an arena: when a link of the rule has a kernel in WebAssembly (Adam's, `Formula.arena`) and
  * the network has at least `ARENA_MIN_PARAMETERS` parameters, the two sets live in an arena of
@@ -23,15 +28,12 @@
  * in from the backprop's blocks each step. That link then runs its kernel over them, two entries
  * at a time with the same rounding (on MNIST's 101,770 parameters, 0.3 ms a step against the
  * JavaScript loop's 0.6); the other links run their loops over the same arrays, which are
- * ordinary typed arrays to them. The arena's sets are never handed out: a run or a step hands
- * out a copy of its last set and keeps the set itself as where the next call starts when it is
- * given that state back (a fold of `trainStep` copies three arrays out a step and none in); any
- * other start is copied in. A call made while a step in the arena is under way (from `onStep`,
- * say) takes its steps outside the arena.
+ * ordinary typed arrays to them. `one` then steps between the arena's sets too, and hands out a
+ * copy (a fold of `trainStep` copies three arrays out a step and none in).
  *
- * Nothing private reaches anyone: the first step reads the caller's state and never writes it;
- * the state a run hands back owns its set, which the engine then leaves (a later run takes a
- * fresh one); checkpoints are copies; `onStep` is told only the step and its loss.
+ * Nothing private reaches anyone: the caller's state is read, never written; states handed out
+ * and checkpoints are copies; `onStep` is told only the step and its loss. A call made while a
+ * run (or a step in the arena) is under way, from `onStep` say, takes sets of its own.
  *
  * A step that would leave the finite numbers is not taken (unless asked, as `trainStep` is,
  * to take every step): when the loss of batch s is not finite, or a new parameter is not, the
@@ -269,15 +271,25 @@ const copyBlocks = (x: Blocks, theta?: ReadonlyArray<Float64Array>): Blocks => {
 export const ARENA_MIN_PARAMETERS = 4096
 
 /**
- * The engine's sets in an arena (`@purenn/matrix`'s `Arena`, WebAssembly memory): two sets
- * that take turns, and the gradient, copied in each step from the backprop's blocks.
+ * The engine's private sets: two that take turns, flat arrays with their blocks as views. In an
+ * arena (`@purenn/matrix`'s `Arena`, WebAssembly memory), with a third array for the gradient,
+ * copied in each step from the backprop's blocks; else in JavaScript memory, the steps reading
+ * the gradient where the backprop wrote it.
  */
 interface Resident {
-  readonly arena: M.Arena
+  readonly arena: M.Arena | undefined
   readonly sets: readonly [Blocks, Blocks]
-  readonly g: Float64Array
-  readonly gBlocks: ReadonlyArray<Float64Array>
+  readonly g: Float64Array | undefined
+  readonly gBlocks: ReadonlyArray<Float64Array> | undefined
 }
+
+/** Two private sets in JavaScript memory. */
+const plainResident = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Resident => ({
+  arena: undefined,
+  sets: [freshBlocks(sizes, states, true), freshBlocks(sizes, states, true)],
+  g: undefined,
+  gBlocks: undefined
+})
 
 /** An arena for the sizes and the links' moments, or undefined where there is none (no WebAssembly). */
 const residentOf = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Resident | undefined => {
@@ -303,8 +315,8 @@ const residentOf = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkStat
 
 /** The backprop's last gradient, copied into the arena's. */
 const gatherGradient = (r: Resident, bp: Gradienter): void => {
-  if (bp.flatGradient !== undefined) r.g.set(bp.flatGradient)
-  else for (let b = 0; b < r.gBlocks.length; b++) r.gBlocks[b]!.set(bp.gradient[b]!)
+  if (bp.flatGradient !== undefined) r.g!.set(bp.flatGradient)
+  else for (let b = 0; b < r.gBlocks!.length; b++) r.gBlocks![b]!.set(bp.gradient[b]!)
 }
 
 /** A network-shaped tree over blocks, taken as they are. */
@@ -508,12 +520,10 @@ export const engine = (
   /** A link of the rule has a kernel in an arena: large networks step in an arena (see `ARENA_MIN_PARAMETERS`). */
   const arenaRule = links.some((l) => l.f.arena !== undefined)
   let compiled: { readonly net: Network; readonly bp: Gradienter } | undefined
-  /** The arena of the compiled shape (made at its first step; undefined inside when there is none), held while that shape is. */
-  let resident: { readonly bp: Gradienter; readonly r: Resident | undefined } | undefined
-  /** A step in the arena is under way: a call made meanwhile (from `onStep`, or a loss) takes its steps outside it, leaving its sets alone. */
-  let inArena = false
-  let spare: Blocks | undefined // a private set no state holds, for the next run's first step
-  let spareOf: Network | undefined // the network shape it was made for
+  /** The private sets of the compiled shape (made at its first run), in an arena or not, held while that shape is. */
+  let resident: { readonly bp: Gradienter; readonly r: Resident } | undefined
+  /** A run, or a step in the arena, is under way: a call made meanwhile (from `onStep`, or a loss) takes sets of its own, leaving these alone. */
+  let busy = false
   /** The last state a run handed out, with its blocks: a fold hands it back as the next run's start, which then need not be read again. */
   let handed: Handed | undefined
 
@@ -538,23 +548,27 @@ export const engine = (
     return compiled.bp
   }
 
-  /** The arena for the backprop's shape, when the rule and the size call for one and WebAssembly is there. */
-  const residentFor = (bp: Gradienter, states: ReadonlyArray<LinkState>): Resident | undefined => {
-    if (!arenaRule || inArena) return undefined
+  /**
+   * The private sets for the backprop's shape: in an arena when the rule and the size call for
+   * one and WebAssembly is there, else in JavaScript memory. A call made while another is under
+   * way gets sets of its own, kept by no one.
+   */
+  const residentFor = (bp: Gradienter, states: ReadonlyArray<LinkState>): Resident => {
+    if (busy) return plainResident(bp.sizes, states)
     if (resident?.bp !== bp) {
       const P = bp.sizes.reduce((n, size) => n + size, 0)
-      resident = { bp, r: P >= arenaMinParameters ? residentOf(bp.sizes, states) : undefined }
+      resident = { bp, r: (arenaRule && P >= arenaMinParameters ? residentOf(bp.sizes, states) : undefined) ?? plainResident(bp.sizes, states) }
     }
     return resident.r
   }
 
   /**
-   * Where a step in the arena starts: the arena's set the last state handed out is over (the
-   * engine's own: handed out as a copy), else the start's parameters and moments copied into
-   * the first set. Either way the last state handed out is forgotten until the step ends.
+   * Where the steps start: the private set the last state handed out is over (handed out as a
+   * copy), else the start's parameters and moments copied into the first set. Either way the
+   * last state handed out is forgotten until the call ends (its set may be written).
    */
-  const arenaStart = (r: Resident, known: Handed | undefined, net: Network, states: ReadonlyArray<LinkState>): Blocks => {
-    handed = undefined // its set, if the arena's, is about to be written (a call made meanwhile reads its start afresh)
+  const startIn = (r: Resident, known: Handed | undefined, net: Network, states: ReadonlyArray<LinkState>): Blocks => {
+    handed = undefined
     if (known !== undefined && (known.blocks === r.sets[0] || known.blocks === r.sets[1])) return known.blocks
     copyInto(r.sets[0], known?.blocks ?? blocksOfState(net, states))
     return r.sets[0]
@@ -585,22 +599,17 @@ export const engine = (
       for (let b = 0; b < scoreOn.length; b++) out[b] = bp.scores(set.flat?.theta ?? set.theta, scoreOn[b]!.inputs, scoreOn[b]!.targets)
       return out
     }
-    const r = residentFor(bp, states) // in an arena, the two sets are its own
-    let from = r !== undefined ? arenaStart(r, known, net, states) : (known?.blocks ?? blocksOfState(net, states)) // θₛ and the moments: the caller's, never written, or the arena's
-    let other: Blocks | undefined =
-      r !== undefined
-        ? r.sets[from === r.sets[0] ? 1 : 0]
-        : spare !== undefined && spareOf !== undefined && (known !== undefined || sameShape(spareOf, net))
-          ? spare
-          : undefined // the private set the next step writes (the spare was made with the last state handed out)
-    spare = undefined
+    const r = residentFor(bp, states) // the two private sets the steps take turns in
+    let from = startIn(r, known, net, states) // θₛ and the moments
+    let other = r.sets[from === r.sets[0] ? 1 : 0] // the set the next step writes
     let stopped: RunStop | undefined
     let lastCheckpoint: Run['checkpoints'][number] | undefined // (read from here, not as checkpoints[length − 1]: an index past the end of the frozen NO_CHECKPOINTS is a slow lookup)
     let toCheckpoint = every // steps left before the next checkpoint (none with 0), and before the next point of the curve
     let toScore = scoreEvery
     const counted = known?.counted ?? countedOf(counts) // the links that keep a count
     const adding = addsAlone && batches.length > 1 // see `addsAlone`: for a run of many steps, between flat sets
-    inArena = r !== undefined
+    const wasBusy = busy
+    busy = true
     try {
       for (let s = 0; s < batches.length; s++) {
         const { inputs, targets } = batches[s]!
@@ -609,11 +618,10 @@ export const engine = (
         let nonFinite: number
         let to: Blocks // the set this step writes
         if (adding) {
-          to = other?.flat !== undefined ? other : freshBlocks(bp.sizes, states, true)
+          to = other
           value = bp.runAdding(theta, inputs, targets, finalFactor(links[0]!, counts[0]), to.flat!.theta) // θₛ + (−η)·gₛ into `to`
           nonFinite = bp.nonFinite
           if (!everyStep && !Number.isFinite(value)) {
-            other = to // not taken: the set stays private
             stopped = { step: s, reason: 'loss', loss: value }
             break
           }
@@ -623,20 +631,18 @@ export const engine = (
             stopped = { step: s, reason: 'loss', loss: value }
             break
           }
-          // a private set free again, else a fresh one (whose parameters are the gradient blocks themselves when the backprop gave them up: one allocation fewer)
-          to = other ?? freshBlocks(bp.sizes, states, batches.length > 1, bp.fresh ? bp.gradient : undefined)
-          if (r !== undefined) {
+          to = other
+          if (r.arena !== undefined) {
             gatherGradient(r, bp)
-            nonFinite = step(links, counts, r.gBlocks, r.g, from, to, byBias, r.arena)
+            nonFinite = step(links, counts, r.gBlocks!, r.g!, from, to, byBias, r.arena)
           } else nonFinite = step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias, undefined)
         }
         if (!everyStep && nonFinite !== 0) {
-          other = to // not taken: the set stays private
           stopped = { step: s, reason: 'parameters', loss: value }
           break
         }
         for (let j = 0; j < counted.length; j++) counts[counted[j]!]! += 1
-        other = s === 0 && r === undefined ? undefined : from // the caller's set is never written; a private one (an arena's too) is free again
+        other = from // free again
         from = to
         losses[taken++] = value
         if (onStep !== undefined) onStep(s, value)
@@ -652,19 +658,17 @@ export const engine = (
         }
       }
     } finally {
-      inArena = false
+      busy = wasBusy
     }
-    spare = r === undefined ? other : undefined // private, held by no state: the next run's first step may write it
-    spareOf = net
     const last = lastCheckpoint
     const state: EngineState =
       taken === 0
         ? start
         : last !== undefined && last.steps === taken
           ? last.state
-          : stateOver(net, tree, links, r !== undefined ? copyBlocks(from) : from, counts, start.step + taken) // `from` is now the state's (never written again), or the arena's, handed out as a copy
+          : stateOver(net, tree, links, copyBlocks(from), counts, start.step + taken) // a copy: `from` stays private
     const scores = taken > 0 && last !== undefined && last.steps === taken ? last.scores : scoresOf(from)
-    if (taken > 0) handed = { state, blocks: r === undefined && last !== undefined && last.steps === taken ? blocksOfState(state.network, readStates(state)) : from, states, counts, counted } // `counts` is not written again: the next run copies it
+    if (taken > 0) handed = { state, blocks: from, states, counts, counted } // `counts` is not written again: the next run copies it
     return { state, loss: taken === 0 ? undefined : losses[taken - 1], stopped, losses: taken === losses.length ? losses : losses.slice(0, taken), checkpoints, curve, scores }
   }
   const one = (start: EngineState, batch: EngineBatch): { readonly state: EngineState; readonly loss: number } | undefined => {
@@ -675,8 +679,10 @@ export const engine = (
     if (net.layers.length === 0) throw new RangeError('the network has no layers')
     checkBatch(net, widthOf(net), 'batch', -1, batch)
     const bp = backpropFor(net, known !== undefined)
-    const r = residentFor(bp, states)
-    if (r !== undefined) return oneInArena(r, bp, known, start, states, batch)
+    if (arenaRule && !busy) {
+      const r = residentFor(bp, states)
+      if (r.arena !== undefined) return oneInArena(r, bp, known, start, states, batch)
+    }
     const from = known?.blocks ?? blocksOfState(net, states) // the caller's: never written
     const loss = bp.run(from.flat?.theta ?? from.theta, batch.inputs, batch.targets)
     const to = freshBlocks(bp.sizes, states, false, bp.fresh ? bp.gradient : undefined) // the new state's
@@ -695,29 +701,23 @@ export const engine = (
    */
   const oneInArena = (r: Resident, bp: Gradienter, known: Handed | undefined, start: EngineState, states: ReadonlyArray<LinkState>, batch: EngineBatch): { readonly state: EngineState; readonly loss: number } => {
     const net = start.network
-    const from = arenaStart(r, known, net, states)
+    const from = startIn(r, known, net, states)
     const to = r.sets[from === r.sets[0] ? 1 : 0]
-    inArena = true
+    busy = true
     let loss: number
     try {
       loss = bp.run(from.flat!.theta, batch.inputs, batch.targets)
     } finally {
-      inArena = false
+      busy = false
     }
     gatherGradient(r, bp)
     const counts = known === undefined ? states.map((s) => s.count) : known.counts.slice()
-    step(links, counts, r.gBlocks, r.g, from, to, byBias, r.arena) // taken, finite or not
+    step(links, counts, r.gBlocks!, r.g!, from, to, byBias, r.arena) // taken, finite or not
     const counted = known?.counted ?? countedOf(counts)
     for (let j = 0; j < counted.length; j++) counts[counted[j]!]! += 1
     const state = stateOver(net, tree, links, copyBlocks(to, bp.fresh ? bp.gradient : undefined), counts, start.step + 1)
     handed = { state, blocks: to, states, counts, counted }
     return { state, loss }
-  }
-  /** The links' states of a state the engine built (a checkpoint's). */
-  const readStates = (st: EngineState): LinkState[] => {
-    const out: LinkState[] = new Array(links.length)
-    read(tree, links, st.opt, paramsOf(st.network), out)
-    return out
   }
   const fits = (network: Network, opt: unknown): boolean => read(tree, links, opt, paramsOf(network), new Array(links.length))
   return { fits, run, one }
