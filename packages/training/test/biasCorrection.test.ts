@@ -59,7 +59,7 @@ describe('biasCorrection', () => {
         const n = Number.isFinite(s) ? Math.max(1, s + d) : Math.abs(d) + 1
         const c = new Float64Array(5)
         startPowers(c, 0, 2)
-        powersAt(c, 0, n, b, b) // βⁿ afresh, by squaring
+        powersAt(c, 0, n, b, b, Infinity) // βⁿ afresh, by squaring
         expect(Object.is(biasCorrection(b, n, s, c[1]!), written(b, n))).toBe(true)
       }),
       { numRuns: 2000 }

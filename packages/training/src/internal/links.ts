@@ -242,7 +242,7 @@ export const formulas: { readonly [K in LinkSpec['kind']]: Formula<Spec<K>> } = 
     },
     prepare: ({ beta1, beta2 }, count, _g, c) => {
       const n = count! + 1
-      if (n < c[2]! || n < c[3]!) powersAt(c, POWERS, n, beta1, beta2) // β₁ⁿ and β₂ⁿ, while a correction needs them
+      if (n < c[2]! || n < c[3]!) powersAt(c, POWERS, n, beta1, beta2, c[2]!) // β₁ⁿ and β₂ⁿ, while a correction needs them
       c[0] = biasCorrection(beta1, n, c[2]!, c[POWERS + 1]!) // the moments start at 0
       c[1] = biasCorrection(beta2, n, c[3]!, c[POWERS + 3]!)
       return true

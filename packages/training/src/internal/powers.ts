@@ -93,12 +93,14 @@ export const startPowers = (c: Float64Array, at: number, betas: number): void =>
 /**
  * Moves the powers held at `at` (from `startPowers`, or from an earlier call) to exponent `n`:
  * one product each when n is the next exponent, none when it is the same, else by squaring.
+ * From `settled1` on (`settledAt(β₁)`), β₁ⁿ is not needed (its correction is 1): stepping on, it
+ * is left behind, and read by no one (a later exponent below `settled1` comes by squaring).
  */
-export const powersAt = (c: Float64Array, at: number, n: number, beta1: number, beta2: number): void => {
+export const powersAt = (c: Float64Array, at: number, n: number, beta1: number, beta2: number, settled1: number): void => {
   const had = c[at]!
   if (n === had) return
   if (n === had + 1) {
-    multiply(c[at + 1]!, c[at + 2]!, beta1, 0, c, at + 1)
+    if (n < settled1) multiply(c[at + 1]!, c[at + 2]!, beta1, 0, c, at + 1)
     multiply(c[at + 3]!, c[at + 4]!, beta2, 0, c, at + 3)
   } else {
     power(beta1, n, c, at + 1)
