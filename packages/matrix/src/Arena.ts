@@ -81,15 +81,7 @@ export interface AdamScalars {
 }
 
 /**
- * An arena (see the module comment): its arrays, and the kernels that run over them.
- *
- * `adam(arrays, scalars)` is Adam's update (Kingma & Ba 2015), entry by entry:
- * m = β₁·μ + (1 − β₁)·g, v = β₂·ν + (1 − β₂)·g², u = (m / c₁) / (√(v / c₂) + ε), writing m to
- * `nextMu`, v to `nextNu`, and θ + k·u (or u, when `k` is undefined) to `out`, each operation
- * rounded as JavaScript rounds it, so the bits are those of the same formula written in
- * JavaScript. It answers Σ (θ' − θ') over the new parameters: 0 when every one is finite, NaN
- * otherwise (0 when it wrote u). It throws a `RangeError` when an array is not the arena's or
- * the lengths differ.
+ * An arena (see the module comment): its arrays, and the kernels that run over them (`adam`).
  *
  * @example
  * import { arena } from '@purenn/matrix'
@@ -111,6 +103,15 @@ export interface AdamScalars {
 export interface Arena {
   /** The arrays, in the order of the lengths asked for: zeroed when made, views of the arena's memory for as long as it lives. */
   readonly arrays: ReadonlyArray<Float64Array>
+  /**
+   * Adam's update (Kingma & Ba 2015), entry by entry: m = β₁·μ + (1 − β₁)·g,
+   * v = β₂·ν + (1 − β₂)·g², u = (m / c₁) / (√(v / c₂) + ε), writing m to `nextMu`, v to
+   * `nextNu`, and θ + k·u (or u, when `k` is undefined) to `out`, each operation rounded as
+   * JavaScript rounds it, so the bits are those of the same formula written in JavaScript.
+   * Answers Σ (θ' − θ') over the new parameters: 0 when every one is finite, NaN otherwise (0
+   * when it wrote u). Throws a `RangeError` when an array is not the arena's or the lengths
+   * differ.
+   */
   readonly adam: (arrays: AdamArrays, scalars: AdamScalars) => number
 }
 
