@@ -53,7 +53,7 @@ export const render = (bytes) => {
     '// Regenerate with `node packages/matrix/scripts/build-wasm.mjs`; test/wasm-build.test.ts checks',
     '// that this file is what the source compiles to.',
     '',
-    `/** The WebAssembly SIMD product kernel (${bytes.length} bytes), base64-encoded. */`,
+    `/** The WebAssembly SIMD module, the product kernel and Adam's update (${bytes.length} bytes), base64-encoded. */`,
     'export const GEMM_WASM_BASE64 =',
     lines.map((l, i) => `  '${l}'${i === lines.length - 1 ? '' : ' +'}`).join('\n'),
     ''

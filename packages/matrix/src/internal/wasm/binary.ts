@@ -2,7 +2,7 @@
 // Regenerate with `node packages/matrix/scripts/build-wasm.mjs`; test/wasm-build.test.ts checks
 // that this file is what the source compiles to.
 
-/** The WebAssembly SIMD product kernel (2513 bytes), base64-encoded. */
+/** The WebAssembly SIMD module, the product kernel and Adam's update (2513 bytes), base64-encoded. */
 export const GEMM_WASM_BASE64 =
   'AGFzbQEAAAABLgRgAAF/YAV/f39/fwBgC39/f39/f39/f39/AGAPf39/f39/f39/fHx8fHx8AXwDBgUBAAACAwUDAQAABzQF' +
   'DndvcmtzcGFjZUJ5dGVzAAEIaGVhcEJhc2UAAgRnZW1tAAMEYWRhbQAEBm1lbW9yeQIACtMSBdQCAQt7IAIgAEEFdGohAANA' +

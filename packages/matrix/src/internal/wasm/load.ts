@@ -1,12 +1,13 @@
 /**
  * Feature detection and instantiation of the embedded WebAssembly SIMD kernel.
  *
- * The binary (`binary.ts`, generated from `assembly/gemm.ts`) is about 1.5 KB, so it is
- * compiled synchronously (`new WebAssembly.Module`), which Node allows at any size and browsers
- * allow on the main thread for small modules. Where it cannot run, `loadKernel` answers
- * `undefined` and the package keeps the TypeScript kernel: no `WebAssembly` global, an engine
- * without fixed-width SIMD (the module then fails validation), or a compile refused by the
- * page (a Content-Security-Policy without `'wasm-unsafe-eval'`, say).
+ * The binary (`binary.ts`, generated from `assembly/gemm.ts` and `assembly/adam.ts`) is about
+ * 2.5 KB, so it is compiled synchronously (`new WebAssembly.Module`), which Node allows at any
+ * size and browsers allow on the main thread for small modules. Where it cannot run,
+ * `loadKernel` answers `undefined` and the package keeps the TypeScript kernel: no
+ * `WebAssembly` global, an engine without fixed-width SIMD (the module then fails validation),
+ * or a compile refused by the page (a Content-Security-Policy without `'wasm-unsafe-eval'`,
+ * say).
  *
  * The ES library this package compiles against does not declare `WebAssembly` (it comes with
  * the DOM or Node typings), so the few parts used are declared here, structurally.
