@@ -149,7 +149,7 @@ export const stepsWith = <S>(loss: Loss, optimizer: GradientTransformation<S>) =
  * not finite, or that would leave a parameter that is not, and says so in `stopped`.
  * `onStep(b, loss)` is called after each step taken, with the batch's index and its loss
  * (measured before the step). The value `trainSteps(loss, optimizer)` keeps a compiled
- * backprop and a spare set of buffers for its next calls: keep it for a run.
+ * backprop and two private sets of buffers for its next calls: keep it for a run.
  *
  * @example
  * import * as M from '@purenn/matrix'

@@ -9,11 +9,12 @@ import { describe, expect, it, vi } from 'vitest'
 import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
 import * as O from 'fp-ts/lib/Option.js'
-import { gradients, mse, binaryCrossEntropy, scores, type Loss, type Network, type Scores } from '@purenn/network'
-import { adam, adamw, applyUpdates, chain, clipByGlobalNorm, scaleByAdam, scaleByLearningRate, sgd, type Batch, type GradientTransformation } from '@purenn/training'
+import { mse, binaryCrossEntropy, scores, type Loss, type Network } from '@purenn/network'
+import { adam, adamw, chain, clipByGlobalNorm, scaleByAdam, scaleByLearningRate, sgd, type Batch } from '@purenn/training'
 import { ARENA_MIN_PARAMETERS, engine, type EngineState } from '../src/internal/engine.js'
 import { ruleOf } from '../src/UpdateRule.js'
-import { bits, columns, paramsOf, sigmoidNet, valueBits } from './helpers.js'
+import { referenceRun, scoreBits, stateBits, type Tx } from './engineReference.js'
+import { bits, columns, sigmoidNet } from './helpers.js'
 
 // count the arenas made and the kernel calls, the engine's way in
 const made = vi.hoisted(() => ({ arenas: 0, kernel: 0 }))
@@ -30,25 +31,7 @@ vi.mock('@purenn/matrix', async (importOriginal) => {
   }
 })
 
-type Tx = GradientTransformation<unknown>
 const wasm = O.isSome(M.kernels.wasm)
-
-const stateBits = (st: EngineState): unknown => ({ net: bits(paramsOf(st.network)), opt: valueBits(st.opt), step: st.step })
-const scoreBits = (xs: ReadonlyArray<Scores> | undefined): unknown => xs?.map((s) => [s.count, s.correct, ...bits([s.error, s.loss])])
-
-/** The reference: the fold of gradients, update and applyUpdates, every state on the way. */
-const referenceRun = (tx: Tx, loss: Loss, start: EngineState, batches: ReadonlyArray<Batch>): { states: EngineState[]; losses: number[] } => {
-  const states = [start]
-  const losses: number[] = []
-  for (const b of batches) {
-    const at = states[states.length - 1]!
-    const { loss: value, gradients: g } = gradients(at.network, loss, b.inputs, b.targets)
-    const [u, opt] = tx.update(g, at.opt, at.network)
-    states.push({ network: applyUpdates(u)(at.network), opt, step: at.step + 1 })
-    losses.push(value)
-  }
-  return { states, losses }
-}
 
 /** Rules with Adam's link in every position the engine meets: alone, after a clip, before weight decay, spelled out. */
 const optimizers: ReadonlyArray<Tx> = [

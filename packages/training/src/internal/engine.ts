@@ -219,24 +219,30 @@ const viewsOf = (flat: Float64Array, sizes: ReadonlyArray<number>): Float64Array
   return out
 }
 
+/** How many parameters blocks of these sizes hold. */
+const totalOf = (sizes: ReadonlyArray<number>): number => sizes.reduce((n, size) => n + size, 0)
+
 /**
- * A fresh set for the sizes and the links' numbers of moments. With `flat`, flat arrays and their
- * blocks as views (what a run of many steps wants: each formula once over a whole array); else
- * a buffer a block (what a single step, handed out at once, wants: on a tiny network each block
- * is small enough for V8 to allocate on its own heap, a tenth of the cost of one larger array).
- * With `theta` (a backprop's fresh gradient blocks, which the step turns into the new parameters
- * in place), the parameters are those blocks.
+ * A fresh set for the sizes and the links' numbers of moments, a buffer a block: what a single
+ * step, handed out at once, wants (on a tiny network each block is small enough for V8 to
+ * allocate on its own heap, a tenth of the cost of one larger array). With `theta` (a backprop's
+ * fresh gradient blocks, which the step turns into the new parameters in place), the parameters
+ * are those blocks.
  */
-const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>, flat: boolean, theta?: ReadonlyArray<Float64Array>): Blocks => {
-  if (!flat) {
-    const moments: Array<ReadonlyArray<ReadonlyArray<Float64Array>>> = []
-    for (const s of states) moments.push(byBlock(s.moments.length === 0 ? NO_MOMENTS : s.moments.map(() => buffersOf(sizes)), sizes.length))
-    return { theta: theta ?? buffersOf(sizes), moments, flat: undefined }
-  }
-  const P = sizes.reduce((n, size) => n + size, 0)
-  const flatMoments = states.map((s) => s.moments.map(() => new Float64Array(P)))
-  if (theta !== undefined) return { theta, moments: flatMoments.map((ms) => byBlock(ms.map((m) => viewsOf(m, sizes)), sizes.length)), flat: undefined }
-  return blocksOver(new Float64Array(P), flatMoments, sizes)
+const freshBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>, theta?: ReadonlyArray<Float64Array>): Blocks => {
+  const moments: Array<ReadonlyArray<ReadonlyArray<Float64Array>>> = []
+  for (const s of states) moments.push(byBlock(s.moments.length === 0 ? NO_MOMENTS : s.moments.map(() => buffersOf(sizes)), sizes.length))
+  return { theta: theta ?? buffersOf(sizes), moments, flat: undefined }
+}
+
+/** A fresh set over flat arrays, its blocks views of them: what a run of many steps wants (each formula once over a whole array). */
+const flatBlocks = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Blocks => {
+  const P = totalOf(sizes)
+  return blocksOver(
+    new Float64Array(P),
+    states.map((s) => s.moments.map(() => new Float64Array(P))),
+    sizes
+  )
 }
 
 /** A set over flat arrays (the parameters, and each link's moments), its blocks views of them. */
@@ -286,16 +292,15 @@ interface Resident {
 /** Two private sets in JavaScript memory. */
 const plainResident = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Resident => ({
   arena: undefined,
-  sets: [freshBlocks(sizes, states, true), freshBlocks(sizes, states, true)],
+  sets: [flatBlocks(sizes, states), flatBlocks(sizes, states)],
   g: undefined,
   gBlocks: undefined
 })
 
 /** An arena for the sizes and the links' moments, or undefined where there is none (no WebAssembly). */
 const residentOf = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Resident | undefined => {
-  const P = sizes.reduce((n, size) => n + size, 0)
   const perSet = 1 + states.reduce((n, st) => n + st.moments.length, 0)
-  const made = M.arena(new Array<number>(2 * perSet + 1).fill(P))
+  const made = M.arena(new Array<number>(2 * perSet + 1).fill(totalOf(sizes)))
   if (made._tag === 'None') return undefined
   const arrays = made.value.arrays
   let at = 0
@@ -498,9 +503,9 @@ export type Gradienter = Pick<Backprop, 'sizes' | 'run' | 'runAdding' | 'nonFini
 
 /**
  * The engine of a loss and a rule (see the module comment). Keep it for a run: it holds the
- * backprop of the last network shape it met (`compile`'s, by default `compileBackprop`) and a
- * spare set of blocks, or its arena (for networks of `arenaMinParameters` or more, when a link
- * has a kernel there).
+ * backprop of the last network shape it met (`compile`'s, by default `compileBackprop`) and two
+ * private sets of blocks for it, in an arena for networks of `arenaMinParameters` or more when a
+ * link has a kernel there.
  */
 export const engine = (
   loss: Loss,
@@ -555,10 +560,7 @@ export const engine = (
    */
   const residentFor = (bp: Gradienter, states: ReadonlyArray<LinkState>): Resident => {
     if (busy) return plainResident(bp.sizes, states)
-    if (resident?.bp !== bp) {
-      const P = bp.sizes.reduce((n, size) => n + size, 0)
-      resident = { bp, r: (arenaRule && P >= arenaMinParameters ? residentOf(bp.sizes, states) : undefined) ?? plainResident(bp.sizes, states) }
-    }
+    if (resident?.bp !== bp) resident = { bp, r: (arenaRule && totalOf(bp.sizes) >= arenaMinParameters ? residentOf(bp.sizes, states) : undefined) ?? plainResident(bp.sizes, states) }
     return resident.r
   }
 
@@ -679,43 +681,32 @@ export const engine = (
     if (net.layers.length === 0) throw new RangeError('the network has no layers')
     checkBatch(net, widthOf(net), 'batch', -1, batch)
     const bp = backpropFor(net, known !== undefined)
-    if (arenaRule && !busy) {
-      const r = residentFor(bp, states)
-      if (r.arena !== undefined) return oneInArena(r, bp, known, start, states, batch)
-    }
-    const from = known?.blocks ?? blocksOfState(net, states) // the caller's: never written
-    const loss = bp.run(from.flat?.theta ?? from.theta, batch.inputs, batch.targets)
-    const to = freshBlocks(bp.sizes, states, false, bp.fresh ? bp.gradient : undefined) // the new state's
-    const counts = known === undefined ? states.map((s) => s.count) : known.counts.slice()
-    step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias, undefined) // taken, finite or not
-    const counted = known?.counted ?? countedOf(counts)
-    for (let j = 0; j < counted.length; j++) counts[counted[j]!]! += 1
-    const state = stateOver(net, tree, links, to, counts, start.step + 1)
-    handed = { state, blocks: to, states, counts, counted }
-    return { state, loss }
-  }
-  /**
-   * `one` in the arena: the step between its two sets, and the new state handed out as a copy
-   * (its parameters in the backprop's gradient blocks when it gives them up: copied into the
-   * arena already, they are no one's).
-   */
-  const oneInArena = (r: Resident, bp: Gradienter, known: Handed | undefined, start: EngineState, states: ReadonlyArray<LinkState>, batch: EngineBatch): { readonly state: EngineState; readonly loss: number } => {
-    const net = start.network
-    const from = startIn(r, known, net, states)
-    const to = r.sets[from === r.sets[0] ? 1 : 0]
-    busy = true
+    // in an arena, between its two sets, the new state a copy; else from the caller's buffers (or a set the engine holds, only read) into fresh ones, the new state's own
+    const r = arenaRule && !busy ? residentFor(bp, states) : undefined
+    const inArena = r?.arena !== undefined ? r : undefined
+    const from = inArena !== undefined ? startIn(inArena, known, net, states) : (known?.blocks ?? blocksOfState(net, states))
+    const wasBusy = busy
+    busy = true // a loss of the caller's may call this engine: that call takes sets of its own
     let loss: number
     try {
-      loss = bp.run(from.flat!.theta, batch.inputs, batch.targets)
+      loss = bp.run(from.flat?.theta ?? from.theta, batch.inputs, batch.targets)
     } finally {
-      busy = false
+      busy = wasBusy
     }
-    gatherGradient(r, bp)
     const counts = known === undefined ? states.map((s) => s.count) : known.counts.slice()
-    step(links, counts, r.gBlocks!, r.g!, from, to, byBias, r.arena) // taken, finite or not
+    let to: Blocks
+    if (inArena !== undefined) {
+      to = inArena.sets[from === inArena.sets[0] ? 1 : 0]
+      gatherGradient(inArena, bp)
+      step(links, counts, inArena.gBlocks!, inArena.g!, from, to, byBias, inArena.arena) // taken, finite or not
+    } else {
+      to = freshBlocks(bp.sizes, states, bp.fresh ? bp.gradient : undefined)
+      step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias, undefined) // taken, finite or not
+    }
     const counted = known?.counted ?? countedOf(counts)
     for (let j = 0; j < counted.length; j++) counts[counted[j]!]! += 1
-    const state = stateOver(net, tree, links, copyBlocks(to, bp.fresh ? bp.gradient : undefined), counts, start.step + 1)
+    // out of the arena, a copy (its parameters in the backprop's gradient blocks when it gives them up: copied into the arena already, they are no one's)
+    const state = stateOver(net, tree, links, inArena !== undefined ? copyBlocks(to, bp.fresh ? bp.gradient : undefined) : to, counts, start.step + 1)
     handed = { state, blocks: to, states, counts, counted }
     return { state, loss }
   }

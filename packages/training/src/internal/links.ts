@@ -29,14 +29,14 @@ import type { LinkSpec, UpdateRule } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
 import { count, describeValue } from './describe.js'
 import { blocksOf, globalNorm, zerosLike } from './gradients.js'
-import { oneMinusPower, POWER_SLOTS, powersAt, startPowers } from './powers.js'
+import { oneMinusPower, powerSlots, powersAt, startPowers } from './powers.js'
 
 /**
  * How many scalars a link keeps (see `prepare` and `fixed`): the step's from index 0, its
  * parameters' own after them, then what carries over from step to step (Adam's powers of β₁
  * and β₂, `powers.ts`).
  */
-const SCALARS = 4 + POWER_SLOTS(2)
+const SCALARS = 4 + powerSlots(2)
 
 /** Where Adam's powers start in its scalars (see `powersAt`): the exponent, then β₁ⁿ and β₂ⁿ, two doubles each. */
 const POWERS = 4

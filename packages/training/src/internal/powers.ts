@@ -79,7 +79,7 @@ const power = (beta: number, n: number, out: Float64Array, at: number): void => 
  * Where a buffer holds powers (see `powersAt`): at `at`, the exponent n they are for; after it,
  * for each β, βⁿ as two doubles.
  */
-export const POWER_SLOTS = (betas: number): number => 1 + 2 * betas
+export const powerSlots = (betas: number): number => 1 + 2 * betas
 
 /** Writes β⁰ = 1 for every β into the slots at `at` (a buffer's first state). */
 export const startPowers = (c: Float64Array, at: number, betas: number): void => {
