@@ -282,23 +282,30 @@ export const ARENA_MIN_PARAMETERS = 4096
  * copied in each step from the backprop's blocks; else in JavaScript memory, the steps reading
  * the gradient where the backprop wrote it.
  */
-interface Resident {
-  readonly arena: M.Arena | undefined
+type Resident = PlainResident | ArenaResident
+
+/** Two private sets in JavaScript memory: the steps read the gradient where the backprop wrote it. */
+interface PlainResident {
+  readonly arena: undefined
   readonly sets: readonly [Blocks, Blocks]
-  readonly g: Float64Array | undefined
-  readonly gBlocks: ReadonlyArray<Float64Array> | undefined
+}
+
+/** Two private sets in an arena, and the gradient's array there (`g`, and its blocks as views). */
+interface ArenaResident {
+  readonly arena: M.Arena
+  readonly sets: readonly [Blocks, Blocks]
+  readonly g: Float64Array
+  readonly gBlocks: ReadonlyArray<Float64Array>
 }
 
 /** Two private sets in JavaScript memory. */
-const plainResident = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Resident => ({
+const plainResident = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): PlainResident => ({
   arena: undefined,
-  sets: [flatBlocks(sizes, states), flatBlocks(sizes, states)],
-  g: undefined,
-  gBlocks: undefined
+  sets: [flatBlocks(sizes, states), flatBlocks(sizes, states)]
 })
 
 /** An arena for the sizes and the links' moments, or undefined where there is none (no WebAssembly). */
-const residentOf = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): Resident | undefined => {
+const residentOf = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkState>): ArenaResident | undefined => {
   const perSet = 1 + states.reduce((n, st) => n + st.moments.length, 0)
   const made = M.arena(new Array<number>(2 * perSet + 1).fill(totalOf(sizes)))
   if (made._tag === 'None') return undefined
@@ -319,9 +326,9 @@ const residentOf = (sizes: ReadonlyArray<number>, states: ReadonlyArray<LinkStat
 }
 
 /** The backprop's last gradient, copied into the arena's. */
-const gatherGradient = (r: Resident, bp: Gradienter): void => {
-  if (bp.flatGradient !== undefined) r.g!.set(bp.flatGradient)
-  else for (let b = 0; b < r.gBlocks!.length; b++) r.gBlocks![b]!.set(bp.gradient[b]!)
+const gatherGradient = (r: ArenaResident, bp: Gradienter): void => {
+  if (bp.flatGradient !== undefined) r.g.set(bp.flatGradient)
+  else for (let b = 0; b < r.gBlocks.length; b++) r.gBlocks[b]!.set(bp.gradient[b]!)
 }
 
 /** A network-shaped tree over blocks, taken as they are. */
@@ -636,7 +643,7 @@ export const engine = (
           to = other
           if (r.arena !== undefined) {
             gatherGradient(r, bp)
-            nonFinite = step(links, counts, r.gBlocks!, r.g!, from, to, byBias, r.arena)
+            nonFinite = step(links, counts, r.gBlocks, r.g, from, to, byBias, r.arena)
           } else nonFinite = step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias, undefined)
         }
         if (!everyStep && nonFinite !== 0) {
@@ -698,7 +705,7 @@ export const engine = (
     if (inArena !== undefined) {
       to = inArena.sets[from === inArena.sets[0] ? 1 : 0]
       gatherGradient(inArena, bp)
-      step(links, counts, inArena.gBlocks!, inArena.g!, from, to, byBias, inArena.arena) // taken, finite or not
+      step(links, counts, inArena.gBlocks, inArena.g, from, to, byBias, inArena.arena) // taken, finite or not
     } else {
       to = freshBlocks(bp.sizes, states, bp.fresh ? bp.gradient : undefined)
       step(links, counts, bp.gradient, bp.flatGradient, from, to, byBias, undefined) // taken, finite or not
