@@ -29,7 +29,8 @@ import { layerForward, layerOutput } from './Layer.js'
 import { unfitFor } from './Activation.js'
 import type { Activation, Layer, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
-import { describeValue, finite, isMatrix, positiveInteger, vectorArg } from './internal/describe.js'
+import { describeValue, finite, positiveInteger, vectorArg } from './internal/describe.js'
+import { checkInputs } from './internal/shapes.js'
 import { isSmall, smallPredict } from './internal/small.js'
 
 export type { Layer, Network } from './types.js'
@@ -304,11 +305,7 @@ export const predict: {
 } = dual(2, (net: Network, input: ReadonlyArray<number>) => predictWith(net, input))
 
 const predictBatchWith = (net: Network, inputs: Matrix): Matrix => {
-  if (!isMatrix(inputs)) throw new TypeError(`predictBatch: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
-  if (inputs.rows !== net.inputSize)
-    throw new RangeError(
-      `predictBatch: inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`
-    )
+  checkInputs('predictBatch', net, inputs)
   if (net.layers.length > 0 && isSmall(net, inputs.cols)) return smallPredict(net, inputs, undefined) // fused, same bits
   return densePredict(net, inputs)
 }

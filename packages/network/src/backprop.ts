@@ -25,7 +25,7 @@ import { outputDelta, outputLoss, type Loss } from './Loss.js'
 import { outputSize } from './Network.js'
 import type { Gradients, LayerGradients, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
-import { describeValue, isMatrix } from './internal/describe.js'
+import { checkBatch } from './internal/shapes.js'
 import { smallGradients, smallGradientsApply } from './internal/small.js'
 import { workspace, type Workspace } from './Workspace.js'
 
@@ -55,15 +55,7 @@ export interface GradientsResult {
 const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix, ws: Workspace | undefined): GradientsResult => {
   const L = net.layers.length
   if (L === 0) throw new RangeError('gradients: the network has no layers')
-  if (!isMatrix(inputs)) throw new TypeError(`gradients: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
-  if (!isMatrix(targets)) throw new TypeError(`gradients: targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
-  if (inputs.rows !== net.inputSize)
-    throw new RangeError(`gradients: inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
-  const width = outputSize(net)
-  if (targets.rows !== width)
-    throw new RangeError(`gradients: targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
-  if (targets.cols !== inputs.cols)
-    throw new RangeError(`gradients: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+  checkBatch('gradients', net, outputSize(net), inputs, targets)
   return smallGradientsApply(net, loss, inputs.cols) ? smallGradients(net, loss, inputs, targets, ws) : denseGradients(net, loss, inputs, targets)
 }
 

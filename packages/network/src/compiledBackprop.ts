@@ -37,8 +37,9 @@ import { outputSize } from './Network.js'
 import type { Layer, Network, Scores } from './types.js'
 import { addScaledInto } from './internal/axpy.js'
 import { buf, matrix } from './internal/buffer.js'
-import { describeValue, isMatrix } from './internal/describe.js'
+import { describeValue } from './internal/describe.js'
 import type { Kernels } from './internal/generated.js'
+import { checkBatch as checkNetworkBatch } from './internal/shapes.js'
 import { gatherBlocks, isSmall, smallKernels, smallPlan, smallRun, smallScoresOf } from './internal/small.js'
 import { workspace } from './Workspace.js'
 
@@ -73,7 +74,8 @@ export interface Backprop {
    * The loss of a batch (`inputs` and `targets`, one sample per column) at the parameters
    * `theta`, only read: blocks of `sizes`, or one flat array of them all, block after block (the
    * small backends read that layout as it is), its gradient written into `gradient`. Throws a
-   * `RangeError` or `TypeError` naming a block or a batch of the wrong size.
+   * `RangeError` or `TypeError` naming a block of the wrong size, or a `ShapeError` (a
+   * `RangeError`) naming a batch of the wrong shape and both shapes.
    */
   readonly run: (theta: ReadonlyArray<Float64Array> | Float64Array, inputs: Matrix, targets: Matrix) => number
   /** ∂L/∂θ from the last `run`, in blocks of `sizes`: the backprop's own, which its holder may overwrite until the next `run`. */
@@ -184,14 +186,7 @@ const checkBlocks = (fn: string, net: Network, theta: ReadonlyArray<Float64Array
   }
 }
 
-const checkBatch = (fn: string, net: Network, inputs: Matrix, targets: Matrix): void => {
-  if (!isMatrix(inputs)) throw new TypeError(`${fn}: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
-  if (!isMatrix(targets)) throw new TypeError(`${fn}: targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
-  if (inputs.rows !== net.inputSize) throw new RangeError(`${fn}: inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
-  const width = outputSize(net)
-  if (targets.rows !== width) throw new RangeError(`${fn}: targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
-  if (targets.cols !== inputs.cols) throw new RangeError(`${fn}: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
-}
+const checkBatch = (fn: string, net: Network, inputs: Matrix, targets: Matrix): void => checkNetworkBatch(fn, net, outputSize(net), inputs, targets)
 
 /**
  * Backpropagation compiled for `net`'s shape and activations and for `loss` (see `Backprop`).

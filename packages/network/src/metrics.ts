@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { dual } from './internal/dual.js'
-import type { Matrix } from '@purenn/matrix'
+import { ShapeError, type Matrix } from '@purenn/matrix'
 import { layerForward } from './Layer.js'
 import { isBuiltinLoss, outputLoss, type Loss } from './Loss.js'
 import { densePredict, outputSize, predictBatch } from './Network.js'
@@ -47,8 +47,13 @@ export type DataSet = ReadonlyArray<ReadonlyArray<number>> | Matrix
 const dataArgs = (fn: string, net: Network, inputs: DataSet, labels: DataSet, labelName = 'labels'): [Samples, Samples] => {
   const x = samplesArg(fn, 'inputs', inputs, net.inputSize, 'the network expects')
   const t = samplesArg(fn, labelName, labels, outputSize(net), 'the network outputs')
-  if (x.count !== t.count) throw new RangeError(`${fn}: inputs has ${x.count} samples but ${labelName} has ${t.count}`)
-  return [x, t]
+  if (x.count === t.count) return [x, t]
+  const message = `inputs has ${x.count} samples but ${labelName} has ${t.count}`
+  if (!isMatrix(inputs) || !isMatrix(labels)) throw new RangeError(`${fn}: ${message}`) // rows from outside
+  throw new ShapeError(fn, `${message}; inputs is ${inputs.rows}x${inputs.cols}, ${labelName} is ${labels.rows}x${labels.cols}`, [
+    [inputs.rows, inputs.cols],
+    [labels.rows, labels.cols]
+  ])
 }
 
 /**

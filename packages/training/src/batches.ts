@@ -101,7 +101,7 @@ const fromColumns = (m: Matrix): Samples => samples(m.rows, buf(M.transpose(m)).
 /**
  * A data set from inputs and targets given as matrices with one sample per column (the same
  * number of columns). The values are copied, so the data set never shares a buffer with the
- * caller. Throws a `RangeError` when the sample counts differ.
+ * caller. Throws a `ShapeError` (a `RangeError`) naming both shapes when the sample counts differ.
  *
  * @example
  * import * as M from '@purenn/matrix'
@@ -115,7 +115,14 @@ const fromColumns = (m: Matrix): Samples => samples(m.rows, buf(M.transpose(m)).
  */
 export const sampleSet = (inputs: Matrix, targets: Matrix): SampleSet => {
   if (inputs.cols !== targets.cols)
-    throw new RangeError(`sampleSet: inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+    throw new M.ShapeError(
+      'sampleSet',
+      `inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, targets is ${targets.rows}x${targets.cols}`,
+      [
+        [inputs.rows, inputs.cols],
+        [targets.rows, targets.cols]
+      ]
+    )
   return setOf(fromColumns(inputs), fromColumns(targets))
 }
 

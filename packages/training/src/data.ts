@@ -162,7 +162,8 @@ export const fitStandardizer = (data: Matrix): Standardizer => {
 
 /**
  * Standardises data (a `features x samples` matrix) with statistics fitted before:
- * `z = (x − μ) / σ`, feature by feature. Throws a `RangeError` when the feature counts differ.
+ * `z = (x − μ) / σ`, feature by feature. Throws a `ShapeError` (a `RangeError`) naming both
+ * shapes when the feature counts differ.
  *
  * @example
  * import * as M from '@purenn/matrix'
@@ -180,7 +181,10 @@ export const standardize =
   (s: Standardizer) =>
   (data: Matrix): Matrix => {
     if (data.rows !== s.mean.length)
-      throw new RangeError(`standardize: data has ${data.rows} features (rows), the standardizer was fitted on ${s.mean.length}`)
+      throw new M.ShapeError('standardize', `data has ${data.rows} features (rows), the standardizer was fitted on ${s.mean.length}; data is ${data.rows}x${data.cols}, expected ${s.mean.length}x${data.cols}`, [
+        [data.rows, data.cols],
+        [s.mean.length, data.cols]
+      ])
     const n = data.cols
     const x = buf(data)
     const out = new Float64Array(x.length)

@@ -9,6 +9,7 @@
 import type { Matrix } from '@purenn/matrix'
 import { buf, matrix } from './buffer.js'
 import { count, describeValue, isMatrix } from './describe.js'
+import { checkRows } from './shapes.js'
 
 /** A checked data set: how many samples, and the samples `from` to `to` as columns. */
 export interface Samples {
@@ -23,8 +24,7 @@ export interface Samples {
  */
 export const samplesArg = (fn: string, name: string, u: unknown, width: number, what: string): Samples => {
   if (isMatrix(u)) {
-    if (u.rows !== width)
-      throw new RangeError(`${fn}: ${name} has ${count(u.rows, 'row')}, ${what} ${width} (a Matrix holds one sample per column)`)
+    checkRows(fn, name, u, width, what, 'a Matrix holds one sample per column')
     const m = u
     return { count: m.cols, columns: (from, to) => (from === 0 && to === m.cols ? m : sliceColumns(m, from, to)) }
   }

@@ -448,19 +448,37 @@ const plainMatrix = (m: Matrix): boolean => typeof m === 'object' && m !== null 
 /** Where a batch is, for a message: `name[s]`, or `name` alone for s < 0 (the one batch of a step). */
 const placeOf = (name: string, s: number): string => (s < 0 ? name : `${name}[${s}]`)
 
+/** The `ShapeError` of `fn` for the matrix at `at` (e.g. `batches[3].inputs`), which has other than `rows` rows: both shapes named. */
+const rowsError = (fn: string, at: string, m: Matrix, rows: number, what: string): M.ShapeError =>
+  new M.ShapeError(fn, `${at} has ${m.rows} rows, ${what} ${rows} (one sample per column); ${at} is ${m.rows}x${m.cols}, expected ${rows}x${m.cols}`, [
+    [m.rows, m.cols],
+    [rows, m.cols]
+  ])
+
 /**
  * Refuses a batch that is not a pair of matrices of the network's sizes (`width` outputs),
- * naming it (see `placeOf`): the backprop then trusts it (it is compiled with `check: false`).
+ * naming it (see `placeOf`) after `fn`, the public function that was given it: a `TypeError`
+ * for a value that is not a matrix, a `ShapeError` for a matrix of other sizes. The backprop
+ * then trusts it (it is compiled with `check: false`).
  */
-const checkBatch = (net: Network, width: number, name: string, s: number, b: unknown): void => {
-  if (typeof b !== 'object' || b === null) throw new TypeError(`${placeOf(name, s)}: expected { inputs, targets }, got ${describeValue(b)}`)
+const checkBatch = (fn: string, net: Network, width: number, name: string, s: number, b: unknown): void => {
+  if (typeof b !== 'object' || b === null) throw new TypeError(`${fn}: ${placeOf(name, s)}: expected { inputs, targets }, got ${describeValue(b)}`)
   const { inputs, targets } = b as EngineBatch
   if (plainMatrix(inputs) && plainMatrix(targets) && inputs.rows === net.inputSize && targets.rows === width && targets.cols === inputs.cols) return // the common case, quickly
-  if (!M.isMatrix(inputs)) throw new TypeError(`${placeOf(name, s)}.inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
-  if (!M.isMatrix(targets)) throw new TypeError(`${placeOf(name, s)}.targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
-  if (inputs.rows !== net.inputSize) throw new RangeError(`${placeOf(name, s)}.inputs has ${inputs.rows} rows, the network expects ${net.inputSize} (one sample per column)`)
-  if (targets.rows !== width) throw new RangeError(`${placeOf(name, s)}.targets has ${targets.rows} rows, the network outputs ${width} (one sample per column)`)
-  if (targets.cols !== inputs.cols) throw new RangeError(`${placeOf(name, s)}.inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}`)
+  const at = placeOf(name, s)
+  if (!M.isMatrix(inputs)) throw new TypeError(`${fn}: ${at}.inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
+  if (!M.isMatrix(targets)) throw new TypeError(`${fn}: ${at}.targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
+  if (inputs.rows !== net.inputSize) throw rowsError(fn, `${at}.inputs`, inputs, net.inputSize, 'the network expects')
+  if (targets.rows !== width) throw rowsError(fn, `${at}.targets`, targets, width, 'the network outputs')
+  if (targets.cols !== inputs.cols)
+    throw new M.ShapeError(
+      fn,
+      `${at}.inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, targets is ${targets.rows}x${targets.cols}`,
+      [
+        [inputs.rows, inputs.cols],
+        [targets.rows, targets.cols]
+      ]
+    )
 }
 
 /** The number of outputs of a network (0 without layers). */
@@ -470,9 +488,9 @@ const widthOf = (net: Network): number => {
 }
 
 /** `checkBatch` for each batch, named `name[s]`. */
-const checkBatches = (net: Network, name: string, batches: ReadonlyArray<EngineBatch>): void => {
+const checkBatches = (fn: string, net: Network, name: string, batches: ReadonlyArray<EngineBatch>): void => {
   const width = widthOf(net)
-  for (let s = 0; s < batches.length; s++) checkBatch(net, width, name, s, batches[s])
+  for (let s = 0; s < batches.length; s++) checkBatch(fn, net, width, name, s, batches[s])
 }
 
 /** The indices of the links that keep a count (those whose count is a number). */
@@ -591,8 +609,8 @@ export const engine = (
     const { onStep, scoreOn, everyStep } = options
     if (net.layers.length === 0) throw new RangeError('the network has no layers')
     if (options.trusted !== true) {
-      checkBatches(net, 'batches', batches)
-      if (scoreOn !== undefined) checkBatches(net, 'scoreOn', scoreOn)
+      checkBatches('trainSteps', net, 'batches', batches)
+      if (scoreOn !== undefined) checkBatches('trainSteps', net, 'scoreOn', scoreOn)
     }
     const every = options.checkpointEvery ?? 0
     const scoreEvery = options.scoreEvery ?? 0
@@ -686,7 +704,7 @@ export const engine = (
     const states = statesOf(start, known)
     if (states === undefined) return undefined
     if (net.layers.length === 0) throw new RangeError('the network has no layers')
-    checkBatch(net, widthOf(net), 'batch', -1, batch)
+    checkBatch('trainStep', net, widthOf(net), 'batch', -1, batch)
     const bp = backpropFor(net, known !== undefined)
     // in an arena, between its two sets, the new state a copy; else from the caller's buffers (or a set the engine holds, only read) into fresh ones, the new state's own
     const r = arenaRule && !busy ? residentFor(bp, states) : undefined
