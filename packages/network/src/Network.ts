@@ -29,7 +29,7 @@ import { layerForward, layerOutput } from './Layer.js'
 import { unfitFor } from './Activation.js'
 import type { Activation, Layer, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
-import { describeValue, finite, positiveInteger, vectorArg } from './internal/describe.js'
+import { describeValue, finite, networkArg, positiveInteger, rngArg, vectorArg } from './internal/describe.js'
 import { checkInputs } from './internal/shapes.js'
 import { isSmall, smallPredict } from './internal/small.js'
 
@@ -99,6 +99,7 @@ const isActivation = (u: unknown): u is Activation => {
 }
 
 const addLayerTo = (net: Network, spec: LayerSpec): Network => {
+  networkArg('addLayer', net)
   if (typeof spec !== 'object' || spec === null)
     throw new TypeError(`addLayer: expected { nodes, activation }, got ${describeValue(spec)}`)
   const nodes = positiveInteger('addLayer', 'nodes', spec.nodes)
@@ -138,19 +139,25 @@ export const addLayer: {
 // randomness
 // -------------------------------------------------------------------------------------
 
-/** Replaces each layer's parameters by draws, threading the generator layer after layer. */
+/**
+ * Replaces each layer's parameters by draws, threading the generator layer after layer; `fn`
+ * (the public function) names a network or a generator that is not one.
+ */
 const redraw =
-  (draw: (layer: Layer, inputs: number) => State<Rng, { weights: Matrix; bias: Matrix }>) =>
-  (net: Network): State<Rng, Network> =>
-  (r0) => {
-    let r = r0
-    const layers: Layer[] = []
-    for (const layer of net.layers) {
-      const [params, next] = draw(layer, layer.weights.cols)(r)
-      layers.push({ weights: params.weights, bias: params.bias, activation: layer.activation })
-      r = next
+  (fn: string, draw: (layer: Layer, inputs: number) => State<Rng, { weights: Matrix; bias: Matrix }>) =>
+  (net: Network): State<Rng, Network> => {
+    networkArg(fn, net)
+    return (r0) => {
+      rngArg(fn, r0)
+      let r = r0
+      const layers: Layer[] = []
+      for (const layer of net.layers) {
+        const [params, next] = draw(layer, layer.weights.cols)(r)
+        layers.push({ weights: params.weights, bias: params.bias, activation: layer.activation })
+        r = next
+      }
+      return [{ inputSize: net.inputSize, layers }, r]
     }
-    return [{ inputSize: net.inputSize, layers }, r]
   }
 
 /**
@@ -179,7 +186,7 @@ export const randomize = (lower = -1, upper = 1): ((net: Network) => State<Rng, 
   finite('randomize', 'lower', lower)
   finite('randomize', 'upper', upper)
   if (lower > upper) throw new RangeError(`randomize: lower (${lower}) must not exceed upper (${upper})`)
-  return redraw((layer) => (r) => {
+  return redraw('randomize', (layer) => (r) => {
     const [weights, r1] = M.uniform(layer.weights.rows, layer.weights.cols, lower, upper)(r)
     const [bias, r2] = M.uniform(layer.bias.rows, 1, lower, upper)(r1)
     return [{ weights, bias }, r2]
@@ -231,13 +238,13 @@ export const initialize = (scheme: InitScheme): ((net: Network) => State<Rng, Ne
     case 'uniform':
       return randomize(-1, 1)
     case 'xavier':
-      return redraw((layer, inputs) => (r) => {
+      return redraw('initialize', (layer, inputs) => (r) => {
         const limit = Math.sqrt(6 / (inputs + layer.weights.rows)) // Glorot: Var(w) = 2/(in + out)
         const [weights, next] = M.uniform(layer.weights.rows, inputs, -limit, limit)(r)
         return [{ weights, bias: M.zeros(layer.bias.rows, 1) }, next]
       })
     case 'he':
-      return redraw((layer, inputs) => (r) => {
+      return redraw('initialize', (layer, inputs) => (r) => {
         const [weights, next] = M.normal(layer.weights.rows, inputs, 0, Math.sqrt(2 / inputs))(r) // He: Var(w) = 2/in
         return [{ weights, bias: M.zeros(layer.bias.rows, 1) }, next]
       })
@@ -272,6 +279,7 @@ export interface Prediction {
 }
 
 const predictWith = (net: Network, input: ReadonlyArray<number>): Prediction => {
+  networkArg('predict', net)
   const x = matrix(net.inputSize, 1, vectorArg('predict', 'input', input, net.inputSize, 'the network expects'))
   const activations: Matrix[] = [x]
   let a = x
@@ -305,6 +313,7 @@ export const predict: {
 } = dual(2, (net: Network, input: ReadonlyArray<number>) => predictWith(net, input))
 
 const predictBatchWith = (net: Network, inputs: Matrix): Matrix => {
+  networkArg('predictBatch', net)
   checkInputs('predictBatch', net, inputs)
   if (net.layers.length > 0 && isSmall(net, inputs.cols)) return smallPredict(net, inputs, undefined) // fused, same bits
   return densePredict(net, inputs)

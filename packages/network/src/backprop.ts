@@ -25,6 +25,7 @@ import { outputDelta, outputLoss, type Loss } from './Loss.js'
 import { outputSize } from './Network.js'
 import type { Gradients, LayerGradients, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
+import { networkArg } from './internal/describe.js'
 import { checkBatch } from './internal/shapes.js'
 import { smallGradients, smallGradientsApply } from './internal/small.js'
 import { workspace, type Workspace } from './Workspace.js'
@@ -53,6 +54,7 @@ export interface GradientsResult {
 }
 
 const gradientsWith = (net: Network, loss: Loss, inputs: Matrix, targets: Matrix, ws: Workspace | undefined): GradientsResult => {
+  networkArg('gradients', net)
   const L = net.layers.length
   if (L === 0) throw new RangeError('gradients: the network has no layers')
   checkBatch('gradients', net, outputSize(net), inputs, targets)

@@ -37,7 +37,7 @@ import { outputSize } from './Network.js'
 import type { Layer, Network, Scores } from './types.js'
 import { addScaledInto } from './internal/axpy.js'
 import { buf, matrix } from './internal/buffer.js'
-import { describeValue } from './internal/describe.js'
+import { describeValue, networkArg } from './internal/describe.js'
 import type { Kernels } from './internal/generated.js'
 import { checkBatch as checkNetworkBatch } from './internal/shapes.js'
 import { gatherBlocks, isSmall, smallKernels, smallPlan, smallRun, smallScoresOf } from './internal/small.js'
@@ -211,6 +211,7 @@ const checkBatch = (fn: string, net: Network, inputs: Matrix, targets: Matrix): 
  * @since 0.3.0
  */
 export const compileBackprop = (net: Network, loss: Loss, options: { readonly generate?: boolean; readonly check?: boolean } = {}): Backprop => {
+  networkArg('compileBackprop', net)
   if (net.layers.length === 0) throw new RangeError('compileBackprop: the network has no layers')
   if (typeof loss !== 'object' || loss === null || typeof loss.value !== 'function' || typeof loss.gradient !== 'function')
     throw new TypeError(`compileBackprop: loss must be a Loss (mse, crossEntropy, ...), got ${describeValue(loss)}`)

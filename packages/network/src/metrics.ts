@@ -18,7 +18,7 @@ import { densePredict, outputSize, predictBatch } from './Network.js'
 import type { Network, Scores } from './types.js'
 import { buf } from './internal/buffer.js'
 import { correctIn } from './internal/classes.js'
-import { isMatrix } from './internal/describe.js'
+import { isMatrix, networkArg } from './internal/describe.js'
 import { forEachChunk, samplesArg, type Samples } from './internal/samples.js'
 import { isSmall, smallScores } from './internal/small.js'
 
@@ -45,6 +45,7 @@ import { isSmall, smallScores } from './internal/small.js'
 export type DataSet = ReadonlyArray<ReadonlyArray<number>> | Matrix
 
 const dataArgs = (fn: string, net: Network, inputs: DataSet, labels: DataSet, labelName = 'labels'): [Samples, Samples] => {
+  networkArg(fn, net)
   const x = samplesArg(fn, 'inputs', inputs, net.inputSize, 'the network expects')
   const t = samplesArg(fn, labelName, labels, outputSize(net), 'the network outputs')
   if (x.count === t.count) return [x, t]
@@ -161,6 +162,7 @@ export const scores: {
 } = dual(4, (net: Network, loss: Loss, inputs: DataSet, labels: DataSet) => scoresWith(net, loss, inputs, labels))
 
 const scoresWith = (net: Network, loss: Loss, inputs: DataSet, labels: DataSet): Scores => {
+  networkArg('scores', net)
   if (net.layers.length === 0) throw new RangeError('scores: the network has no layers')
   if (isMatrix(inputs) && isMatrix(labels) && inputs.rows === net.inputSize && labels.rows === outputSize(net) && inputs.cols === labels.cols)
     return scoresOf(net, loss, inputs, labels) // matrices of the right shapes (the training loop's case): whole, as predictBatch runs them
@@ -215,6 +217,7 @@ export const meanLoss: {
 } = dual(4, (net: Network, loss: Loss, inputs: DataSet, targets: DataSet) => meanLossWith(net, loss, inputs, targets))
 
 const meanLossWith = (net: Network, loss: Loss, inputs: DataSet, targets: DataSet): number => {
+  networkArg('meanLoss', net)
   if (net.layers.length === 0) throw new RangeError('meanLoss: the network has no layers')
   const [x, t] = dataArgs('meanLoss', net, inputs, targets, 'targets')
   const last = net.layers[net.layers.length - 1]!

@@ -28,9 +28,10 @@ import { outputSize } from './Network.js'
 import type { Layer, Network } from './types.js'
 import { addScaledInto } from './internal/axpy.js'
 import { buf, matrix } from './internal/buffer.js'
-import { checkedVector, positiveFinite } from './internal/describe.js'
+import { checkedVector, networkArg, positiveFinite } from './internal/describe.js'
 
 const step = (net: Network, input: ReadonlyArray<number>, target: ReadonlyArray<number>, eta: number): Network => {
+  networkArg('trainIteration', net)
   const layers = net.layers
   if (layers.length === 0) throw new RangeError('trainIteration: the network has no layers')
   const x = checkedVector('trainIteration', 'input', input, net.inputSize, 'the network expects')

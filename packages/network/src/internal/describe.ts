@@ -6,7 +6,8 @@
  * sizes involved, e.g. `predict: input has 3 values, the network expects 2`.
  */
 /** Describes a value for an error message, and tells a Matrix (shared with @purenn/matrix, so messages and checks read alike). */
-import { describeValue, isMatrix } from '@purenn/matrix'
+import { describeValue, isMatrix, isRng } from '@purenn/matrix'
+import type { Network } from '../types.js'
 export { describeValue, isMatrix }
 
 /** `1 value`, `2 values`: a count with its noun, singular or plural (`matrix`, `matrices`). */
@@ -68,4 +69,21 @@ export const finite = (fn: string, name: string, value: unknown): number => {
   if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${describeValue(value)}`)
   if (!Number.isFinite(value)) throw new RangeError(`${fn}: ${name} must be a finite number, got ${value}`)
   return value
+}
+
+/**
+ * Refuses a value that is not a network at a glance: an object with a positive integer
+ * `inputSize` and an array of `layers` (`predict: net must be a Network (network(n), then
+ * addLayer), got null`). Shallow, as it runs on every call: the layers are the library's own
+ * values, checked where they are built or decoded.
+ */
+export const networkArg = (fn: string, u: unknown): void => {
+  const net = u as Network
+  if (typeof u !== 'object' || u === null || !Number.isInteger(net.inputSize) || net.inputSize <= 0 || !Array.isArray(net.layers))
+    throw new TypeError(`${fn}: net must be a Network (network(n), then addLayer), got ${describeValue(u)}`)
+}
+
+/** Refuses a generator that is not an `Rng` (`rng(seed)`), for a function that draws. */
+export const rngArg = (fn: string, u: unknown): void => {
+  if (!isRng(u)) throw new TypeError(`${fn}: expected a generator (rng(seed)) to draw from, got ${describeValue(u)}`)
 }
