@@ -28,11 +28,12 @@
  * @since 0.1.0
  */
 import { builtinActivations, isBuiltinName, type BuiltinActivationName, type Network } from '@purenn/network'
+import { describeValue } from '@purenn/matrix'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { ioPath } from './internal/ioPath.js'
 import { invalid, unsupported, type InteropError } from './InteropError.js'
-import { assemble, layerNumbers, type LayerData } from './internal/assemble.js'
+import { assemble, layerNumbers, unreadable, type LayerData } from './internal/assemble.js'
 import { ATTR_FLOAT, ATTR_INT, DOUBLE, FLOAT, modelProtoType } from './internal/protobuf.js'
 
 // -------------------------------------------------------------------------------------
@@ -257,6 +258,9 @@ const PRODUCER_VERSION = '0.1.0'
  * @since 0.1.0
  */
 export const toOnnx = (net: Network, options: OnnxOptions = {}): E.Either<InteropError, Uint8Array> => {
+  const bad = unreadable(net)
+  if (bad !== undefined) return E.left(bad)
+  if (typeof options !== 'object' || options === null) return E.left(invalid('options', `expected an object, got ${describeValue(options)}`))
   const precision = options.precision ?? 'float64'
   if (precision !== 'float64' && precision !== 'float32')
     return E.left(unsupported('options.precision', `expected 'float64' or 'float32', got ${JSON.stringify(precision)}`))

@@ -21,7 +21,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { ioPath } from './internal/ioPath.js'
 import { invalid, unsupported, type InteropError } from './InteropError.js'
-import { assemble, layerNumbers, type LayerData } from './internal/assemble.js'
+import { assemble, layerNumbers, unreadable, type LayerData } from './internal/assemble.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -123,6 +123,8 @@ const GENERATED_BY = '@purenn/interop 0.1.0'
  * @since 0.1.0
  */
 export const toTfjs = (net: Network): E.Either<InteropError, ModelArtifacts> => {
+  const bad = unreadable(net)
+  if (bad !== undefined) return E.left(bad)
   if (net.layers.length === 0) return E.left(unsupported('layers', 'the network has no layers: there is nothing to export'))
   const layers: object[] = []
   const weightSpecs: WeightsManifestEntry[] = []
