@@ -125,9 +125,11 @@ const lookupNote = (which: 'inputLookup' | 'outputLookup', names: ReadonlyArray<
 const trainOptsNote = (opts: Record<string, unknown> | undefined): string[] =>
   opts === undefined ? [] : [`trainOpts: brain.js's training options (${Object.keys(opts).join(', ')}); give purenn's train its own`]
 
+/** The error for a brain.js file of another `type` of network than the feed-forward one. */
+const notFeedForward = (type: string): InteropError => unsupported('type', `a brain.js ${JSON.stringify(type)}; fromBrainJson reads the feed-forward NeuralNetwork`)
+
 const readV2 = (json: t.TypeOf<typeof V2Codec>): E.Either<InteropError, BrainImport> => {
-  if (json.type !== 'NeuralNetwork')
-    return E.left(unsupported('type', `a brain.js ${JSON.stringify(json.type)}; fromBrainJson reads the feed-forward NeuralNetwork`))
+  if (json.type !== 'NeuralNetwork') return E.left(notFeedForward(json.type))
   const trainOpts = json.trainOpts
   const mapped = activationFor(trainOpts?.['activation'], 2, trainOpts?.['leakyReluAlpha'], 'trainOpts.activation', 'trainOpts.leakyReluAlpha')
   if (E.isLeft(mapped)) return mapped
@@ -205,6 +207,8 @@ const read = (json: unknown): E.Either<InteropError, BrainImport> => {
   const second = Array.isArray(layers) ? (layers[1] as unknown) : undefined
   const isV2 = typeof doc['type'] === 'string' || (typeof second === 'object' && second !== null && Array.isArray((second as Record<string, unknown>)['weights']))
   if (isV2) {
+    // another kind of brain.js network (an LSTM, a GRU...) has a `type` and another layout: say what it is before its fields
+    if (typeof doc['type'] === 'string' && doc['type'] !== 'NeuralNetwork') return E.left(notFeedForward(doc['type']))
     const decoded = V2Codec.decode(json)
     if (E.isLeft(decoded)) return E.left(invalid(ioPath(decoded.left), 'not a brain.js 2.x NeuralNetwork file ({ type, sizes, layers: [{ weights, biases }] })'))
     return readV2(decoded.right)

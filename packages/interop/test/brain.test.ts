@@ -127,6 +127,18 @@ describe('brain.js leaky-relu, as each version computes it', () => {
 })
 
 describe('fromBrainJson refuses the rest, and never throws', () => {
+  it("brain.js 2's recurrent networks, by their type: Unsupported, not a malformed file", () => {
+    const recurrent = (brain2 as unknown as { recurrent: Record<string, new (o: object) => { initialize: () => void; toJSON: () => unknown }> }).recurrent
+    for (const kind of ['LSTM', 'GRU', 'RNN', 'LSTMTimeStep']) {
+      const net = new recurrent[kind]!({ inputSize: 1, hiddenLayers: [2], outputSize: 1 })
+      net.initialize()
+      const r = fromBrainJson(JSON.parse(JSON.stringify(net.toJSON())))
+      expect(pipe(r, E.mapLeft((e) => [e._tag, e.path, e.message]))).toEqual(
+        E.left(['Unsupported', 'type', `type: a brain.js "${kind}"; fromBrainJson reads the feed-forward NeuralNetwork`])
+      )
+    }
+  })
+
   it('other networks, activations and malformed files, by name', () => {
     expect(pipe(fromBrainJson({ type: 'LSTM', sizes: [1, 1], layers: [] }), E.mapLeft((e) => e.path))).toEqual(E.left('type'))
     expect(pipe(fromBrainJson({ sizes: [1, 1], activation: 'swish', layers: [{ 0: {} }, { 0: { bias: 0, weights: { 0: 1 } } }] }), E.mapLeft((e) => e._tag))).toEqual(
