@@ -20,8 +20,9 @@ import type { Network } from '@purenn/network'
  *   when its labels are classes: one-hot columns (right when the largest output is at the
  *   label's 1), or a single 0/1 output (right when the output is on the label's side of 0.5);
  * - `ms`: how long the epoch took, in milliseconds (the only field that is not deterministic).
- *   Epochs of a tiny training set (at most 512 samples, trained by plain SGD) may run several
- *   in one descent, and then share its time equally.
+ *   Epochs of a tiny training set (at most 512 samples, with a built-in optimizer, loss and
+ *   activations, and no `onBatch`) may run several in one run of steps, and then share its time
+ *   equally.
  *
  * @example
  * import { train, verboseLine, type EpochReport } from '@purenn/training'
@@ -294,8 +295,9 @@ export const aborted = (epoch: number, step: number, network: Network): Aborted 
 })
 
 /**
- * Why a run ended: its last epoch (`numEpochs`), a bound of `stopAt` reached, early stopping out
- * of patience, or `onEpoch` returning `'stop'` (checked in that order when several hold).
+ * Why a run ended: a bound of `stopAt` reached, early stopping out of patience, its last epoch
+ * (`numEpochs`), or `onEpoch` returning `'stop'`; when several hold at the last epoch, the
+ * first of them in that order (a bound reached at the last epoch is `'stopAt'`).
  *
  * @example
  * import { train, type StoppedBy } from '@purenn/training'
@@ -308,6 +310,8 @@ export const aborted = (epoch: number, step: number, network: Network): Aborted 
  * const why = (r: ReturnType<ReturnType<typeof train>>): StoppedBy | undefined => (E.isRight(r) ? r.right.stoppedBy : undefined)
  * why(train({ ...xor, numEpochs: 3 })(net)) // => 'numEpochs'
  * why(train({ ...xor, numEpochs: 3, onEpoch: (r) => (r.epoch === 2 ? 'stop' : undefined) })(net)) // => 'onEpoch'
+ * // a bound reached at the last epoch: 'stopAt', not 'numEpochs'
+ * why(train({ ...xor, numEpochs: 1, stopAt: { error: 1e9 } })(net)) // => 'stopAt'
  *
  * @category model
  * @since 0.2.0
