@@ -276,10 +276,12 @@ describe.skipIf(!present)('the playground in Chromium', () => {
     expect(new Set(seen).size).toBeGreaterThanOrEqual(4) // the boundary before, then redrawn, differently, as it learnt
     figures.push(`frame gaps while training the spirals: p95 ${p95(gaps).toFixed(1)} ms, max ${Math.max(...gaps).toFixed(1)} ms over ${gaps.length} frames`)
     expect(p95(gaps)).toBeLessThanOrEqual(50)
-    figures.push(solved ? `spirals: every test point right after ${seconds.toFixed(2)} s (epoch ${await value(tab, 'epoch')})` : `spirals: not solved in 90 s (test accuracy ${await value(tab, 'accuracy')})`)
+    // the accuracy the run reached, read before Stop: a run that goes on after every point is right may lose a few again before it stops
+    const reached = solved ? 1 : await value(tab, 'accuracy')
+    figures.push(solved ? `spirals: every test point right after ${seconds.toFixed(2)} s (epoch ${await value(tab, 'epoch')})` : `spirals: not solved in 90 s (test accuracy ${reached})`)
     await tab.click(sel('stop'))
     await waitStatus(tab, ['stopped', 'finished'])
-    expect(await value(tab, 'accuracy')).toBeGreaterThan(0.9)
+    expect(reached).toBeGreaterThan(0.9)
     expect(errors).toEqual([])
     await tab.close()
   }, 120_000)
