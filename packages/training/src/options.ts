@@ -291,13 +291,25 @@ const Metrics = new t.Type<ReadonlyArray<Metric>, ReadonlyArray<Metric>, unknown
   t.identity
 )
 
-const EarlyStoppingFields = t.type({ patience: PositiveInteger, minDelta: optional(NonNegative), restoreBest: optional(Bool) })
+/** Why `key` is refused among `keys` (each a `noun`: option, bound, field): the key it likely meant, when one differs only in case, else the list. */
+const unknownField = (key: string, keys: ReadonlyArray<string>, noun = 'field'): string => {
+  const near = keys.find((k) => k.toLowerCase() === key.toLowerCase())
+  return near === undefined ? `unknown ${noun} (the ${noun}s are ${keys.join(', ')})` : `unknown ${noun}, did you mean ${near}?`
+}
 
+const EarlyStoppingFields = t.type({ patience: PositiveInteger, minDelta: optional(NonNegative), restoreBest: optional(Bool) })
+const earlyStoppingKeys: ReadonlyArray<string> = Object.keys(EarlyStoppingFields.props)
+
+/** Early stopping's fields; a key it does not know (`restorebest`, `min_delta`) is refused, not ignored: a typo would change which network a run returns. */
 const EarlyStopping = new t.Type<t.TypeOf<typeof EarlyStoppingFields>, t.TypeOf<typeof EarlyStoppingFields>, unknown>(
   'EarlyStopping',
   EarlyStoppingFields.is,
-  (u, c) =>
-    isRecord(u) ? EarlyStoppingFields.validate(u, c) : t.failure(u, c, `expected { patience, minDelta?, restoreBest? }, got ${describeValue(u)}`),
+  (u, c) => {
+    if (!isRecord(u)) return t.failure(u, c, `expected { patience, minDelta?, restoreBest? }, got ${describeValue(u)}`)
+    const unknownKey = Object.keys(u).find((k) => !earlyStoppingKeys.includes(k))
+    if (unknownKey !== undefined) return t.failure(u[unknownKey], at(c, unknownKey, u[unknownKey]), unknownField(unknownKey, earlyStoppingKeys))
+    return EarlyStoppingFields.validate(u, c)
+  },
   t.identity
 )
 
@@ -313,7 +325,7 @@ const StopAtCodec = new t.Type<StopAt, StopAt, unknown>(
   (u, c) => {
     if (!isRecord(u)) return t.failure(u, c, `expected { loss?, validationLoss?, error?, accuracy? }, got ${describeValue(u)}`)
     const unknownKey = Object.keys(u).find((k) => !stopAtKeys.includes(k))
-    if (unknownKey !== undefined) return t.failure(u[unknownKey], at(c, unknownKey, u[unknownKey]), `unknown bound (the bounds are ${stopAtKeys.join(', ')})`)
+    if (unknownKey !== undefined) return t.failure(u[unknownKey], at(c, unknownKey, u[unknownKey]), unknownField(unknownKey, stopAtKeys, 'bound'))
     return StopAtFields.validate(u, c) as t.Validation<StopAt>
   },
   t.identity
@@ -429,6 +441,12 @@ const checkNetwork = (net: unknown): E.Either<InvalidOptions, Network> => {
   const n = net as Network
   const malformed = n.layers.findIndex((l) => !isRecord(l) || !M.isMatrix(l.weights) || !M.isMatrix(l.bias) || !isRecord(l.activation))
   if (malformed >= 0) return E.left(invalidOptions(`network.layers[${malformed}]`, 'expected { weights, bias, activation }'))
+  // each layer's weights take the size before it (nodes x inputs), its bias one value a node: what `network` and `addLayer` build
+  for (let k = 0, size = n.inputSize; k < n.layers.length; size = n.layers[k]!.weights.rows, k++) {
+    const { weights, bias } = n.layers[k]!
+    if (weights.cols !== size) return E.left(invalidOptions(`network.layers[${k}].weights`, `expected ${size} columns (the size before the layer), got a ${M.shapeOf(weights)} matrix`))
+    if (bias.rows !== weights.rows || bias.cols !== 1) return E.left(invalidOptions(`network.layers[${k}].bias`, `expected a ${weights.rows}x1 matrix (one value a node), got ${M.shapeOf(bias)}`))
+  }
   if (!isFiniteNetwork(n)) return E.left(invalidOptions('network', 'expected finite weights and biases, got NaN or an infinity'))
   const unset = firstUnsetHiddenLayer(n)
   if (unset >= 0)
@@ -441,10 +459,7 @@ const checkNetwork = (net: unknown): E.Either<InvalidOptions, Network> => {
   return E.right(n)
 }
 
-const suggestion = (key: string): string => {
-  const near = knownKeys.find((k) => k.toLowerCase() === key.toLowerCase())
-  return near === undefined ? `unknown option (the options are ${knownKeys.join(', ')})` : `unknown option, did you mean ${near}?`
-}
+const suggestion = (key: string): string => unknownField(key, knownKeys, 'option')
 
 /**
  * Decodes the options of `train` or `epochs` (or, with `driver` 'async', of `trainAsync` or

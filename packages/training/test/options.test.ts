@@ -55,6 +55,8 @@ describe('each bad option gets its own message, naming the field and the index',
     ['a patience of 0', { ...base, earlyStopping: { patience: 0 } }, 'earlyStopping.patience: expected a positive integer, got number 0'],
     ['a negative minDelta', { ...base, earlyStopping: { patience: 2, minDelta: -1 } }, 'earlyStopping.minDelta: expected a non-negative number, got number -1'],
     ['a restoreBest that is not a boolean', { ...base, earlyStopping: { patience: 2, restoreBest: 'yes' } }, 'earlyStopping.restoreBest: expected true or false, got string "yes"'],
+    ['an earlyStopping key in the wrong case', { ...base, earlyStopping: { patience: 2, restorebest: false } }, 'earlyStopping.restorebest: unknown field, did you mean restoreBest?'],
+    ['an earlyStopping key it does not know', { ...base, earlyStopping: { patience: 2, min_delta: 0.1 } }, 'earlyStopping.min_delta: unknown field (the fields are patience, minDelta, restoreBest)'],
     ['an onEpoch that is not a function', { ...base, onEpoch: 'x' }, 'onEpoch: expected a function, got string "x"'],
     ['an onBatch that is not a function', { ...base, onBatch: 1 }, 'onBatch: expected a function, got number 1'],
     ['a logger that is not a function', { ...base, logger: {} }, 'logger: expected a function, got object'],
@@ -177,6 +179,19 @@ describe('the network is checked too, and never makes decoding throw', () => {
       }),
       { numRuns: 300 }
     )
+  })
+
+  it('layers whose shapes do not chain are refused, naming the layer', () => {
+    const net = netOf([
+      { weights: [[1, 0], [0, 1], [1, 1]], bias: [0, 0, 0] },
+      { weights: [[1, 1, 1]], bias: [0] }
+    ])
+    const [l0, l1] = net.layers
+    const withLayers = (layers: ReadonlyArray<unknown>): unknown => ({ ...net, layers })
+    expect(errorOf(base, withLayers([l0, { ...l1!, weights: M.zeros(1, 2) }]))?.message).toBe('network.layers[1].weights: expected 3 columns (the size before the layer), got a 1x2 matrix')
+    expect(errorOf(base, { ...net, inputSize: 3 })?.message).toBe('network.layers[0].weights: expected 3 columns (the size before the layer), got a 3x2 matrix')
+    expect(errorOf(base, withLayers([{ ...l0!, bias: M.zeros(2, 1) }, l1]))?.message).toBe('network.layers[0].bias: expected a 3x1 matrix (one value a node), got 2x1')
+    expect(errorOf(base, withLayers([{ ...l0!, bias: M.zeros(1, 3) }, l1]))?.message).toBe('network.layers[0].bias: expected a 3x1 matrix (one value a node), got 1x3')
   })
 
   it('a matrix whose sizes do not match its data is refused', () => {
