@@ -130,10 +130,17 @@ const encodeTree = (u: unknown, path: string): Json => {
   throw new TypeError(`encodeCheckpoint: ${path} is ${describeValue(u)}, which is not plain data`)
 }
 
+/** `u` as it is, once `encodeTree` has found nothing in it that JSON cannot hold (it throws, naming the number, if it does). */
+const jsonSafe = <A>(u: A, path: string): A => {
+  encodeTree(u, path)
+  return u
+}
+
 /**
  * An epoch state as a JSON document (pass it to `JSON.stringify`). Throws a `RangeError` if
- * the optimizer's state holds a number JSON cannot keep (NaN, an infinity), or a `TypeError`
- * if it holds something that is not plain data (a function).
+ * the optimizer's state, the report or the best epoch's loss holds a number JSON cannot keep
+ * (NaN, an infinity: an epoch whose validation loss overflowed, say), naming it, or a
+ * `TypeError` if the optimizer's state holds something that is not plain data (a function).
  *
  * @example
  * import { epochs, encodeCheckpoint, adam } from '@purenn/training'
@@ -161,9 +168,9 @@ export const encodeCheckpoint = <S>(state: EpochState<S>): CheckpointJson => ({
   network: encodeNetwork(state.network),
   optimizerState: encodeTree(state.optimizerState, 'optimizerState'),
   rng: state.rng,
-  report: state.report,
+  report: jsonSafe(state.report, 'report'),
   ...(state.best !== undefined
-    ? { best: { epoch: state.best.epoch, loss: state.best.loss, network: encodeNetwork(state.best.network) } }
+    ? { best: { epoch: state.best.epoch, loss: jsonSafe(state.best.loss, 'best.loss'), network: encodeNetwork(state.best.network) } }
     : {})
 })
 
@@ -238,6 +245,9 @@ const matrixLike = (template: Matrix): t.Type<Matrix, unknown, unknown> =>
 /**
  * The codec of data shaped like `template`: the same records (by key), arrays of the same
  * length, matrices of the same shape, numbers, strings, booleans and nulls where it has them.
+ * A number under the key `count` (the step count of every built-in state: `ScheduleState`,
+ * `AdamState`, ...) is a non-negative integer: a count of −12 or 2.5 would resume a run that
+ * never was.
  */
 const shapedLike = (template: unknown): t.Decoder<unknown, unknown> => {
   if (M.isMatrix(template)) return matrixLike(template)
@@ -261,7 +271,7 @@ const shapedLike = (template: unknown): t.Decoder<unknown, unknown> => {
     )
   }
   if (isRecord(template)) {
-    const fields = Object.entries(template).map(([k, v]) => [k, shapedLike(v)] as const)
+    const fields = Object.entries(template).map(([k, v]) => [k, k === 'count' && typeof v === 'number' ? Count : shapedLike(v)] as const)
     return new t.Type<unknown, unknown, unknown>(
       'Record',
       (_u): _u is unknown => false,

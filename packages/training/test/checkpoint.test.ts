@@ -99,5 +99,28 @@ describe('checkpoints', () => {
     const state = [...right(epochs(options)(net))].map(right)[0]!
     expect(() => encodeCheckpoint({ ...state, optimizerState: [{ count: NaN }] })).toThrow('encodeCheckpoint: optimizerState[0].count is NaN, which JSON cannot hold')
     expect(() => encodeCheckpoint({ ...state, optimizerState: [() => 1] })).toThrow('encodeCheckpoint: optimizerState[0] is function, which is not plain data')
+    // a report or a best loss that overflowed: refused when written, not a file that cannot be read back
+    expect(() => encodeCheckpoint({ ...state, report: { ...state.report, validationLoss: Infinity } })).toThrow(
+      new RangeError('encodeCheckpoint: report.validationLoss is Infinity, which JSON cannot hold')
+    )
+    expect(() => encodeCheckpoint({ ...state, best: { epoch: 1, loss: -Infinity, network: state.network } })).toThrow(
+      new RangeError('encodeCheckpoint: best.loss is -Infinity, which JSON cannot hold')
+    )
+    expect(() => encodeCheckpoint({ ...state, best: { epoch: 1, loss: 0.5, network: state.network } })).not.toThrow()
+  })
+
+  it('a step count is a non-negative integer', () => {
+    const state = [...right(epochs(options)(net))].map(right)[0]!
+    const json = roundTrip(state) as { optimizerState: Array<{ count: number }> }
+    expect(json.optimizerState[0]!.count).toBeGreaterThan(0) // adam's
+    for (const count of [-12, 2.5, -1])
+      expect(decodeCheckpoint({ ...json, optimizerState: [{ ...json.optimizerState[0]!, count }, ...json.optimizerState.slice(1)] }, optimizer)).toEqual(
+        E.left({ _tag: 'InvalidCheckpoint', path: 'optimizerState[0].count', message: `optimizerState[0].count: expected a non-negative integer, got number ${count}` })
+      )
+    // a schedule's count too (sgd's state is [{ count }])
+    const o = { ...options, optimizer: sgd({ learningRate: 0.1 }) }
+    const sgdJson = roundTrip([...right(epochs(o)(net))].map(right)[0]!) as { optimizerState: Array<{ count: number }> }
+    expect(E.isLeft(decodeCheckpoint({ ...sgdJson, optimizerState: [{ count: -1 }] }, o.optimizer))).toBe(true)
+    expect(E.isRight(decodeCheckpoint(sgdJson, o.optimizer))).toBe(true)
   })
 })
