@@ -15,6 +15,7 @@
  */
 import * as M from '@purenn/matrix'
 import type { Matrix, Rng } from '@purenn/matrix'
+import { describeValue } from './internal/describe.js'
 import type { State } from 'fp-ts/lib/State.js'
 import { buf, matrix } from './internal/buffer.js'
 
@@ -114,6 +115,8 @@ const fromColumns = (m: Matrix): Samples => samples(m.rows, buf(M.transpose(m)).
  * @since 0.1.0
  */
 export const sampleSet = (inputs: Matrix, targets: Matrix): SampleSet => {
+  if (!M.isMatrix(inputs)) throw new TypeError(`sampleSet: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
+  if (!M.isMatrix(targets)) throw new TypeError(`sampleSet: targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
   if (inputs.cols !== targets.cols)
     throw new M.ShapeError(
       'sampleSet',

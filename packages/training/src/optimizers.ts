@@ -10,6 +10,7 @@
  */
 import { chain, type EmptyState, type GradientTransformation } from './GradientTransformation.js'
 import type { ScalarOrSchedule, ScheduleState } from './Schedule.js'
+import { learningRateArg, nonNegativeArg, optionsArg, rateArg } from './internal/args.js'
 import {
   addDecayedWeights,
   scaleByAdam,
@@ -43,7 +44,7 @@ import {
  * @since 0.1.0
  */
 export const sgd = (options: { readonly learningRate: ScalarOrSchedule }): GradientTransformation<readonly [ScheduleState]> =>
-  chain(scaleByLearningRate(options.learningRate))
+  chain(scaleByLearningRate(checked('sgd', '{ learningRate }', options).learningRate))
 
 /**
  * SGD with momentum, `v ← g + β v`, `θ ← θ − η v` (Polyak, "Some methods of speeding up the
@@ -72,8 +73,11 @@ export const momentum = (options: {
   readonly learningRate: ScalarOrSchedule
   readonly beta?: number
   readonly nesterov?: boolean
-}): GradientTransformation<readonly [TraceState, ScheduleState]> =>
-  chain(trace({ decay: options.beta ?? 0.9, nesterov: options.nesterov ?? false }), scaleByLearningRate(options.learningRate))
+}): GradientTransformation<readonly [TraceState, ScheduleState]> => {
+  const o = checked('momentum', '{ learningRate, beta?, nesterov? }', options)
+  const beta = rateArg('momentum', 'beta', o.beta ?? 0.9) // the trace's decay, under the name the caller gave it
+  return chain(trace({ decay: beta, nesterov: o.nesterov ?? false }), scaleByLearningRate(o.learningRate))
+}
 
 /**
  * RMSProp, `ν ← ρ ν + (1 − ρ) g²`, `θ ← θ − η g / (√ν + ε)` (Tieleman & Hinton, "Lecture
@@ -99,8 +103,13 @@ export const rmsprop = (options: {
   readonly learningRate: ScalarOrSchedule
   readonly decay?: number
   readonly eps?: number
-}): GradientTransformation<readonly [RmsState, ScheduleState]> =>
-  chain(scaleByRms({ decay: options.decay ?? 0.9, eps: options.eps ?? 1e-8 }), scaleByLearningRate(options.learningRate))
+}): GradientTransformation<readonly [RmsState, ScheduleState]> => {
+  const o = checked('rmsprop', '{ learningRate, decay?, eps? }', options)
+  return chain(
+    scaleByRms({ decay: rateArg('rmsprop', 'decay', o.decay ?? 0.9), eps: nonNegativeArg('rmsprop', 'eps', o.eps ?? 1e-8) }),
+    scaleByLearningRate(o.learningRate)
+  )
+}
 
 /**
  * Adam, `θ ← θ − η μ̂ / (√ν̂ + ε)` with `μ̂`, `ν̂` the bias-corrected running means of `g` and
@@ -127,8 +136,10 @@ export const adam = (options: {
   readonly beta1?: number
   readonly beta2?: number
   readonly eps?: number
-}): GradientTransformation<readonly [AdamState, ScheduleState]> =>
-  chain(scaleByAdam(adamOptions(options)), scaleByLearningRate(options.learningRate))
+}): GradientTransformation<readonly [AdamState, ScheduleState]> => {
+  const o = checked('adam', '{ learningRate, beta1?, beta2?, eps? }', options)
+  return chain(scaleByAdam(adamOptions('adam', o)), scaleByLearningRate(o.learningRate))
+}
 
 /**
  * AdamW, Adam with decoupled weight decay, `θ ← θ − η (μ̂ / (√ν̂ + ε) + λ θ)` (Loshchilov &
@@ -156,11 +167,25 @@ export const adamw = (options: {
   readonly beta2?: number
   readonly eps?: number
   readonly weightDecay?: number
-}): GradientTransformation<readonly [AdamState, EmptyState, ScheduleState]> =>
-  chain(scaleByAdam(adamOptions(options)), addDecayedWeights(options.weightDecay ?? 1e-4), scaleByLearningRate(options.learningRate))
+}): GradientTransformation<readonly [AdamState, EmptyState, ScheduleState]> => {
+  const o = checked('adamw', '{ learningRate, beta1?, beta2?, eps?, weightDecay? }', options)
+  const weightDecay = nonNegativeArg('adamw', 'weightDecay', o.weightDecay ?? 1e-4) // the decay link's rate, under the caller's name
+  return chain(scaleByAdam(adamOptions('adamw', o)), addDecayedWeights(weightDecay), scaleByLearningRate(o.learningRate))
+}
 
-const adamOptions = (o: { readonly beta1?: number; readonly beta2?: number; readonly eps?: number }) => ({
-  beta1: o.beta1 ?? 0.9,
-  beta2: o.beta2 ?? 0.999,
-  eps: o.eps ?? 1e-8
+/** Adam's betas and ε with their defaults, checked under the names `fn`'s caller gave them. */
+const adamOptions = (fn: string, o: { readonly beta1?: number; readonly beta2?: number; readonly eps?: number }) => ({
+  beta1: rateArg(fn, 'beta1', o.beta1 ?? 0.9),
+  beta2: rateArg(fn, 'beta2', o.beta2 ?? 0.999),
+  eps: nonNegativeArg(fn, 'eps', o.eps ?? 1e-8)
 })
+
+/**
+ * An optimizer's options, once they are known to be an object holding a learning rate (checked
+ * here, so that a bad one is named after the optimizer the caller called, not its last link).
+ */
+const checked = <O extends { readonly learningRate: ScalarOrSchedule }>(fn: string, shape: string, options: O): O => {
+  optionsArg(fn, shape, options)
+  learningRateArg(fn, options.learningRate)
+  return options
+}

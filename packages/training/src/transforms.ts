@@ -14,8 +14,8 @@
  */
 import type { Gradients } from '@purenn/network'
 import type { EmptyState, GradientTransformation } from './GradientTransformation.js'
-import { isLearningRate, toSchedule, type ScalarOrSchedule, type ScheduleState } from './Schedule.js'
-import { describeValue } from './internal/describe.js'
+import { toSchedule, type ScalarOrSchedule, type ScheduleState } from './Schedule.js'
+import { finiteArg, learningRateArg, nonNegativeArg, optionsArg, positiveArg, rateArg } from './internal/args.js'
 import { linkOf } from './internal/links.js'
 
 // -------------------------------------------------------------------------------------
@@ -101,41 +101,6 @@ export interface AdamState {
 }
 
 // -------------------------------------------------------------------------------------
-// argument checks
-// -------------------------------------------------------------------------------------
-
-const finiteArg = (fn: string, name: string, value: unknown): number => {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new RangeError(`${fn}: ${name} must be a finite number, got ${describeValue(value)}`)
-  return value
-}
-
-const positiveArg = (fn: string, name: string, value: unknown): number => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new RangeError(`${fn}: ${name} must be a positive finite number, got ${describeValue(value)}`)
-  return value
-}
-
-const nonNegativeArg = (fn: string, name: string, value: unknown): number => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw new RangeError(`${fn}: ${name} must be a non-negative finite number, got ${describeValue(value)}`)
-  return value
-}
-
-/** A decay rate or a beta: in [0, 1). */
-const rateArg = (fn: string, name: string, value: unknown): number => {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1))
-    throw new RangeError(`${fn}: ${name} must be in [0, 1), got ${describeValue(value)}`)
-  return value
-}
-
-/** A learning rate: a positive number, or a schedule (a function, trusted to be one). */
-const learningRateArg = (fn: string, value: unknown): ScalarOrSchedule => {
-  if (!isLearningRate(value)) throw new RangeError(`${fn}: learningRate must be a positive finite number, got ${describeValue(value)}`)
-  return value
-}
-
-// -------------------------------------------------------------------------------------
 // transforms
 // -------------------------------------------------------------------------------------
 
@@ -213,8 +178,10 @@ export const scaleByLearningRate = (learningRate: ScalarOrSchedule): GradientTra
  * @category transforms
  * @since 0.1.0
  */
-export const trace = (options: { readonly decay: number; readonly nesterov?: boolean }): GradientTransformation<TraceState> =>
-  linkOf({ kind: 'trace', decay: rateArg('trace', 'decay', options.decay), nesterov: options.nesterov === true })
+export const trace = (options: { readonly decay: number; readonly nesterov?: boolean }): GradientTransformation<TraceState> => {
+  optionsArg('trace', '{ decay, nesterov? }', options)
+  return linkOf({ kind: 'trace', decay: rateArg('trace', 'decay', options.decay), nesterov: options.nesterov === true })
+}
 
 /**
  * Divides the updates by the root of a running mean of their squares (RMSProp's scaling):
@@ -236,8 +203,10 @@ export const trace = (options: { readonly decay: number; readonly nesterov?: boo
  * @category transforms
  * @since 0.1.0
  */
-export const scaleByRms = (options: { readonly decay?: number; readonly eps?: number } = {}): GradientTransformation<RmsState> =>
-  linkOf({ kind: 'scaleByRms', decay: rateArg('scaleByRms', 'decay', options.decay ?? 0.9), eps: nonNegativeArg('scaleByRms', 'eps', options.eps ?? 1e-8) })
+export const scaleByRms = (options: { readonly decay?: number; readonly eps?: number } = {}): GradientTransformation<RmsState> => {
+  optionsArg('scaleByRms', '{ decay?, eps? }', options)
+  return linkOf({ kind: 'scaleByRms', decay: rateArg('scaleByRms', 'decay', options.decay ?? 0.9), eps: nonNegativeArg('scaleByRms', 'eps', options.eps ?? 1e-8) })
+}
 
 /**
  * Adam's scaling (Kingma & Ba, 2015): running means of the gradients and of their squares,
@@ -262,13 +231,15 @@ export const scaleByRms = (options: { readonly decay?: number; readonly eps?: nu
  */
 export const scaleByAdam = (
   options: { readonly beta1?: number; readonly beta2?: number; readonly eps?: number } = {}
-): GradientTransformation<AdamState> =>
-  linkOf({
+): GradientTransformation<AdamState> => {
+  optionsArg('scaleByAdam', '{ beta1?, beta2?, eps? }', options)
+  return linkOf({
     kind: 'scaleByAdam',
     beta1: rateArg('scaleByAdam', 'beta1', options.beta1 ?? 0.9),
     beta2: rateArg('scaleByAdam', 'beta2', options.beta2 ?? 0.999),
     eps: nonNegativeArg('scaleByAdam', 'eps', options.eps ?? 1e-8)
   })
+}
 
 /**
  * Decoupled weight decay (Loshchilov & Hutter, 2019): adds `rate · θ` to the updates, so a
@@ -293,8 +264,10 @@ export const scaleByAdam = (
  * @category transforms
  * @since 0.1.0
  */
-export const addDecayedWeights = (rate: number, options: { readonly bias?: boolean } = {}): GradientTransformation<EmptyState> =>
-  linkOf({ kind: 'addDecayedWeights', rate: nonNegativeArg('addDecayedWeights', 'rate', rate), bias: options.bias === true })
+export const addDecayedWeights = (rate: number, options: { readonly bias?: boolean } = {}): GradientTransformation<EmptyState> => {
+  optionsArg('addDecayedWeights', '{ bias? }', options)
+  return linkOf({ kind: 'addDecayedWeights', rate: nonNegativeArg('addDecayedWeights', 'rate', rate), bias: options.bias === true })
+}
 
 /**
  * Rescales all updates together so that their global norm is at most `maxNorm`:

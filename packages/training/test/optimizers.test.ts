@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as fc from 'fast-check'
-import { adam, adamw, applyUpdates, cosineDecay, momentum, rmsprop, sgd, type GradientTransformation } from '@purenn/training'
+import { adam, adamw, addDecayedWeights, applyUpdates, cosineDecay, momentum, rmsprop, scaleByAdam, scaleByRms, sgd, trace, type GradientTransformation } from '@purenn/training'
+import { describeValue } from '@purenn/matrix'
 import type { Network } from '@purenn/network'
 import { gradientsLike, netOf, paramsOf, quadraticGradients } from './helpers.js'
 
@@ -125,10 +126,32 @@ describe('convergence on a convex quadratic from random starting points (propert
 })
 
 describe('optimizers are checked when built', () => {
-  it('refuses a bad learning rate or beta', () => {
-    expect(() => sgd({ learningRate: -1 })).toThrow('scaleByLearningRate: learningRate must be a positive finite number, got number -1')
-    expect(() => adam({ learningRate: 0.1, beta1: 1.5 })).toThrow('scaleByAdam: beta1 must be in [0, 1), got number 1.5')
-    expect(() => momentum({ learningRate: 0.1, beta: -0.1 })).toThrow('trace: decay must be in [0, 1)')
-    expect(() => adamw({ learningRate: 0.1, weightDecay: -1 })).toThrow('addDecayedWeights: rate must be a non-negative finite number')
+  it('refuses a bad learning rate or beta, naming the optimizer and the option as the caller gave them', () => {
+    expect(() => sgd({ learningRate: -1 })).toThrow(new RangeError('sgd: learningRate must be a positive finite number, got number -1'))
+    expect(() => adam({ learningRate: 0.1, beta1: 1.5 })).toThrow(new RangeError('adam: beta1 must be in [0, 1), got number 1.5'))
+    expect(() => adam({ learningRate: 0, beta1: 0.5 })).toThrow(new RangeError('adam: learningRate must be a positive finite number, got number 0'))
+    expect(() => momentum({ learningRate: 0.1, beta: -0.1 })).toThrow(new RangeError('momentum: beta must be in [0, 1), got number -0.1'))
+    expect(() => momentum({ learningRate: 0.1, beta: 1.5 })).toThrow(new RangeError('momentum: beta must be in [0, 1), got number 1.5'))
+    expect(() => rmsprop({ learningRate: 0.1, decay: 1 })).toThrow(new RangeError('rmsprop: decay must be in [0, 1), got number 1'))
+    expect(() => rmsprop({ learningRate: 0.1, eps: -1 })).toThrow(new RangeError('rmsprop: eps must be a non-negative finite number, got number -1'))
+    expect(() => adamw({ learningRate: 0.1, weightDecay: -1 })).toThrow(new RangeError('adamw: weightDecay must be a non-negative finite number, got number -1'))
+    expect(() => adamw({ learningRate: 0.1, beta2: 1 })).toThrow(new RangeError('adamw: beta2 must be in [0, 1), got number 1'))
+  })
+
+  it('refuses options that are not an object with a TypeError, not a crash inside', () => {
+    const cases: ReadonlyArray<readonly [string, (u: never) => unknown, string]> = [
+      ['sgd', sgd, '{ learningRate }'],
+      ['momentum', momentum, '{ learningRate, beta?, nesterov? }'],
+      ['rmsprop', rmsprop, '{ learningRate, decay?, eps? }'],
+      ['adam', adam, '{ learningRate, beta1?, beta2?, eps? }'],
+      ['adamw', adamw, '{ learningRate, beta1?, beta2?, eps?, weightDecay? }'],
+      ['trace', trace, '{ decay, nesterov? }'],
+      ['scaleByRms', scaleByRms, '{ decay?, eps? }'],
+      ['scaleByAdam', scaleByAdam, '{ beta1?, beta2?, eps? }']
+    ]
+    for (const [name, make, shape] of cases)
+      for (const u of [null, 0.1, 'adam'] as const) expect(() => make(u as never)).toThrow(new TypeError(`${name}: expected ${shape}, got ${describeValue(u)}`))
+    expect(() => (adam as (o?: unknown) => unknown)()).toThrow(new TypeError('adam: expected { learningRate, beta1?, beta2?, eps? }, got undefined'))
+    expect(() => addDecayedWeights(0.1, null as never)).toThrow(new TypeError('addDecayedWeights: expected { bias? }, got null'))
   })
 })

@@ -150,6 +150,11 @@ describe('data sets', () => {
     )
   })
 
+  it('sampleSet refuses what is not a matrix with a TypeError naming it', () => {
+    expect(() => sampleSet(undefined as never, M.zeros(1, 2))).toThrow(new TypeError('sampleSet: inputs must be a Matrix (one sample per column), got undefined'))
+    expect(() => sampleSet(M.zeros(2, 2), [[1, 0]] as never)).toThrow(new TypeError('sampleSet: targets must be a Matrix (one sample per column), got an array of 1'))
+  })
+
   it('standardize refuses data of other features than it was fitted on', () => {
     const s = fitStandardizer(M.fromFunction(2, 5, (i, j) => i + j * j))
     expectShapeError(
