@@ -125,13 +125,34 @@ export const isRng = (u: unknown): u is Rng => {
 // -------------------------------------------------------------------------------------
 
 /**
- * Splits a generator into two independent ones (JAX's `split`): the first continues the
- * sequence, the second is the same stream jumped 2⁶⁴ steps ahead. Useful to give each
- * layer, or each epoch's shuffle, a stream of its own.
+ * A generator derived from a state and a child's number `k`: the four words of the state and
+ * `k` mixed through `mix32` in two passes (each output word depends on every input word and
+ * on `k`), so that the children of one state, and of states one step apart, are unrelated.
+ * Never the all-zero state xoroshiro128+ cannot leave.
+ */
+const childOf = (s: readonly [number, number, number, number], k: number): Rng => {
+  let a = mix32(s[0] ^ Math.imul(k + 1, 0x9e3779b9))
+  let b = mix32(s[1] ^ a ^ 0x6a09e667)
+  let c = mix32(s[2] ^ b ^ 0xbb67ae85)
+  let d = mix32(s[3] ^ c ^ 0x3c6ef372)
+  a = mix32(a ^ d)
+  b = mix32(b ^ a)
+  c = mix32(c ^ b)
+  d = mix32(d ^ c)
+  return { algorithm: 'xoroshiro128plus', state: [a, b, c, a === 0 && b === 0 && c === 0 && d === 0 ? 1 : d] }
+}
+
+/**
+ * Splits a generator into two independent ones (JAX's `split`): each is seeded from a hash of
+ * the generator's state and the child's number (JAX hashes its key with a counter likewise),
+ * so neither continues the parent's stream, and splitting the children again gives four
+ * unrelated streams (`split(split(r)[0])[1]` is not `split(split(r)[1])[0]`, nor is a chain of
+ * splits one stream shifted). Useful to give each layer, or each epoch's shuffle, a stream of
+ * its own.
  *
  * @example
  * import { rng, split, uniform } from '@purenn/matrix'
- * const [a, b] = split(rng(0)) // two generators that do not overlap
+ * const [a, b] = split(rng(0)) // two generators of unrelated streams
  * const [x] = uniform(1, 4, 0, 1)(a)
  * const [y] = uniform(1, 4, 0, 1)(b)
  * x.data.some((v, i) => v !== y.data[i]) // => true
@@ -139,14 +160,7 @@ export const isRng = (u: unknown): u is Rng => {
  * @category combinators
  * @since 0.1.0
  */
-export const split = (r: Rng): readonly [Rng, Rng] => {
-  const g = toGenerator(r)
-  g.next()
-  const first = fromGenerator(g)
-  const jumped = toGenerator(r)
-  jumped.jump()
-  return [first, fromGenerator(jumped)]
-}
+export const split = (r: Rng): readonly [Rng, Rng] => [childOf(r.state, 0), childOf(r.state, 1)]
 
 /**
  * One number uniform in `[0, 1)`, with 53 random bits.

@@ -166,6 +166,50 @@ describe('split', () => {
   })
 })
 
+describe('split: unrelated streams', () => {
+  /** The first `n` doubles of a generator's stream. */
+  const stream = (r: M.Rng, n: number): number[] => {
+    const out: number[] = []
+    for (let i = 0; i < n; i++) {
+      const [x, next] = M.nextDouble(r)
+      out.push(x)
+      r = next
+    }
+    return out
+  }
+
+  it('no two of a parent, its children and grandchildren, and a chain of splits share a draw', () => {
+    fc.assert(
+      fc.property(seed, (s) => {
+        const r = M.rng(s)
+        const [a, b] = M.split(r)
+        const [aa, ab] = M.split(a)
+        const [ba, bb] = M.split(b)
+        const chain: M.Rng[] = [] // [g, sub] = split(g), a layer at a time (from bb: from r it would begin with b again)
+        let g = bb
+        for (let k = 0; k < 4; k++) {
+          const [next, sub] = M.split(g)
+          chain.push(sub)
+          g = next
+        }
+        const generators = [r, a, b, aa, ab, ba, bb, ...chain, g] // every one distinct
+        // 53-bit doubles: two unrelated streams of 64 draws share one with probability about 2⁻⁴¹; a stream shifted by k shares 64 − k
+        const seen = new Map<number, number>()
+        generators.forEach((gen, i) => {
+          for (const x of stream(gen, 64)) {
+            const owner = seen.get(x)
+            if (owner !== undefined && owner !== i) expect.fail(`generators ${owner} and ${i} share the draw ${x}`)
+            seen.set(x, i)
+          }
+        })
+        // the commuting pair of the old split (next, then jump): now different generators
+        expect(M.split(a)[1]).not.toEqual(M.split(b)[0])
+      }),
+      { numRuns: 50 }
+    )
+  })
+})
+
 describe('nextDouble and nextInt', () => {
   it('stay in range', () => {
     fc.assert(
