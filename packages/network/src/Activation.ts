@@ -216,6 +216,23 @@ export const builtinActivations: Readonly<Record<BuiltinActivationName, Activati
 })
 
 /**
+ * Whether a value is an activation as layers use it: an element-wise one with its `f` and
+ * `df`, or a column one with its `forward` and `backward`, and a name (checked where one comes
+ * from a caller: `addLayer`, the tables of `decodeNetwork`, `fromTutorialWeights`).
+ *
+ * @internal
+ */
+export const isActivationValue = (u: unknown): u is Activation => {
+  if (typeof u !== 'object' || u === null) return false
+  const a = u as Partial<Record<string, unknown>>
+  return (
+    typeof a['name'] === 'string' &&
+    ((a['_tag'] === 'Elementwise' && typeof a['f'] === 'function' && typeof a['df'] === 'function') ||
+      (a['_tag'] === 'Column' && typeof a['forward'] === 'function' && typeof a['backward'] === 'function'))
+  )
+}
+
+/**
  * True when `name` is the name of a built-in activation.
  *
  * @example

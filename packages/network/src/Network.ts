@@ -26,7 +26,7 @@ import * as M from '@purenn/matrix'
 import type { Matrix, Rng } from '@purenn/matrix'
 import type { State } from 'fp-ts/lib/State.js'
 import { layerForward, layerOutput } from './Layer.js'
-import { unfitFor } from './Activation.js'
+import { isActivationValue, unfitFor } from './Activation.js'
 import type { Activation, Layer, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
 import { describeValue, finite, networkArg, positiveInteger, rngArg, vectorArg } from './internal/describe.js'
@@ -88,22 +88,13 @@ export interface LayerSpec {
   readonly activation: Activation
 }
 
-const isActivation = (u: unknown): u is Activation => {
-  if (typeof u !== 'object' || u === null) return false
-  const a = u as Partial<Record<string, unknown>>
-  return (
-    typeof a['name'] === 'string' &&
-    ((a['_tag'] === 'Elementwise' && typeof a['f'] === 'function' && typeof a['df'] === 'function') ||
-      (a['_tag'] === 'Column' && typeof a['forward'] === 'function' && typeof a['backward'] === 'function'))
-  )
-}
 
 const addLayerTo = (net: Network, spec: LayerSpec): Network => {
   networkArg('addLayer', net)
   if (typeof spec !== 'object' || spec === null)
     throw new TypeError(`addLayer: expected { nodes, activation }, got ${describeValue(spec)}`)
   const nodes = positiveInteger('addLayer', 'nodes', spec.nodes)
-  if (!isActivation(spec.activation))
+  if (!isActivationValue(spec.activation))
     throw new TypeError(
       `addLayer: activation must be an activation (a built-in such as sigmoid, or one made with activation(name, f, df)), got ${describeValue(spec.activation)}`
     )

@@ -20,7 +20,7 @@
 import * as M from '@purenn/matrix'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { builtinActivations, isBuiltinName, unfitFor } from './Activation.js'
+import { builtinActivations, isActivationValue, isBuiltinName, unfitFor } from './Activation.js'
 import type { Activation, Layer, Network } from './types.js'
 import { matrix } from './internal/buffer.js'
 import { count, describeValue } from './internal/describe.js'
@@ -132,7 +132,8 @@ export interface NetworkJson {
  * - `UnsupportedVersion`: a `purenn/network` document of a version this library cannot read;
  * - `ShapeMismatch`: a size that does not fit its neighbours (a row too short, a bias too long);
  * - `NotFinite`: a weight or bias that is `NaN` or infinite;
- * - `UnknownActivation`: a name that is neither built in nor in the caller's table.
+ * - `UnknownActivation`: a name that is neither built in nor in the caller's table, or that
+ *   the table gives as something that is not an activation.
  *
  * @example
  * import { decodeNetwork, type NetworkError } from '@purenn/network'
@@ -300,18 +301,21 @@ const pipeEither = <A, B>(ma: E.Either<NetworkError, A>, f: (a: A) => E.Either<N
 const widthReason = (k: number, width: number, firstPath: string): string =>
   k === 0 ? `${firstPath} is ${width}` : `layers[${k - 1}] has ${count(width, 'node')}`
 
+/** The `name` of an entry of a caller's list of activations (any value: the list is not trusted). */
+const nameOf = (a: unknown): unknown => (typeof a === 'object' && a !== null ? (a as { name?: unknown }).name : undefined)
+
 /** Finds an activation by name: a built-in, else the caller's table. */
 const lookup = (name: string, custom: CustomActivations | undefined): Activation | undefined => {
   if (isBuiltinName(name)) return builtinActivations[name]
   if (custom === undefined) return undefined
-  if (Array.isArray(custom)) return (custom as ReadonlyArray<Activation>).find((a) => a.name === name)
+  if (Array.isArray(custom)) return (custom as ReadonlyArray<unknown>).find((a) => nameOf(a) === name) as Activation | undefined
   const table = custom as Readonly<Record<string, Activation>>
   return Object.hasOwn(table, name) ? table[name] : undefined
 }
 
 const knownNames = (custom: CustomActivations | undefined): string => {
   const names: string[] = Object.keys(builtinActivations)
-  if (custom !== undefined) names.push(...(Array.isArray(custom) ? (custom as ReadonlyArray<Activation>).map((a) => a.name) : Object.keys(custom)))
+  if (custom !== undefined) names.push(...(Array.isArray(custom) ? (custom as ReadonlyArray<unknown>).map((a) => String(nameOf(a))) : Object.keys(custom)))
   return names.join(', ')
 }
 
@@ -321,7 +325,9 @@ const knownNames = (custom: CustomActivations | undefined): string => {
 
 /**
  * A network as a version-1 model document: plain JSON-ready data (`JSON.stringify` it to
- * save it). Activations are stored by name.
+ * save it). Activations are stored by name. Throws a `RangeError` naming a parameter JSON cannot
+ * hold (NaN, ±∞, which `JSON.stringify` writes as `null`: a diverged network), so that what is
+ * written can always be read back (`saveNetwork` answers it with a `FileError`).
  *
  * @example
  * import { network, addLayer, encodeNetwork, sigmoid } from '@purenn/network'
@@ -336,12 +342,19 @@ export const encodeNetwork = (net: Network): NetworkJson => ({
   format: 'purenn/network',
   version: 1,
   inputSize: net.inputSize,
-  layers: net.layers.map((layer) => ({
-    activation: layer.activation.name,
-    weights: M.toArrays(layer.weights),
-    bias: Array.from(layer.bias.data)
-  }))
+  layers: net.layers.map((layer, k) => {
+    jsonNumbers(`layers[${k}].weights`, layer.weights.data, layer.weights.cols)
+    jsonNumbers(`layers[${k}].bias`, layer.bias.data, 0)
+    return { activation: layer.activation.name, weights: M.toArrays(layer.weights), bias: Array.from(layer.bias.data) }
+  })
 })
+
+/** Refuses a number JSON cannot hold among `data` (rows of `cols`, or a list for 0), naming it as the document would. */
+const jsonNumbers = (path: string, data: ArrayLike<number>, cols: number): void => {
+  for (let i = 0; i < data.length; i++)
+    if (!Number.isFinite(data[i]!))
+      throw new RangeError(`encodeNetwork: ${path}${cols > 0 ? `[${Math.floor(i / cols)}][${i % cols}]` : `[${i}]`} is ${data[i]}, which JSON cannot hold (a diverged network?)`)
+}
 
 const decode = (u: unknown, custom: CustomActivations | undefined): E.Either<NetworkError, Network> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return E.left(invalid('', 'a purenn/network document (an object)', u))
@@ -368,6 +381,13 @@ const decode = (u: unknown, custom: CustomActivations | undefined): E.Either<Net
         path: `${path}.activation`,
         name: l.activation,
         message: `${path}.activation: unknown activation ${JSON.stringify(l.activation)}; known: ${knownNames(custom)} (pass custom activations to decodeNetwork)`
+      })
+    if (!isActivationValue(activation))
+      return E.left({
+        _tag: 'UnknownActivation',
+        path: `${path}.activation`,
+        name: l.activation,
+        message: `${path}.activation: the caller's table gives ${JSON.stringify(l.activation)} as ${describeValue(activation)}, not an activation (make one with activation(name, f, df))`
       })
     const layer = layerFrom(`${path}.weights`, l.weights, l.bias, `${path}.bias`, width, widthReason(k, width, 'inputSize'), activation)
     if (E.isLeft(layer)) return layer
@@ -419,9 +439,6 @@ export const TutorialWeightsCodec = t.type(
   'TutorialWeights'
 )
 
-const isActivation = (u: unknown): u is Activation =>
-  typeof u === 'object' && u !== null && typeof (u as Activation).name === 'string' && ((u as Activation)._tag === 'Elementwise' || (u as Activation)._tag === 'Column')
-
 const fromTutorial = (u: unknown, activations: Activation | ReadonlyArray<Activation>): E.Either<NetworkError, Network> => {
   const decoded = TutorialWeightsCodec.decode(u)
   if (E.isLeft(decoded)) return E.left(fromValidation(decoded.left))
@@ -436,7 +453,7 @@ const fromTutorial = (u: unknown, activations: Activation | ReadonlyArray<Activa
   let width = inputSize
   for (let k = 0; k < weights.length; k++) {
     const a = acts[k]
-    if (!isActivation(a))
+    if (!isActivationValue(a))
       return E.left({
         _tag: 'UnknownActivation',
         path: Array.isArray(activations) ? `activations[${k}]` : 'activations',

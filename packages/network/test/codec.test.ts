@@ -128,6 +128,22 @@ describe('encodeNetwork and decodeNetwork', () => {
     expect(leftOf(N.decodeNetwork(encoded, { other: swish })).message).toContain('known: sigmoid, tanh, relu, leakyRelu, elu, softplus, linear, softmax, other')
   })
 
+  it('refuse a table entry that is not an activation, naming the layer, rather than a network that fails later', () => {
+    const encoded = N.encodeNetwork(makeNetwork(2, [[2, swish], [1, N.linear]], 3))
+    for (const entry of [(x: number) => x, 42, { name: 'swish' }, { ...swish, df: undefined }, null]) {
+      const e = leftOf(N.decodeNetwork(encoded, { swish: entry } as never))
+      expect(e).toMatchObject({ _tag: 'UnknownActivation', path: 'layers[0].activation', name: 'swish' })
+      expect(e.message).toContain("layers[0].activation: the caller's table gives \"swish\" as")
+    }
+    // a list with entries that are not activations: skipped by name, never a throw
+    expect(leftOf(N.decodeNetwork(encoded, [null, 3, { name: 'swish' }] as never))).toMatchObject({ _tag: 'UnknownActivation', path: 'layers[0].activation' })
+    expect(leftOf(N.decodeNetwork(encoded, [null, 3] as never))._tag).toBe('UnknownActivation')
+    // and fromTutorialWeights: an activation without its functions
+    const tutorial = { weights: [[[1, 2]]], biases: [[[0]]] }
+    expect(E.isLeft(N.fromTutorialWeights(tutorial, { _tag: 'Elementwise', name: 'x' } as never))).toBe(true)
+    expect(E.isRight(N.fromTutorialWeights(tutorial, N.sigmoid))).toBe(true)
+  })
+
   it('change nothing they were given', () => {
     const before = snapshot(sample)
     const d = N.encodeNetwork(sample)

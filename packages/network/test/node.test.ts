@@ -47,6 +47,23 @@ describe('saveNetwork and loadNetwork', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([])
   })
 
+  it('a network JSON cannot hold (a diverged one) is a Left, and nothing is written', async () => {
+    const path = join(dir, 'diverged.json')
+    const [l0, l1] = net.layers
+    const w = Float64Array.from(l1!.weights.data)
+    w[5] = Infinity
+    const diverged: N.Network = { ...net, layers: [l0!, { ...l1!, weights: { ...l1!.weights, data: w } }] }
+    const r = await saveNetwork(path, diverged)
+    if (E.isRight(r)) throw new Error('expected a Left')
+    expect(r.left).toMatchObject({ _tag: 'FileError', operation: 'write', path })
+    expect(r.left.message).toContain('layers[1].weights[1][1] is Infinity, which JSON cannot hold')
+    expect((await readdir(dir)).filter((f) => f.startsWith('diverged'))).toEqual([])
+    expect(() => N.encodeNetwork(diverged)).toThrow(new RangeError('encodeNetwork: layers[1].weights[1][1] is Infinity, which JSON cannot hold (a diverged network?)'))
+    const b = Float64Array.from(l0!.bias.data)
+    b[2] = NaN
+    expect(() => N.encodeNetwork({ ...net, layers: [{ ...l0!, bias: { ...l0!.bias, data: b } }, l1!] })).toThrow('encodeNetwork: layers[0].bias[2] is NaN')
+  })
+
   it('saving into a missing directory is a Left naming the file', async () => {
     const path = join(dir, 'no', 'such', 'dir', 'model.json')
     const r = await saveNetwork(path, net)
