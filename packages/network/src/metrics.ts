@@ -18,7 +18,7 @@ import { densePredict, outputSize, predictBatch } from './Network.js'
 import type { Network, Scores } from './types.js'
 import { buf } from './internal/buffer.js'
 import { correctIn } from './internal/classes.js'
-import { isMatrix, networkArg } from './internal/describe.js'
+import { count, isMatrix, networkArg } from './internal/describe.js'
 import { forEachChunk, samplesArg, type Samples } from './internal/samples.js'
 import { isSmall, smallScores } from './internal/small.js'
 
@@ -49,7 +49,7 @@ const dataArgs = (fn: string, net: Network, inputs: DataSet, labels: DataSet, la
   const x = samplesArg(fn, 'inputs', inputs, net.inputSize, 'the network expects')
   const t = samplesArg(fn, labelName, labels, outputSize(net), 'the network outputs')
   if (x.count === t.count) return [x, t]
-  const message = `inputs has ${x.count} samples but ${labelName} has ${t.count}`
+  const message = `inputs has ${count(x.count, 'sample')} but ${labelName} has ${t.count}`
   if (!isMatrix(inputs) || !isMatrix(labels)) throw new RangeError(`${fn}: ${message}`) // rows from outside
   throw new ShapeError(fn, `${message}; inputs is ${inputs.rows}x${inputs.cols}, ${labelName} is ${labels.rows}x${labels.cols}`, [
     [inputs.rows, inputs.cols],

@@ -15,7 +15,7 @@
  */
 import * as M from '@purenn/matrix'
 import type { Matrix, Rng } from '@purenn/matrix'
-import { describeValue } from './internal/describe.js'
+import { count, describeValue } from './internal/describe.js'
 import type { State } from 'fp-ts/lib/State.js'
 import { buf, matrix } from './internal/buffer.js'
 
@@ -120,7 +120,7 @@ export const sampleSet = (inputs: Matrix, targets: Matrix): SampleSet => {
   if (inputs.cols !== targets.cols)
     throw new M.ShapeError(
       'sampleSet',
-      `inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, targets is ${targets.rows}x${targets.cols}`,
+      `inputs has ${count(inputs.cols, 'sample')} (columns) but targets has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, targets is ${targets.rows}x${targets.cols}`,
       [
         [inputs.rows, inputs.cols],
         [targets.rows, targets.cols]

@@ -46,7 +46,7 @@ import type { Matrix } from '@purenn/matrix'
 import { compileBackprop, networkOver, parameterBlocks, type Backprop, type Gradients, type LayerGradients, type Loss, type Network, type Scores } from '@purenn/network'
 import type { LinkSpec, UpdateRule } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
-import { describeValue } from './describe.js'
+import { count, describeValue } from './describe.js'
 import { addScaled, countOf, fitsTree, formulaOf, paramsOf, scalarsOf, type Formula } from './links.js'
 
 // -------------------------------------------------------------------------------------
@@ -450,7 +450,7 @@ const placeOf = (name: string, s: number): string => (s < 0 ? name : `${name}[${
 
 /** The `ShapeError` of `fn` for the matrix at `at` (e.g. `batches[3].inputs`), which has other than `rows` rows: both shapes named. */
 const rowsError = (fn: string, at: string, m: Matrix, rows: number, what: string): M.ShapeError =>
-  new M.ShapeError(fn, `${at} has ${m.rows} rows, ${what} ${rows} (one sample per column); ${at} is ${m.rows}x${m.cols}, expected ${rows}x${m.cols}`, [
+  new M.ShapeError(fn, `${at} has ${count(m.rows, 'row')}, ${what} ${rows} (one sample per column); ${at} is ${m.rows}x${m.cols}, expected ${rows}x${m.cols}`, [
     [m.rows, m.cols],
     [rows, m.cols]
   ])
@@ -473,7 +473,7 @@ const checkBatch = (fn: string, net: Network, width: number, name: string, s: nu
   if (targets.cols !== inputs.cols)
     throw new M.ShapeError(
       fn,
-      `${at}.inputs has ${inputs.cols} samples (columns) but targets has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, targets is ${targets.rows}x${targets.cols}`,
+      `${at}.inputs has ${count(inputs.cols, 'sample')} (columns) but targets has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, targets is ${targets.rows}x${targets.cols}`,
       [
         [inputs.rows, inputs.cols],
         [targets.rows, targets.cols]
