@@ -139,6 +139,9 @@ describe('accessors', () => {
     expect(() => M.get(m, -1, 0)).toThrow(RangeError)
     expect(() => M.get(m, 0.5, 0)).toThrow(RangeError)
     expect(() => M.get(M.zeros(0, 0), 0, 0)).toThrow('get: row 0 is out of range [0, 0)')
+    // an index that is not a number is a TypeError saying so, not "row 1 is out of range"
+    expect(() => M.get(m, '1' as never, 0)).toThrow(new TypeError('get: row must be an integer, got string "1"'))
+    expect(() => M.row(undefined as never)(m)).toThrow(new TypeError('row: index must be an integer, got undefined'))
   })
 
   it('row and column agree with get', () => {

@@ -18,8 +18,9 @@ export const checkFinite = (fn: string, name: string, value: number): void => {
   if (!Number.isFinite(value)) throw new RangeError(`${fn}: ${name} must be a finite number, got ${value}`)
 }
 
-/** Refuses an index outside `[0, size)`. */
+/** Refuses an index that is not a number (a `TypeError`: `'1'` is not row 1), or not an integer in `[0, size)`. */
 export const checkIndex = (fn: string, name: string, value: number, size: number): void => {
+  if (typeof value !== 'number') throw new TypeError(`${fn}: ${name} must be an integer, got ${describeValue(value)}`)
   if (!Number.isInteger(value) || value < 0 || value >= size)
     throw new RangeError(`${fn}: ${name} ${value} is out of range [0, ${size})`)
 }
