@@ -10,7 +10,7 @@
  * @module @purenn/network/node
  */
 import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeNetwork, encodeNetwork, type CustomActivations, type NetworkError } from './codec.js'
@@ -112,8 +112,11 @@ export const saveNetwork = async (path: string, net: Network): Promise<E.Either<
 
 /**
  * Writes `data` to `path` atomically: to a fresh temporary file in the same directory (so that
- * the rename stays on one file system), then renamed over `path`. A crash never leaves half a
- * file behind: `path` holds the old file or the new one. Never rejects.
+ * the rename stays on one file system), flushed to the disk (`fsync`), then renamed over
+ * `path`, and the directory flushed where the platform allows it. A crash, of the process or of
+ * the machine, never leaves half a file behind: `path` holds the old file or the whole new one.
+ * A file replaced keeps its permissions (a model kept private at 0600 stays so); a new one gets
+ * the usual 0666 less the umask. Never rejects.
  *
  * @example
  * import { writeAtomically } from '@purenn/network/node'
@@ -127,8 +130,19 @@ export const saveNetwork = async (path: string, net: Network): Promise<E.Either<
  */
 export const writeAtomically = async (path: string, data: Uint8Array | string): Promise<E.Either<FileError, void>> => {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  const mode = await stat(path).then(
+    (s) => (s.isFile() ? s.mode & 0o7777 : undefined),
+    () => undefined
+  ) // the permissions of the file replaced, if there is one
   try {
-    await writeFile(temp, data, { flag: 'wx' })
+    const handle = await open(temp, 'wx')
+    try {
+      await handle.writeFile(data)
+      await handle.sync() // on the disk before the rename makes it `path`
+    } finally {
+      await handle.close()
+    }
+    if (mode !== undefined) await chmod(temp, mode)
   } catch (e) {
     await rm(temp, { force: true }).catch(() => undefined)
     return E.left(fileError(path, 'write', e))
@@ -139,7 +153,22 @@ export const writeAtomically = async (path: string, data: Uint8Array | string): 
     await rm(temp, { force: true }).catch(() => undefined)
     return E.left(fileError(path, 'rename', e))
   }
+  await syncDirectory(dirname(path))
   return E.right(undefined)
+}
+
+/** Flushes a directory's entries (the rename) to the disk: best effort, as some platforms (Windows) cannot open a directory. */
+const syncDirectory = async (dir: string): Promise<void> => {
+  try {
+    const handle = await open(dir, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // the file is whole either way; only the rename's durability across a power loss is not ensured here
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -33,6 +33,20 @@ describe('saveNetwork and loadNetwork', () => {
     expect(E.isRight(await saveNetwork(path, net))).toBe(true)
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(N.encodeNetwork(net))
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it.skipIf(process.platform === 'win32')('a file replaced keeps its permissions; a new one gets 0666 less the umask', async () => {
+    const kept = join(dir, 'private.json')
+    await writeFile(kept, 'old')
+    await chmod(kept, 0o600)
+    expect(E.isRight(await saveNetwork(kept, net))).toBe(true)
+    expect((await stat(kept)).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(await readFile(kept, 'utf8'))).toEqual(N.encodeNetwork(net))
+    const fresh = join(dir, 'fresh.json')
+    expect(E.isRight(await saveNetwork(fresh, net))).toBe(true)
+    const plain = join(dir, 'plain.txt') // what this process's umask gives a file made the usual way
+    await writeFile(plain, '')
+    expect((await stat(fresh)).mode & 0o777).toBe((await stat(plain)).mode & 0o777)
   })
 
   it('a failed save leaves the target untouched and cleans up its temporary file', async () => {
