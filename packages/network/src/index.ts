@@ -58,6 +58,7 @@ export { type Workspace, workspace } from './Workspace.js'
 export { trainIteration } from './sgd.js'
 export { type Backprop, compileBackprop, parameterBlocks, networkOver } from './compiledBackprop.js'
 export { type DataSet, type Metric, evaluate, accuracy, meanLoss, scores } from './metrics.js'
+export { type NetworkProblem, networkProblem } from './networkProblem.js'
 export {
   type NetworkJson,
   type NetworkError,

@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { dual } from './internal/dual.js'
-import { ShapeError, type Matrix } from '@purenn/matrix'
+import type { Matrix } from '@purenn/matrix'
 import { layerForward } from './Layer.js'
 import { isBuiltinLoss, outputLoss, type Loss } from './Loss.js'
 import { densePredict, outputSize, predictBatch } from './Network.js'
@@ -20,6 +20,7 @@ import { buf } from './internal/buffer.js'
 import { correctIn } from './internal/classes.js'
 import { count, isMatrix, networkArg } from './internal/describe.js'
 import { forEachChunk, samplesArg, type Samples } from './internal/samples.js'
+import { samplesError } from './internal/shapes.js'
 import { isSmall, smallScores } from './internal/small.js'
 
 /**
@@ -49,12 +50,8 @@ const dataArgs = (fn: string, net: Network, inputs: DataSet, labels: DataSet, la
   const x = samplesArg(fn, 'inputs', inputs, net.inputSize, 'the network expects')
   const t = samplesArg(fn, labelName, labels, outputSize(net), 'the network outputs')
   if (x.count === t.count) return [x, t]
-  const message = `inputs has ${count(x.count, 'sample')} but ${labelName} has ${t.count}`
-  if (!isMatrix(inputs) || !isMatrix(labels)) throw new RangeError(`${fn}: ${message}`) // rows from outside
-  throw new ShapeError(fn, `${message}; inputs is ${inputs.rows}x${inputs.cols}, ${labelName} is ${labels.rows}x${labels.cols}`, [
-    [inputs.rows, inputs.cols],
-    [labels.rows, labels.cols]
-  ])
+  if (isMatrix(inputs) && isMatrix(labels)) throw samplesError(fn, inputs, labels, labelName)
+  throw new RangeError(`${fn}: inputs has ${count(x.count, 'sample')} but ${labelName} has ${t.count}`) // rows from outside
 }
 
 /**

@@ -3,6 +3,7 @@
 // (or a generator) belongs is refused at the door, naming the function and the argument,
 // rather than failing deep inside (`Cannot read properties of null`).
 import { describe, expect, it } from 'vitest'
+import * as fc from 'fast-check'
 import * as M from '@purenn/matrix'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as N from '@purenn/network'
@@ -48,4 +49,35 @@ describe('a value that is not a generator', () => {
         expect(() => draw(u as M.Rng)).toThrow(new TypeError(`${fn}: expected a generator (rng(seed)) to draw from, got ${M.describeValue(u)}`))
       expect(() => draw(M.rng(1))).not.toThrow()
     })
+})
+
+describe('networkProblem', () => {
+  it('passes every network network and addLayer build, and names the first layer that breaks the chain', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }), fc.nat(), (inputs, widths, pick) => {
+        const net = widths.reduce((n, nodes) => N.addLayer(n, { nodes, activation: N.tanh }), N.network(inputs))
+        expect(N.networkProblem(net)).toBeUndefined()
+        const k = pick % widths.length
+        const before = k === 0 ? inputs : widths[k - 1]!
+        const layers = [...net.layers]
+        layers[k] = { ...layers[k]!, weights: M.zeros(widths[k]!, before + 1) }
+        expect(N.networkProblem({ ...net, layers })).toEqual({
+          path: `layers[${k}].weights`,
+          message: `expected a matrix of ${before} columns (the size before the layer), got a ${widths[k]}x${before + 1} matrix`
+        })
+        layers[k] = { ...net.layers[k]!, bias: M.zeros(widths[k]! + 1, 1) }
+        expect(N.networkProblem({ ...net, layers })?.path).toBe(`layers[${k}].bias`)
+        layers[k] = { ...net.layers[k]!, activation: { name: 'x' } as never }
+        expect(N.networkProblem({ ...net, layers })?.path).toBe(`layers[${k}].activation`)
+      })
+    )
+  })
+
+  it('names what is not a network at all', () => {
+    expect(N.networkProblem(3)).toEqual({ path: '', message: 'expected a network { inputSize, layers }, got number 3' })
+    expect(N.networkProblem({ inputSize: 0, layers: [] })?.path).toBe('inputSize')
+    expect(N.networkProblem({ inputSize: 2, layers: {} })?.path).toBe('layers')
+    expect(N.networkProblem({ inputSize: 2, layers: [null] })?.path).toBe('layers[0]')
+    expect(N.networkProblem(N.network(2))).toBeUndefined() // no layers: the caller's to refuse
+  })
 })

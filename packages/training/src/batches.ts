@@ -15,7 +15,8 @@
  */
 import * as M from '@purenn/matrix'
 import type { Matrix, Rng } from '@purenn/matrix'
-import { count, describeValue } from './internal/describe.js'
+import { describeValue } from './internal/describe.js'
+import { samplesError } from './internal/shapes.js'
 import type { State } from 'fp-ts/lib/State.js'
 import { buf, matrix } from './internal/buffer.js'
 
@@ -117,15 +118,7 @@ const fromColumns = (m: Matrix): Samples => samples(m.rows, buf(M.transpose(m)).
 export const sampleSet = (inputs: Matrix, targets: Matrix): SampleSet => {
   if (!M.isMatrix(inputs)) throw new TypeError(`sampleSet: inputs must be a Matrix (one sample per column), got ${describeValue(inputs)}`)
   if (!M.isMatrix(targets)) throw new TypeError(`sampleSet: targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
-  if (inputs.cols !== targets.cols)
-    throw new M.ShapeError(
-      'sampleSet',
-      `inputs has ${count(inputs.cols, 'sample')} (columns) but targets has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, targets is ${targets.rows}x${targets.cols}`,
-      [
-        [inputs.rows, inputs.cols],
-        [targets.rows, targets.cols]
-      ]
-    )
+  if (inputs.cols !== targets.cols) throw samplesError('sampleSet', '', inputs, targets)
   return setOf(fromColumns(inputs), fromColumns(targets))
 }
 

@@ -17,9 +17,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
-import * as M from '@purenn/matrix'
 import type { Matrix } from '@purenn/matrix'
-import { mse, type DataSet, type Loss, type Network } from '@purenn/network'
+import { mse, networkProblem, type DataSet, type Loss, type Network } from '@purenn/network'
 import type { GradientTransformation } from './GradientTransformation.js'
 import { isLearningRate, type ScalarOrSchedule } from './Schedule.js'
 import { unsafeSampleSet, type SampleSet } from './batches.js'
@@ -423,9 +422,6 @@ const firstError = (errors: t.Errors): InvalidOptions => {
 // decoding
 // -------------------------------------------------------------------------------------
 
-const noLayers = (u: unknown): boolean =>
-  !isRecord(u) || !Array.isArray(u.layers) || u.layers.length === 0 || !Number.isInteger(u.inputSize) || (u.inputSize as number) < 1
-
 /** The first hidden layer of two or more nodes whose weights and biases are all zero, as `addLayer` leaves them; −1 for none. */
 const firstUnsetHiddenLayer = (net: Network): number =>
   net.layers.findIndex((l, k) => k < net.layers.length - 1 && l.weights.rows >= 2 && allZero(l.weights.data) && allZero(l.bias.data))
@@ -435,18 +431,12 @@ const allZero = (x: ArrayLike<number>): boolean => {
   return true
 }
 
-/** Checks the network the options are for: it has layers, finite parameters, and hidden layers not left at zero. */
+/** Checks the network the options are for: a network (`networkProblem`) with layers, finite parameters, and hidden layers not left at zero. */
 const checkNetwork = (net: unknown): E.Either<InvalidOptions, Network> => {
-  if (noLayers(net)) return E.left(invalidOptions('network', `expected a network with at least one layer, got ${describeValue(net)}`))
+  const wrong = networkProblem(net)
+  if (wrong !== undefined) return E.left(invalidOptions(wrong.path === '' ? 'network' : `network.${wrong.path}`, wrong.message))
   const n = net as Network
-  const malformed = n.layers.findIndex((l) => !isRecord(l) || !M.isMatrix(l.weights) || !M.isMatrix(l.bias) || !isRecord(l.activation))
-  if (malformed >= 0) return E.left(invalidOptions(`network.layers[${malformed}]`, 'expected { weights, bias, activation }'))
-  // each layer's weights take the size before it (nodes x inputs), its bias one value a node: what `network` and `addLayer` build
-  for (let k = 0, size = n.inputSize; k < n.layers.length; size = n.layers[k]!.weights.rows, k++) {
-    const { weights, bias } = n.layers[k]!
-    if (weights.cols !== size) return E.left(invalidOptions(`network.layers[${k}].weights`, `expected ${size} columns (the size before the layer), got a ${M.shapeOf(weights)} matrix`))
-    if (bias.rows !== weights.rows || bias.cols !== 1) return E.left(invalidOptions(`network.layers[${k}].bias`, `expected a ${weights.rows}x1 matrix (one value a node), got ${M.shapeOf(bias)}`))
-  }
+  if (n.layers.length === 0) return E.left(invalidOptions('network.layers', 'expected at least one layer, got none (add one with addLayer)'))
   if (!isFiniteNetwork(n)) return E.left(invalidOptions('network', 'expected finite weights and biases, got NaN or an infinity'))
   const unset = firstUnsetHiddenLayer(n)
   if (unset >= 0)

@@ -83,7 +83,7 @@ describe('each bad option gets its own message, naming the field and the index',
   })
 
   it('refuses a network without layers or with non-finite parameters', () => {
-    expect(errorOf(base, { inputSize: 2, layers: [] })?.message).toBe('network: expected a network with at least one layer, got object')
+    expect(errorOf(base, { inputSize: 2, layers: [] })?.message).toBe('network.layers: expected at least one layer, got none (add one with addLayer)')
     const finite = netOf([{ weights: [[1, 0]], bias: [0] }])
     const broken = { ...finite, layers: [{ ...finite.layers[0]!, weights: { rows: 1, cols: 2, data: new Float64Array([NaN, 0]) } }] }
     expect(errorOf(base, broken)?.message).toBe('network: expected finite weights and biases, got NaN or an infinity')
@@ -188,15 +188,15 @@ describe('the network is checked too, and never makes decoding throw', () => {
     ])
     const [l0, l1] = net.layers
     const withLayers = (layers: ReadonlyArray<unknown>): unknown => ({ ...net, layers })
-    expect(errorOf(base, withLayers([l0, { ...l1!, weights: M.zeros(1, 2) }]))?.message).toBe('network.layers[1].weights: expected 3 columns (the size before the layer), got a 1x2 matrix')
-    expect(errorOf(base, { ...net, inputSize: 3 })?.message).toBe('network.layers[0].weights: expected 3 columns (the size before the layer), got a 3x2 matrix')
-    expect(errorOf(base, withLayers([{ ...l0!, bias: M.zeros(2, 1) }, l1]))?.message).toBe('network.layers[0].bias: expected a 3x1 matrix (one value a node), got 2x1')
-    expect(errorOf(base, withLayers([{ ...l0!, bias: M.zeros(1, 3) }, l1]))?.message).toBe('network.layers[0].bias: expected a 3x1 matrix (one value a node), got 1x3')
+    expect(errorOf(base, withLayers([l0, { ...l1!, weights: M.zeros(1, 2) }]))?.message).toBe('network.layers[1].weights: expected a matrix of 3 columns (the size before the layer), got a 1x2 matrix')
+    expect(errorOf(base, { ...net, inputSize: 3 })?.message).toBe('network.layers[0].weights: expected a matrix of 3 columns (the size before the layer), got a 3x2 matrix')
+    expect(errorOf(base, withLayers([{ ...l0!, bias: M.zeros(2, 1) }, l1]))?.message).toBe('network.layers[0].bias: expected a 3x1 matrix (one value a node), got a 2x1 matrix')
+    expect(errorOf(base, withLayers([{ ...l0!, bias: M.zeros(1, 3) }, l1]))?.message).toBe('network.layers[0].bias: expected a 3x1 matrix (one value a node), got a 1x3 matrix')
   })
 
   it('a matrix whose sizes do not match its data is refused', () => {
     const finite = netOf([{ weights: [[1, 0]], bias: [0] }])
     const bogus = { ...finite, layers: [{ ...finite.layers[0]!, weights: { rows: -1, cols: 2, data: new Float64Array(2) } }] }
-    expect(errorOf(base, bogus)?.message).toBe('network.layers[0]: expected { weights, bias, activation }')
+    expect(errorOf(base, bogus)?.message).toBe('network.layers[0].weights: expected a matrix of 2 columns (the size before the layer), got object')
   })
 })

@@ -134,7 +134,7 @@ describe('a batch of the wrong shape', () => {
     expect(() => trainStep(N.mse, sgd({ learningRate: 0.1 }))(start, { inputs: M.zeros(2, 1), targets: M.zeros(1, 2) })).toThrow(
       'trainStep: batch.inputs has 1 sample (columns) but targets has 2; inputs is 2x1, targets is 1x2'
     )
-    expect(() => N.evaluate(M.zeros(2, 1), M.zeros(1, 3))(n)).toThrow('evaluate: inputs has 1 sample but labels has 3; inputs is 2x1, labels is 1x3')
+    expect(() => N.evaluate(M.zeros(2, 1), M.zeros(1, 3))(n)).toThrow('evaluate: inputs has 1 sample (columns) but labels has 3; inputs is 2x1, labels is 1x3')
   })
 
   it('rows from outside (number[][]) stay a plain RangeError naming the sample', () => {

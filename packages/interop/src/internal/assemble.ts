@@ -6,8 +6,7 @@
  *
  * @internal
  */
-import { describeValue, isMatrix } from '@purenn/matrix'
-import { decodeNetwork, type BuiltinActivationName, type Layer, type Network } from '@purenn/network'
+import { decodeNetwork, networkProblem, type BuiltinActivationName, type Network } from '@purenn/network'
 import * as E from 'fp-ts/lib/Either.js'
 import { invalid, type InteropError } from '../InteropError.js'
 
@@ -60,28 +59,11 @@ export const layerNumbers = (net: Network, k: number): { readonly nodes: number;
 }
 
 /**
- * Why a value handed to an exporter is not a network it can read, as the `Left`'s error, or
- * undefined when it is one: an object with a positive integer `inputSize` and an array of
- * layers, each a `weights` matrix whose columns are the size before it, a `bias` matrix of one
- * column and as many rows, and an activation. The exporters answer with an `Either`: a value
- * that is not a network is a `Left` naming where, never a crash deep inside.
+ * Why a value handed to an exporter is not a network (`networkProblem` of `@purenn/network`),
+ * as the `Left`'s error, or undefined when it is one. The exporters answer with an `Either`: a
+ * value that is not a network is a `Left` naming where, never a crash deep inside.
  */
 export const unreadable = (u: unknown): InteropError | undefined => {
-  if (typeof u !== 'object' || u === null) return invalid('', `expected a Network, got ${describeValue(u)}`)
-  const net = u as Network
-  if (!Number.isInteger(net.inputSize) || net.inputSize <= 0) return invalid('inputSize', `expected a positive integer, got ${describeValue(net.inputSize)}`)
-  if (!Array.isArray(net.layers)) return invalid('layers', `expected an array of layers, got ${describeValue(net.layers)}`)
-  let size = net.inputSize // the size before layer k
-  for (let k = 0; k < net.layers.length; k++) {
-    const l: unknown = net.layers[k]
-    const at = `layers[${k}]`
-    if (typeof l !== 'object' || l === null) return invalid(at, `expected a layer { weights, bias, activation }, got ${describeValue(l)}`)
-    const { weights, bias, activation } = l as Layer
-    if (!isMatrix(weights) || weights.cols !== size) return invalid(`${at}.weights`, `expected a Matrix of ${size} columns (the size before it), got ${describeValue(weights)}`)
-    if (!isMatrix(bias) || bias.rows !== weights.rows || bias.cols !== 1) return invalid(`${at}.bias`, `expected a ${weights.rows}x1 Matrix, got ${describeValue(bias)}`)
-    if (typeof activation !== 'object' || activation === null || typeof activation.name !== 'string')
-      return invalid(`${at}.activation`, `expected an activation, got ${describeValue(activation)}`)
-    size = weights.rows
-  }
-  return undefined
+  const wrong = networkProblem(u)
+  return wrong === undefined ? undefined : invalid(wrong.path, wrong.message)
 }

@@ -37,9 +37,12 @@ export const checkBatch = (fn: string, net: Network, width: number, inputs: unkn
   if (!isMatrix(targets)) throw new TypeError(`${fn}: targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
   const x = inputs as Matrix
   checkRows(fn, 'targets', targets, width, 'the network outputs')
-  if (targets.cols !== x.cols)
-    throw new ShapeError(fn, `inputs has ${count(x.cols, 'sample')} (columns) but targets has ${targets.cols}; inputs is ${x.rows}x${x.cols}, targets is ${targets.rows}x${targets.cols}`, [
-      [x.rows, x.cols],
-      [targets.rows, targets.cols]
-    ])
+  if (targets.cols !== x.cols) throw samplesError(fn, x, targets)
 }
+
+/** Inputs and targets (or labels: `name`) of different numbers of samples (columns), both shapes named. */
+export const samplesError = (fn: string, inputs: Matrix, targets: Matrix, name = 'targets'): ShapeError =>
+  new ShapeError(fn, `inputs has ${count(inputs.cols, 'sample')} (columns) but ${name} has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, ${name} is ${targets.rows}x${targets.cols}`, [
+    [inputs.rows, inputs.cols],
+    [targets.rows, targets.cols]
+  ])

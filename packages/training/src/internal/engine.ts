@@ -46,7 +46,8 @@ import type { Matrix } from '@purenn/matrix'
 import { compileBackprop, networkOver, parameterBlocks, type Backprop, type Gradients, type LayerGradients, type Loss, type Network, type Scores } from '@purenn/network'
 import type { LinkSpec, UpdateRule } from '../UpdateRule.js'
 import { buf, matrix } from './buffer.js'
-import { count, describeValue } from './describe.js'
+import { describeValue } from './describe.js'
+import { rowsError, samplesError } from './shapes.js'
 import { addScaled, countOf, fitsTree, formulaOf, paramsOf, scalarsOf, type Formula } from './links.js'
 
 // -------------------------------------------------------------------------------------
@@ -448,13 +449,6 @@ const plainMatrix = (m: Matrix): boolean => typeof m === 'object' && m !== null 
 /** Where a batch is, for a message: `name[s]`, or `name` alone for s < 0 (the one batch of a step). */
 const placeOf = (name: string, s: number): string => (s < 0 ? name : `${name}[${s}]`)
 
-/** The `ShapeError` of `fn` for the matrix at `at` (e.g. `batches[3].inputs`), which has other than `rows` rows: both shapes named. */
-const rowsError = (fn: string, at: string, m: Matrix, rows: number, what: string): M.ShapeError =>
-  new M.ShapeError(fn, `${at} has ${count(m.rows, 'row')}, ${what} ${rows} (one sample per column); ${at} is ${m.rows}x${m.cols}, expected ${rows}x${m.cols}`, [
-    [m.rows, m.cols],
-    [rows, m.cols]
-  ])
-
 /**
  * Refuses a batch that is not a pair of matrices of the network's sizes (`width` outputs),
  * naming it (see `placeOf`) after `fn`, the public function that was given it: a `TypeError`
@@ -470,15 +464,7 @@ const checkBatch = (fn: string, net: Network, width: number, name: string, s: nu
   if (!M.isMatrix(targets)) throw new TypeError(`${fn}: ${at}.targets must be a Matrix (one sample per column), got ${describeValue(targets)}`)
   if (inputs.rows !== net.inputSize) throw rowsError(fn, `${at}.inputs`, inputs, net.inputSize, 'the network expects')
   if (targets.rows !== width) throw rowsError(fn, `${at}.targets`, targets, width, 'the network outputs')
-  if (targets.cols !== inputs.cols)
-    throw new M.ShapeError(
-      fn,
-      `${at}.inputs has ${count(inputs.cols, 'sample')} (columns) but targets has ${targets.cols}; inputs is ${inputs.rows}x${inputs.cols}, targets is ${targets.rows}x${targets.cols}`,
-      [
-        [inputs.rows, inputs.cols],
-        [targets.rows, targets.cols]
-      ]
-    )
+  if (targets.cols !== inputs.cols) throw samplesError(fn, `${at}.`, inputs, targets)
 }
 
 /** The number of outputs of a network (0 without layers). */
